@@ -1,0 +1,388 @@
+/**
+ * The plain-data description of a WebSocket tier. Every renderer (CDK, Pulumi), the runtime
+ * companion and the local twin read this same shape, so a timer cannot disagree between the load
+ * balancer, the scaling policy, the drain and the twin.
+ *
+ * Conventions: numbers are plain numbers with the unit in the name (`…Seconds`, `…MiB`);
+ * enum-like AWS values are the AWS literal strings. Every optional field documents its default;
+ * `resolveTier()` applies them and `validateTier()` reports every problem at once.
+ *
+ * Sources for ranges and defaults: `lib/core/limits.ts` (each with its AWS doc URL).
+ */
+
+/** Which Elastic Load Balancing product fronts a cell. */
+export type LoadBalancerType = 'application' | 'network';
+
+/**
+ * Listener protocol of a Network Load Balancer cell.
+ * - `TLS`: the NLB terminates TLS with the tier's ACM certificate. Idle timeout fixed at 350 s by AWS.
+ * - `TCP`: TLS passes through and terminates on the instances (you bring the certificate to the
+ *   host). The TCP idle timeout is configurable 60–6000 s.
+ */
+export type NlbListenerProtocol = 'TCP' | 'TLS';
+
+/** Target-group protocol of a Network Load Balancer cell (`TLS` re-encrypts to the instances). */
+export type NlbTargetProtocol = 'TCP' | 'TLS';
+
+/** ALB stickiness flavours (AWS literal strings). NLB cells always use `source_ip`. */
+export type AlbStickinessType = 'lb_cookie' | 'app_cookie';
+
+/** Every stickiness type a target group can carry (AWS literal strings). */
+export type StickinessType = AlbStickinessType | 'source_ip';
+
+/**
+ * What the Auto Scaling target-tracking policy follows.
+ * - `connection-gauge`: the per-instance connection gauge the servers publish (CloudWatch embedded
+ *   metric format, dimension `AutoScalingGroupName`). Exact and per cell.
+ * - `load-balancer-connections`: metric math over the load balancer's connection metric divided by
+ *   in-service instances (ALB `ActiveConnectionCount`/2, both legs counted; NLB `ActiveFlowCount`).
+ *   Needs no server cooperation but lags by the ELB metric period.
+ */
+export type ScalingSignal = 'connection-gauge' | 'load-balancer-connections';
+
+/** Address families the tier's DNS names and load balancers serve. */
+export type IpAddressType = 'ipv4' | 'dualstack';
+
+/** One cell: one load balancer in front of one Auto Scaling group. */
+export interface CellConfig {
+  /**
+   * The cell's identity: a lowercase DNS label, 1–32 characters (`[a-z0-9-]`, no leading or
+   * trailing hyphen), unique in the tier. It becomes the cell's construct id / Pulumi name suffix,
+   * its Route 53 `SetIdentifier` and its direct name (`<name>.<domainName>`).
+   * Renaming a cell replaces its load balancer: treat it as permanent.
+   */
+  readonly name: string;
+
+  /**
+   * Load balancer in front of this cell. ALB and NLB cells may be mixed in one tier.
+   * @default 'application'
+   */
+  readonly loadBalancerType?: LoadBalancerType;
+
+  /**
+   * NLB cells only: listener protocol on port 443.
+   * @default 'TLS'
+   */
+  readonly nlbListenerProtocol?: NlbListenerProtocol;
+
+  /**
+   * NLB cells with a `TLS` listener only: target-group protocol. `TLS` re-encrypts to the
+   * instances, which must then serve TLS on the application port. AWS does not support
+   * `source_ip` stickiness with a TLS listener plus a TLS target group.
+   * @default 'TCP'
+   */
+  readonly nlbTargetProtocol?: NlbTargetProtocol;
+
+  /**
+   * Route 53 weight of this cell's record under the tier name: its share of new connections is
+   * weight ÷ sum of weights. Integer 0–255; 0 takes the cell out of rotation for new clients
+   * (existing sockets stay). Source: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html
+   * @default 100
+   */
+  readonly weight?: number;
+
+  /**
+   * EC2 instance type of this cell's instances, e.g. `m7g.large`. Graviton types (a `g` after the
+   * generation digit) get an arm64 image, others x86_64.
+   * @default - the tier's `instanceType`
+   */
+  readonly instanceType?: string;
+
+  /** Per-cell overrides of the tier's scaling settings. @default - the tier's `scaling` */
+  readonly scaling?: CellScalingConfig;
+}
+
+/** Sizes of one cell's Auto Scaling group. */
+export interface CellScalingConfig {
+  /** Minimum instances, integer ≥ 0. @default 2 */
+  readonly minCapacity?: number;
+  /** Maximum instances, integer ≥ max(1, minCapacity). @default 10 */
+  readonly maxCapacity?: number;
+  /**
+   * Desired instances at creation. Leave unset so deploys never reset what scaling chose.
+   * @default - not set (Auto Scaling starts at minCapacity)
+   */
+  readonly desiredCapacity?: number;
+  /**
+   * Target value of the connection-based target-tracking policy: concurrent WebSocket
+   * connections per in-service instance. AWS guidance: about 60–70 % of the per-host maximum you
+   * measured (aws-facts §10). Integer ≥ 1.
+   * @default 10000
+   */
+  readonly targetConnectionsPerInstance?: number;
+}
+
+/** Tier-wide scaling settings; every cell inherits them unless it overrides. */
+export interface ScalingConfig extends CellScalingConfig {
+  /** What target tracking follows. @default 'connection-gauge' */
+  readonly signal?: ScalingSignal;
+  /**
+   * `DefaultInstanceWarmup` in seconds (0–3600): how long a new instance's metrics are excluded
+   * from scaling. AWS "strongly recommends" setting it.
+   * Source: https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-default-instance-warmup.html
+   * @default 180
+   */
+  readonly defaultInstanceWarmupSeconds?: number;
+  /**
+   * `HealthCheckGracePeriod` in seconds (0–7200) before ELB health checks can replace an
+   * instance. Must cover boot plus server start; the API default 0 replaces booting instances.
+   * @default 300
+   */
+  readonly healthCheckGracePeriodSeconds?: number;
+  /**
+   * Instance maintenance policy `MinHealthyPercentage` (0–100). 100 with a max above 100 means
+   * launch-before-terminate: capacity never dips while connections drain.
+   * @default 100
+   */
+  readonly minHealthyPercentage?: number;
+  /**
+   * Instance maintenance policy `MaxHealthyPercentage` (100–200, at most min + 100).
+   * @default 150
+   */
+  readonly maxHealthyPercentage?: number;
+}
+
+/**
+ * The timers of a long-lived connection, kept consistent by `validateTier()`.
+ * The drain window is the one number the target group's deregistration delay, the termination
+ * lifecycle hook and the server's paced drain all derive from.
+ */
+export interface ConnectionProfileConfig {
+  /**
+   * Interval at which servers send WebSocket pings, seconds (integer ≥ 1). Must be below every idle
+   * timeout on the path (ALB idle timeout, NLB TCP idle timeout, 350 s on NLB TLS listeners): only
+   * data resets an ALB's idle timer, and ping frames are data.
+   * @default 25
+   */
+  readonly pingIntervalSeconds?: number;
+  /**
+   * ALB cells: `idle_timeout.timeout_seconds`, 1–4000 s. Above the ping interval.
+   * Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html
+   * @default 120
+   */
+  readonly albIdleTimeoutSeconds?: number;
+  /**
+   * NLB cells with a `TCP` listener: `tcp.idle_timeout.seconds`, 60–6000 s. Not settable on TLS
+   * listeners (fixed at 350 s by AWS); setting it while any NLB cell uses TLS is an error only if no
+   * NLB cell uses TCP.
+   * Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html
+   * @default 600
+   */
+  readonly nlbTcpIdleTimeoutSeconds?: number;
+  /**
+   * Seconds over which a draining server closes its sockets, at random offsets, so clients do not
+   * all reconnect at once. Integer 0–7170. ALB cells: drain window + grace must fit the
+   * deregistration delay (≤ 3600 s). NLB cells (connections kept through deregistration): drain
+   * window + grace must fit the termination lifecycle hook's heartbeat timeout (≤ 7200 s).
+   * @default 300
+   */
+  readonly drainWindowSeconds?: number;
+  /**
+   * Seconds added after the drain window before the load balancer or the lifecycle hook gives up
+   * on the instance (integer 0–600), so the last close frames and lifecycle completion land.
+   * @default 30
+   */
+  readonly drainGraceSeconds?: number;
+  /**
+   * ALB cells: target-group `deregistration_delay.timeout_seconds`, 0–3600 s. Must be at least
+   * drain window + grace. Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay
+   * @default - drainWindowSeconds + drainGraceSeconds
+   */
+  readonly albDeregistrationDelaySeconds?: number;
+  /**
+   * NLB cells: target-group `deregistration_delay.timeout_seconds`, 0–3600 s. Connection
+   * termination at the end of the delay is off, so established sockets outlive it and drain under
+   * the lifecycle hook; the delay only has to stop new flows. AWS recommends ≥ 120 s.
+   * Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#deregistration-delay
+   * @default 120
+   */
+  readonly nlbDeregistrationDelaySeconds?: number;
+  /**
+   * Termination lifecycle hook `HeartbeatTimeout`, 30–7200 s. Must be at least drain window +
+   * grace. Source: https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html
+   * @default - max(30, drainWindowSeconds + drainGraceSeconds)
+   */
+  readonly lifecycleHookHeartbeatSeconds?: number;
+  /**
+   * NLB cells: `target_health_state.unhealthy.draining_interval_seconds` (0–360000) used with
+   * unhealthy-target connection termination off, so one slow health check does not reset every
+   * socket on the instance.
+   * @default 300
+   */
+  readonly nlbUnhealthyDrainingIntervalSeconds?: number;
+  /**
+   * True when clients may use an HTTP long-polling fallback before upgrading (socket.io/engine.io
+   * default transports, SignalR, SockJS). Pre-upgrade requests must then reach the same instance,
+   * so stickiness is required (HTTP 400 "Session ID unknown" otherwise).
+   * Source: https://socket.io/docs/v4/using-multiple-nodes
+   * @default false
+   */
+  readonly longPollingFallback?: boolean;
+  /** Stickiness of the pre-upgrade HTTP requests. @default - on exactly when `longPollingFallback` */
+  readonly stickiness?: StickinessConfig;
+}
+
+/** Target-group stickiness. After the `101` a WebSocket is pinned anyway; this only routes pre-upgrade HTTP. */
+export interface StickinessConfig {
+  /**
+   * Turn stickiness on. Turning it off while `longPollingFallback` is true is an error.
+   * @default - the value of `longPollingFallback`
+   */
+  readonly enabled?: boolean;
+  /**
+   * ALB cells: `lb_cookie` (the ALB issues `AWSALB`) or `app_cookie` (your cookie, `cookieName`
+   * required). NLB cells always use `source_ip`.
+   * @default 'lb_cookie'
+   */
+  readonly albType?: AlbStickinessType;
+  /** ALB cookie duration, 1–604800 s. @default 86400 */
+  readonly cookieDurationSeconds?: number;
+  /**
+   * `app_cookie` only: your application's cookie name. Prefixes `AWSALB`, `AWSALBAPP`, `AWSALBTG`
+   * are reserved by AWS. For socket.io use `io`.
+   * @default - none; required with `app_cookie`
+   */
+  readonly cookieName?: string;
+}
+
+/** The target-group health check. Every field is written explicitly, because AWS, CDK and Pulumi defaults differ. */
+export interface HealthCheckConfig {
+  /**
+   * Plain HTTP path answering 200 while the server accepts connections and 503 while draining.
+   * Never the WebSocket path: load-balancer health checks do not speak WebSocket.
+   * @default '/healthz'
+   */
+  readonly path?: string;
+  /** Port of the health endpoint, 1–65535. @default - the application port */
+  readonly port?: number;
+  /** `HealthCheckIntervalSeconds`, 5–300. @default 10 */
+  readonly intervalSeconds?: number;
+  /** `HealthCheckTimeoutSeconds`, 2–120, below the interval. @default 5 */
+  readonly timeoutSeconds?: number;
+  /** `HealthyThresholdCount`, 2–10. @default 3 */
+  readonly healthyThresholdCount?: number;
+  /** `UnhealthyThresholdCount`, 2–10. @default 3 */
+  readonly unhealthyThresholdCount?: number;
+  /** `Matcher.HttpCode`: a code or range (`200`, `200-299`, `200,204`); ALB 200–499, NLB 200–599. @default '200' */
+  readonly healthyHttpCodes?: string;
+}
+
+/** Linux host limits written by user data. Source: aws-facts §6a, kernel ip-sysctl.rst, systemd.exec(5). */
+export interface HostTuningConfig {
+  /**
+   * systemd `LimitNOFILE` of the server unit: one file descriptor per socket. systemd's soft
+   * default of 1024 fails at about 1,000 connections. Integer 1024–1048576 (`fs.nr_open`).
+   * @default 1048576
+   */
+  readonly fileDescriptorLimit?: number;
+  /** `net.core.somaxconn`: cap on any listen backlog. Integer 128–65535. @default 65535 */
+  readonly somaxconn?: number;
+  /** `net.ipv4.tcp_max_syn_backlog`: half-open connections kept during a reconnect storm. Integer 128–262144. @default 65535 */
+  readonly tcpMaxSynBacklog?: number;
+  /**
+   * Listen backlog the server passes to `listen()`, ≤ somaxconn (the kernel silently caps it).
+   * @default 65535
+   */
+  readonly listenBacklog?: number;
+  /**
+   * True when a local reverse proxy (nginx, envoy) sits between the load balancer and the server on
+   * the instance: every proxied socket then takes one ephemeral port, so the local port range is
+   * widened to `localPortRange`.
+   * @default false
+   */
+  readonly localProxy?: boolean;
+  /**
+   * `net.ipv4.ip_local_port_range` written when `localProxy` is true, as "LOW HIGH" with
+   * 1024 ≤ LOW < HIGH ≤ 65535.
+   * @default '1024 65535'
+   */
+  readonly localPortRange?: string;
+}
+
+/** Route 53 settings of the tier. */
+export interface DnsConfig {
+  /**
+   * `ipv4` publishes A records; `dualstack` also publishes AAAA records and makes the load
+   * balancers dual-stack (the VPC must have IPv6).
+   * @default 'ipv4'
+   */
+  readonly ipAddressType?: IpAddressType;
+  /** Publish a direct name per cell (`<cell>.<domainName>`) for debugging and endpoint allocation. @default true */
+  readonly cellRecords?: boolean;
+  /**
+   * Create a Route 53 HTTPS health check per cell (against its direct name and the health path)
+   * and attach it to the cell's weighted record, in addition to `EvaluateTargetHealth`.
+   * Requires `cellRecords` and a TLS policy that still offers TLS 1.2.
+   * @default false
+   */
+  readonly healthChecks?: boolean;
+  /** Route 53 health check `RequestInterval`: 10 or 30 s. @default 30 */
+  readonly healthCheckRequestIntervalSeconds?: number;
+  /** Route 53 health check `FailureThreshold`: 1–10. @default 3 */
+  readonly healthCheckFailureThreshold?: number;
+}
+
+/** How the server process is run on each instance. */
+export interface ServerConfig {
+  /** Port the WebSocket server listens on, 1–65535, not 22. @default 8080 */
+  readonly port?: number;
+  /** systemd unit name (without `.service`) of the server: `[a-zA-Z0-9_-]{1,64}`. @default 'websocket-server' */
+  readonly serviceName?: string;
+  /**
+   * Amazon Linux 2023 package providing Node.js for the server, e.g. `nodejs22`.
+   * @default 'nodejs22'
+   */
+  readonly nodePackage?: string;
+  /**
+   * Extra environment for the server process. Keys `[A-Z_][A-Z0-9_]*`; keys starting `WST_` are
+   * reserved for the values this library derives from the tier.
+   * @default {}
+   */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+/** A whole WebSocket tier: weighted DNS over one or more cells. */
+export interface TierConfig {
+  /**
+   * The name clients connect to, e.g. `ws.example.com`: lowercase, no trailing dot, at most 253
+   * characters, inside the hosted zone the renderer is given.
+   */
+  readonly domainName: string;
+  /** The cells, 1–100 (Route 53 allows at most 100 weighted records per name and type). */
+  readonly cells: readonly CellConfig[];
+  /**
+   * Default EC2 instance type for every cell.
+   * @default 'm7g.large'
+   */
+  readonly instanceType?: string;
+  /**
+   * TLS policy of every HTTPS (ALB) and TLS (NLB) listener. Must offer TLS 1.2 or 1.3 only (no
+   * 1.0/1.1). TLS-1.3-only policies are refused when Route 53 health checks are on, because those
+   * checkers need TLS ≤ 1.2. The API default (`ELBSecurityPolicy-2016-08`) is never used.
+   * Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
+   * @default 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09'
+   */
+  readonly tlsPolicy?: string;
+  /**
+   * IPv4 CIDRs allowed to reach the load balancers on 443 (and 80 for the ALB redirect).
+   * @default ['0.0.0.0/0']
+   */
+  readonly ingressCidrs?: readonly string[];
+  /**
+   * IPv6 CIDRs allowed when `dns.ipAddressType` is `dualstack`.
+   * @default ['::/0'] when dual-stack, else []
+   */
+  readonly ingressIpv6Cidrs?: readonly string[];
+  /** Timers and draining. @default - see each field */
+  readonly connection?: ConnectionProfileConfig;
+  /** Target-group health check. @default - see each field */
+  readonly healthCheck?: HealthCheckConfig;
+  /** Auto Scaling defaults for every cell. @default - see each field */
+  readonly scaling?: ScalingConfig;
+  /** Host limits. @default - see each field */
+  readonly host?: HostTuningConfig;
+  /** Route 53 settings. @default - see each field */
+  readonly dns?: DnsConfig;
+  /** Server process settings. @default - see each field */
+  readonly server?: ServerConfig;
+}

@@ -1,0 +1,164 @@
+/**
+ * Host tuning and server start-up as shell text, shared by every renderer's user data.
+ *
+ * What it sets and why (aws-facts §6a):
+ * - systemd `LimitNOFILE` on the server unit: one descriptor per socket; systemd's soft default
+ *   1024 fails at about 1,000 connections, and /etc/security/limits.conf does not apply to units.
+ * - `net.core.somaxconn` and `net.ipv4.tcp_max_syn_backlog`: a reconnect storm arrives as a burst of
+ *   SYNs; a short queue drops them (clients then back off and retry, stretching the storm).
+ * - `net.ipv4.ip_local_port_range`, only with a local proxy: each proxied socket takes an ephemeral
+ *   port towards the app, and the default range holds 28,232.
+ * - `TimeoutStopSec` = drain window + grace, so `systemctl stop` (instance shutdown) lets the server
+ *   finish a paced drain after SIGTERM.
+ * Sources: https://docs.kernel.org/networking/ip-sysctl.html,
+ * https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#LimitCPU=
+ */
+import type { ResolvedCell, ResolvedTier } from './resolved';
+
+/** Where things live on the instance. */
+export const HOST_PATHS = {
+  sysctl: '/etc/sysctl.d/90-websocket-tier.conf',
+  envFile: '/etc/websocket-tier/server.env',
+  serverDir: '/opt/websocket-tier',
+  serverFile: '/opt/websocket-tier/server.js',
+  nodeLink: '/usr/local/bin/websocket-tier-node',
+  cloudWatchAgentConfig: '/opt/aws/amazon-cloudwatch-agent/etc/websocket-tier.json',
+} as const;
+
+/** UDP/TCP port on which the CloudWatch agent accepts embedded-metric-format records (its default). */
+export const EMF_AGENT_PORT = 25888;
+
+/** Extra server environment: where to send the connection gauge. */
+export const EMF_ENDPOINT_ENV = 'WST_EMF_ENDPOINT';
+/** Extra server environment: the instance's Auto Scaling group (read from instance metadata tags at boot). */
+export const ASG_NAME_ENV = 'WST_AUTO_SCALING_GROUP_NAME';
+
+/** `sysctl.d` file contents. */
+export function sysctlConf(tier: ResolvedTier): string {
+  const lines = [
+    '# websocket-tier: room for reconnect storms (listen backlog cap, SYN queue)',
+    `net.core.somaxconn = ${tier.host.somaxconn}`,
+    `net.ipv4.tcp_max_syn_backlog = ${tier.host.tcpMaxSynBacklog}`,
+  ];
+  if (tier.host.localPortRange) {
+    lines.push('# websocket-tier: a local proxy uses one ephemeral port per proxied socket');
+    lines.push(`net.ipv4.ip_local_port_range = ${tier.host.localPortRange}`);
+  }
+  return lines.join('\n');
+}
+
+/** The systemd service directives this library owns (shared by the full unit and the drop-in). */
+function serviceDirectives(tier: ResolvedTier, cell: ResolvedCell): string[] {
+  return [
+    `EnvironmentFile=${HOST_PATHS.envFile}`,
+    `LimitNOFILE=${tier.host.fileDescriptorLimit}`,
+    'KillSignal=SIGTERM',
+    `TimeoutStopSec=${cell.drainWindowSeconds + cell.drainGraceSeconds}`,
+  ];
+}
+
+/** A complete unit that runs the bundled server with Node. */
+export function systemdUnit(tier: ResolvedTier, cell: ResolvedCell): string {
+  return [
+    '[Unit]',
+    `Description=WebSocket server (websocket-tier cell ${cell.name})`,
+    'After=network-online.target',
+    'Wants=network-online.target',
+    '',
+    '[Service]',
+    'Type=simple',
+    'User=websocket',
+    `ExecStart=${HOST_PATHS.nodeLink} ${HOST_PATHS.serverFile}`,
+    ...serviceDirectives(tier, cell),
+    'Restart=always',
+    'RestartSec=2',
+    '',
+    '[Install]',
+    'WantedBy=multi-user.target',
+  ].join('\n');
+}
+
+/** A drop-in for a unit your image already ships (no server bundle given). */
+export function systemdDropIn(tier: ResolvedTier, cell: ResolvedCell): string {
+  return ['[Service]', ...serviceDirectives(tier, cell)].join('\n');
+}
+
+/** CloudWatch agent configuration: accept embedded-metric-format records on 127.0.0.1:25888. */
+export function cloudWatchAgentConfig(): string {
+  return JSON.stringify({ agent: { metrics_collection_interval: 60 }, logs: { metrics_collected: { emf: {} } } }, null, 2);
+}
+
+/** The server's environment file (values come from the resolved cell). */
+export function environmentFile(cell: ResolvedCell): string {
+  const env: Record<string, string> = { ...cell.serverEnvironment, [EMF_ENDPOINT_ENV]: `udp://127.0.0.1:${EMF_AGENT_PORT}` };
+  return Object.keys(env)
+    .sort()
+    .map((k) => `${k}=${env[k]}`)
+    .join('\n');
+}
+
+/** Where the server bundle comes from, when the library installs it. */
+export interface ServerBundleLocation {
+  /** `s3://bucket/key` of a single-file JavaScript bundle. May contain late-bound text. */
+  readonly s3Uri: string;
+}
+
+/**
+ * The full user-data script (bash) for a cell's instances, as lines.
+ * @param bundle - when given, Node and the bundle are installed and run as a unit; when absent, the
+ *   image must already ship `serviceName.service`, which gets a drop-in with the limits and env.
+ */
+export function userDataLines(tier: ResolvedTier, cell: ResolvedCell, bundle?: ServerBundleLocation): string[] {
+  const svc = tier.server.serviceName;
+  const nodeMajor = tier.server.nodePackage.replace(/^nodejs/, '');
+  const imds = 'http://169.254.169.254/latest';
+  const lines: string[] = [
+    'set -euo pipefail',
+    `# websocket-tier cell ${cell.name}: host tuning`,
+    `cat > ${HOST_PATHS.sysctl} <<'WST_EOF'`,
+    sysctlConf(tier),
+    'WST_EOF',
+    'sysctl --system >/dev/null',
+    '# Connection gauge: the CloudWatch agent turns embedded-metric-format records into the metric the scaling policy tracks',
+    `dnf install -y ${bundle ? `${tier.server.nodePackage} ` : ''}amazon-cloudwatch-agent`,
+    `cat > ${HOST_PATHS.cloudWatchAgentConfig} <<'WST_EOF'`,
+    cloudWatchAgentConfig(),
+    'WST_EOF',
+    `/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:${HOST_PATHS.cloudWatchAgentConfig}`,
+    '# Server environment: the same numbers the load balancer and the lifecycle hook use',
+    `TOKEN=$(curl -sS -X PUT ${imds}/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')`,
+    `ASG_NAME=$(curl -sS -H "X-aws-ec2-metadata-token: $TOKEN" ${imds}/meta-data/tags/instance/aws:autoscaling:groupName)`,
+    `mkdir -p $(dirname ${HOST_PATHS.envFile})`,
+    `cat > ${HOST_PATHS.envFile} <<'WST_EOF'`,
+    environmentFile(cell),
+    'WST_EOF',
+    `echo "${ASG_NAME_ENV}=$ASG_NAME" >> ${HOST_PATHS.envFile}`,
+  ];
+  if (bundle) {
+    lines.push(
+      '# Server: bundled JavaScript run by Node under systemd',
+      'id -u websocket >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin websocket',
+      `ln -sf "$(command -v node-${nodeMajor} || command -v node)" ${HOST_PATHS.nodeLink}`,
+      `mkdir -p ${HOST_PATHS.serverDir}`,
+      `aws s3 cp '${bundle.s3Uri}' ${HOST_PATHS.serverFile}`,
+      `cat > /etc/systemd/system/${svc}.service <<'WST_EOF'`,
+      systemdUnit(tier, cell),
+      'WST_EOF',
+      'systemctl daemon-reload',
+      `systemctl enable --now ${svc}.service`,
+    );
+  } else {
+    lines.push(
+      `# Server: ${svc}.service ships with the image; add the limits and environment`,
+      `mkdir -p /etc/systemd/system/${svc}.service.d`,
+      `cat > /etc/systemd/system/${svc}.service.d/50-websocket-tier.conf <<'WST_EOF'`,
+      systemdDropIn(tier, cell),
+      'WST_EOF',
+      'systemctl daemon-reload',
+      `systemctl restart ${svc}.service`,
+    );
+  }
+  return lines;
+}
+
+

@@ -1,0 +1,61 @@
+/**
+ * AWS and Linux limits the validators enforce, each with its source. Ranges are inclusive.
+ * Shared fact sheet: ../shared/reference/aws-facts.md (sections named per constant).
+ */
+
+/** An inclusive integer range with the document it comes from. */
+export interface Range {
+  readonly min: number;
+  readonly max: number;
+  readonly source: string;
+}
+
+const ALB_ATTRS = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html';
+const NLB_IDLE = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html';
+const TG_ATTRS = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_TargetGroupAttribute.html';
+const TG_CREATE = 'https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html';
+const R53_WEIGHTED = 'https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html';
+const R53_HC = 'https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html';
+const ASG_HOOK = 'https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html';
+const ASG_MAINT = 'https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-instance-maintenance-policy.html';
+const ASG_CREATE = 'https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_CreateAutoScalingGroup.html';
+
+/** The limits, keyed by what they bound. */
+export const LIMITS = {
+  albIdleTimeoutSeconds: { min: 1, max: 4000, source: ALB_ATTRS },
+  nlbTcpIdleTimeoutSeconds: { min: 60, max: 6000, source: NLB_IDLE },
+  deregistrationDelaySeconds: { min: 0, max: 3600, source: TG_ATTRS },
+  nlbUnhealthyDrainingIntervalSeconds: { min: 0, max: 360000, source: TG_ATTRS },
+  cookieDurationSeconds: { min: 1, max: 604800, source: TG_ATTRS },
+  healthCheckIntervalSeconds: { min: 5, max: 300, source: TG_CREATE },
+  healthCheckTimeoutSeconds: { min: 2, max: 120, source: TG_CREATE },
+  healthCheckThresholdCount: { min: 2, max: 10, source: TG_CREATE },
+  albHealthyHttpCode: { min: 200, max: 499, source: TG_CREATE },
+  nlbHealthyHttpCode: { min: 200, max: 599, source: TG_CREATE },
+  route53Weight: { min: 0, max: 255, source: R53_WEIGHTED },
+  weightedRecordsPerName: { min: 1, max: 100, source: R53_WEIGHTED },
+  route53HealthCheckFailureThreshold: { min: 1, max: 10, source: R53_HC },
+  lifecycleHookHeartbeatSeconds: { min: 30, max: 7200, source: ASG_HOOK },
+  minHealthyPercentage: { min: 0, max: 100, source: ASG_MAINT },
+  maxHealthyPercentage: { min: 100, max: 200, source: ASG_MAINT },
+  defaultInstanceWarmupSeconds: { min: 0, max: 3600, source: ASG_CREATE },
+  healthCheckGracePeriodSeconds: { min: 0, max: 7200, source: ASG_CREATE },
+  port: { min: 1, max: 65535, source: 'RFC 6335 §6' },
+  fileDescriptorLimit: { min: 1024, max: 1048576, source: 'Linux fs.nr_open default (Documentation/admin-guide/sysctl/fs.rst)' },
+  somaxconn: { min: 128, max: 65535, source: 'Linux Documentation/networking/ip-sysctl.rst (net.core.somaxconn)' },
+  tcpMaxSynBacklog: { min: 128, max: 262144, source: 'Linux Documentation/networking/ip-sysctl.rst (tcp_max_syn_backlog)' },
+  localPort: { min: 1024, max: 65535, source: 'Linux Documentation/networking/ip-sysctl.rst (ip_local_port_range)' },
+  drainGraceSeconds: { min: 0, max: 600, source: 'websocket-tier policy: grace must stay small next to the drain window' },
+} as const satisfies Record<string, Range>;
+
+/** Route 53 health check request intervals AWS accepts (seconds). Source: {@link R53_HC}. */
+export const ROUTE53_HEALTH_CHECK_INTERVALS = [10, 30] as const;
+
+/** NLB TLS listeners hold idle connections for exactly this long; it cannot be changed. Source: {@link NLB_IDLE}. */
+export const NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS = 350;
+
+/** Cookie-name prefixes AWS reserves for its own stickiness cookies. Source: {@link TG_ATTRS} (`stickiness.app_cookie.cookie_name`). */
+export const RESERVED_COOKIE_PREFIXES = ['AWSALB', 'AWSALBAPP', 'AWSALBTG'] as const;
+
+/** Maximum length of a cell name (keeps generated ELB names within AWS's 32-character limit headroom). */
+export const MAX_CELL_NAME_LENGTH = 32;

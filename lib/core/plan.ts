@@ -1,0 +1,38 @@
+/**
+ * `planTier()`: validate then resolve, the entry point renderers use.
+ */
+import type { TierConfig } from './config';
+import { resolveTier } from './defaults';
+import { errorsOf, formatIssues, type Issue, type IsUnresolved, neverUnresolved, warningsOf } from './issues';
+import type { ResolvedTier } from './resolved';
+import { validateTier } from './validate';
+
+/** Thrown by `planTier()` when the config has errors; carries every issue. */
+export class TierConfigError extends Error {
+  constructor(
+    message: string,
+    /** Every error found (warnings are not included). */
+    public readonly issues: readonly Issue[],
+  ) {
+    super(message);
+    this.name = 'TierConfigError';
+  }
+}
+
+/** A validated, resolved tier plus the warnings a renderer should surface. */
+export interface TierPlan {
+  readonly tier: ResolvedTier;
+  readonly warnings: readonly Issue[];
+}
+
+/**
+ * Validate and resolve a tier.
+ * @param where - construct path or resource name, put at the start of the error message
+ * @throws TierConfigError listing every error (field, value, allowed values, fix)
+ */
+export function planTier(where: string, config: TierConfig, isUnresolved: IsUnresolved = neverUnresolved): TierPlan {
+  const issues = validateTier(config, isUnresolved);
+  const errors = errorsOf(issues);
+  if (errors.length > 0) throw new TierConfigError(formatIssues(where, errors), errors);
+  return { tier: resolveTier(config), warnings: warningsOf(issues) };
+}

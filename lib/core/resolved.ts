@@ -1,0 +1,208 @@
+/**
+ * The tier with every default applied and every derived value computed. Renderers read only
+ * this: they hold no defaults and branch only on resolved fields.
+ */
+import type { IpAddressType, LoadBalancerType, ScalingSignal, StickinessType } from './config';
+
+/** Resolved stickiness of one target group. */
+export interface ResolvedStickiness {
+  readonly type: StickinessType;
+  /** Cookie duration (ALB cookie types only). */
+  readonly cookieDurationSeconds?: number;
+  /** `app_cookie` only. */
+  readonly cookieName?: string;
+}
+
+/** Resolved target-group health check (every field explicit). */
+export interface ResolvedHealthCheck {
+  readonly protocol: 'HTTP';
+  readonly path: string;
+  readonly port: number;
+  readonly intervalSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly healthyThresholdCount: number;
+  readonly unhealthyThresholdCount: number;
+  readonly healthyHttpCodes: string;
+}
+
+/** The one listener that carries WebSocket traffic (port 443). */
+export interface ResolvedListener {
+  readonly port: 443;
+  /** `HTTPS` on ALB cells; `TLS` or `TCP` on NLB cells. */
+  readonly protocol: 'HTTPS' | 'TLS' | 'TCP';
+  /** TLS policy when the listener terminates TLS (HTTPS, TLS), else undefined. */
+  readonly tlsPolicy?: string;
+  /** True when the listener needs the tier's ACM certificate. */
+  readonly usesCertificate: boolean;
+  /** NLB TLS listeners: ALPN policy. `HTTP1Only` so h2-first clients still upgrade. */
+  readonly alpnPolicy?: 'HTTP1Only';
+  /** NLB TCP listeners only: `tcp.idle_timeout.seconds`. */
+  readonly tcpIdleTimeoutSeconds?: number;
+  /** The idle timeout in force on this path, whatever sets it (ALB attribute, NLB attribute, or fixed 350). */
+  readonly effectiveIdleTimeoutSeconds: number;
+  /** ALB cells: an HTTP :80 listener redirecting to HTTPS :443 (301). */
+  readonly httpRedirect: boolean;
+}
+
+/** Resolved target group. */
+export interface ResolvedTargetGroup {
+  /** `HTTP` on ALB cells; `TCP` or `TLS` on NLB cells. */
+  readonly protocol: 'HTTP' | 'TCP' | 'TLS';
+  readonly port: number;
+  /** ALB only: always `HTTP1` (WebSocket upgrade through HTTP2/GRPC target groups is unconfirmed). */
+  readonly protocolVersion?: 'HTTP1';
+  readonly targetType: 'instance';
+  readonly deregistrationDelaySeconds: number;
+  readonly stickiness?: ResolvedStickiness;
+  readonly healthCheck: ResolvedHealthCheck;
+  /** NLB only: `deregistration_delay.connection_termination.enabled` (false: sockets outlive deregistration). */
+  readonly connectionTermination?: boolean;
+  /** NLB only: `preserve_client_ip.enabled`. */
+  readonly preserveClientIp?: boolean;
+  /** NLB only: `target_health_state.unhealthy.connection_termination.enabled`. */
+  readonly unhealthyConnectionTermination?: boolean;
+  /** NLB only: `target_health_state.unhealthy.draining_interval_seconds`. */
+  readonly unhealthyDrainingIntervalSeconds?: number;
+}
+
+/** One metric in a target-tracking metric-math query. Dimension values name a late-bound reference. */
+export interface ResolvedMetricQuery {
+  readonly id: string;
+  readonly expression?: string;
+  readonly metricStat?: {
+    readonly namespace: string;
+    readonly metricName: string;
+    /** `valueOf` says which late-bound value a renderer substitutes. */
+    readonly dimensions: readonly { readonly name: string; readonly valueOf: 'autoScalingGroupName' | 'loadBalancerFullName' }[];
+    readonly stat: string;
+  };
+  readonly label?: string;
+  readonly returnData: boolean;
+}
+
+/** Target tracking on connections per instance. */
+export interface ResolvedScalingPolicy {
+  readonly signal: ScalingSignal;
+  readonly targetValue: number;
+  /** CloudWatch metric-math queries; exactly one has `returnData: true`. */
+  readonly metrics: readonly ResolvedMetricQuery[];
+}
+
+/** Termination lifecycle hook. */
+export interface ResolvedLifecycleHook {
+  readonly lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING';
+  readonly heartbeatTimeoutSeconds: number;
+  /** Set explicitly: the API default is ABANDON. */
+  readonly defaultResult: 'CONTINUE';
+}
+
+/** Resolved Auto Scaling group of a cell. */
+export interface ResolvedAutoScaling {
+  readonly instanceType: string;
+  readonly architecture: 'arm64' | 'x86_64';
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly desiredCapacity?: number;
+  readonly defaultInstanceWarmupSeconds: number;
+  readonly healthCheckGracePeriodSeconds: number;
+  readonly minHealthyPercentage: number;
+  readonly maxHealthyPercentage: number;
+  /** `MetricsCollection` metric names at 1-minute granularity. */
+  readonly groupMetrics: readonly string[];
+  readonly lifecycleHook: ResolvedLifecycleHook;
+  readonly scalingPolicy: ResolvedScalingPolicy;
+  /** IMDSv2 only (`HttpTokens: required`). */
+  readonly requireImdsv2: true;
+  /** Instance metadata tags on: the server reads its Auto Scaling group name from IMDS. */
+  readonly instanceMetadataTags: true;
+  /** Root volume: encrypted gp3 of this size. */
+  readonly rootVolumeGiB: number;
+}
+
+/** Route 53 view of a cell. */
+export interface ResolvedCellDns {
+  readonly weight: number;
+  /** Explicit and stable: the cell name. */
+  readonly setIdentifier: string;
+  readonly evaluateTargetHealth: true;
+  /** `<cell>.<domainName>` when cell records are on. */
+  readonly cellDomainName?: string;
+  /** Route 53 health check for this cell, when on. */
+  readonly healthCheck?: {
+    readonly type: 'HTTPS';
+    readonly fqdn: string;
+    readonly port: 443;
+    readonly resourcePath: string;
+    readonly requestIntervalSeconds: number;
+    readonly failureThreshold: number;
+    readonly enableSni: true;
+  };
+}
+
+/** One ingress rule of a security group. */
+export interface ResolvedIngressRule {
+  readonly port: number;
+  /** A CIDR (IPv4 or IPv6) or `loadBalancer` for the cell's load-balancer security group. */
+  readonly from: string;
+  readonly description: string;
+}
+
+/** Resolved cell. */
+export interface ResolvedCell {
+  readonly name: string;
+  readonly loadBalancerType: LoadBalancerType;
+  readonly ipAddressType: IpAddressType;
+  /** ALB only: `idle_timeout.timeout_seconds`. */
+  readonly albIdleTimeoutSeconds?: number;
+  /** ALB only: `routing.http.drop_invalid_header_fields.enabled`. */
+  readonly dropInvalidHeaderFields?: true;
+  /** NLB only: cross-zone load balancing on (an uneven AZ spread would otherwise unbalance connections). */
+  readonly crossZoneEnabled: true;
+  readonly listener: ResolvedListener;
+  readonly targetGroup: ResolvedTargetGroup;
+  readonly autoScaling: ResolvedAutoScaling;
+  readonly dns: ResolvedCellDns;
+  /** Load-balancer security-group ingress. */
+  readonly loadBalancerIngress: readonly ResolvedIngressRule[];
+  /** Instance security-group ingress (only from the load balancer). */
+  readonly instanceIngress: readonly ResolvedIngressRule[];
+  /** Server environment (`WST_*` and user keys), the same numbers the infrastructure uses. */
+  readonly serverEnvironment: Readonly<Record<string, string>>;
+  /** Drain window and grace, seconds. */
+  readonly drainWindowSeconds: number;
+  readonly drainGraceSeconds: number;
+  readonly pingIntervalSeconds: number;
+}
+
+/** Resolved host tuning. */
+export interface ResolvedHostTuning {
+  readonly fileDescriptorLimit: number;
+  readonly somaxconn: number;
+  readonly tcpMaxSynBacklog: number;
+  readonly listenBacklog: number;
+  /** `ip_local_port_range` to write, or undefined to keep the kernel default. */
+  readonly localPortRange?: string;
+}
+
+/** Resolved server process settings. */
+export interface ResolvedServer {
+  readonly port: number;
+  readonly serviceName: string;
+  readonly nodePackage: string;
+  readonly environment: Readonly<Record<string, string>>;
+}
+
+/** The whole tier, resolved. */
+export interface ResolvedTier {
+  readonly domainName: string;
+  readonly wildcardDomainName: string;
+  readonly ipAddressType: IpAddressType;
+  readonly tlsPolicy: string;
+  readonly ingressCidrs: readonly string[];
+  readonly ingressIpv6Cidrs: readonly string[];
+  readonly cellRecords: boolean;
+  readonly route53HealthChecks: boolean;
+  readonly host: ResolvedHostTuning;
+  readonly server: ResolvedServer;
+  readonly cells: readonly ResolvedCell[];
+}

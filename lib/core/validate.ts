@@ -1,0 +1,482 @@
+/**
+ * `validateTier()`: every rule a tier config must satisfy, returned all at once as `Issue[]`.
+ * Nothing here throws and nothing is clamped: a value outside its range is an error naming the
+ * field, the value, what is allowed and the fix. Late-bound values (CDK tokens, Pulumi outputs)
+ * are skipped through the `isUnresolved` predicate.
+ */
+import type { CellConfig, TierConfig } from './config';
+import { DEFAULTS } from './defaults';
+import { isInstanceTypeName } from './instance-types';
+import { type Issue, type IsUnresolved, neverUnresolved } from './issues';
+import {
+  LIMITS,
+  MAX_CELL_NAME_LENGTH,
+  NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS,
+  type Range,
+  RESERVED_COOKIE_PREFIXES,
+  ROUTE53_HEALTH_CHECK_INTERVALS,
+} from './limits';
+import { classifyTlsPolicy, RECOMMENDED_TLS_POLICY } from './tls';
+
+const CELL_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const ENV_KEY = /^[A-Z_][A-Z0-9_]*$/;
+const SERVICE_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+const NODE_PACKAGE = /^nodejs\d{2}$/;
+const HTTP_CODES = /^\d{3}(?:-\d{3})?(?:,\d{3}(?:-\d{3})?)*$/;
+const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+class Collector {
+  readonly issues: Issue[] = [];
+  constructor(private readonly isUnresolved: IsUnresolved) {}
+
+  error(code: string, path: string, message: string): void {
+    this.issues.push({ code, path, message, severity: 'error' });
+  }
+
+  warn(code: string, path: string, message: string): void {
+    this.issues.push({ code, path, message, severity: 'warning' });
+  }
+
+  /** True when the value is present and concrete (not undefined, not late-bound). */
+  known<T>(value: T | undefined): value is T {
+    return value !== undefined && !this.isUnresolved(value);
+  }
+
+  /** Integer range check on an optional field; returns true when the value is usable for cross-checks. */
+  int(path: string, value: number | undefined, range: Pick<Range, 'min' | 'max'> & { source?: string }, unit = ''): value is number {
+    if (!this.known(value)) return false;
+    const u = unit ? ` ${unit}` : '';
+    if (typeof value !== 'number' || !Number.isInteger(value)) {
+      this.error('not-an-integer', path, `${path} must be an integer${u}; got ${JSON.stringify(value)}. Fix: give a whole number from ${range.min} to ${range.max}.`);
+      return false;
+    }
+    if (value < range.min || value > range.max) {
+      const src = range.source ? ` (source: ${range.source})` : '';
+      this.error('out-of-range', path, `${path} is ${value}${u}; allowed ${range.min}–${range.max}${u}${src}. Fix: choose a value in that range.`);
+      return false;
+    }
+    return true;
+  }
+}
+
+/**
+ * Check a tier config against AWS limits and the connection-profile rules.
+ * @param config - the tier as the user wrote it
+ * @param isUnresolved - tells late-bound values apart; they are not range-checked
+ * @returns every issue found, errors and warnings, in config order
+ */
+export function validateTier(config: TierConfig, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
+  const v = new Collector(isUnresolved);
+  const cells = Array.isArray(config.cells) ? config.cells : [];
+  if (!Array.isArray(config.cells)) {
+    v.error('cells-missing', 'cells', 'cells must be an array of 1–100 cells. Fix: add at least one cell, e.g. [{ name: "a" }].');
+  }
+
+  validateDomain(v, config, cells);
+  validateCells(v, config, cells);
+  validateTls(v, config);
+  validateIngress(v, config);
+  validateConnection(v, config, cells);
+  validateHealthCheck(v, config, cells);
+  validateScaling(v, config, cells);
+  validateHost(v, config);
+  validateDns(v, config);
+  validateServer(v, config);
+  return v.issues;
+}
+
+function lbType(cell: CellConfig): 'application' | 'network' {
+  return cell.loadBalancerType ?? DEFAULTS.cell.loadBalancerType;
+}
+
+function nlbProtocol(cell: CellConfig): 'TCP' | 'TLS' {
+  return cell.nlbListenerProtocol ?? DEFAULTS.cell.nlbListenerProtocol;
+}
+
+function cellLabel(cells: readonly CellConfig[], i: number): string {
+  const name = cells[i]?.name;
+  return typeof name === 'string' ? `cells[${i}] ('${name}')` : `cells[${i}]`;
+}
+
+function validateDomain(v: Collector, config: TierConfig, cells: readonly CellConfig[]): void {
+  const d = config.domainName;
+  if (!v.known(d)) {
+    if (d === undefined) v.error('domain-missing', 'domainName', 'domainName is required. Fix: give the name clients connect to, e.g. "ws.example.com".');
+    return;
+  }
+  const labels = typeof d === 'string' ? d.split('.') : [];
+  if (typeof d !== 'string' || d.length > 253 || labels.length < 2 || !labels.every((l) => DNS_LABEL.test(l))) {
+    v.error(
+      'domain-invalid',
+      'domainName',
+      `domainName is ${JSON.stringify(d)}; allowed: a lowercase DNS name of at least two labels, each 1–63 of [a-z0-9-] without leading or trailing hyphen, at most 253 characters, no trailing dot. Fix: e.g. "ws.example.com".`,
+    );
+    return;
+  }
+  const longest = cells.reduce((m, c) => Math.max(m, typeof c.name === 'string' ? c.name.length : 0), 0);
+  if (longest > 0 && d.length + 1 + longest > 253) {
+    v.error('domain-too-long-for-cells', 'domainName', `domainName "${d}" plus the longest cell name (${longest} characters) exceeds 253 characters for the per-cell name. Fix: shorten the domain or the cell names.`);
+  }
+}
+
+function validateCells(v: Collector, config: TierConfig, cells: readonly CellConfig[]): void {
+  const r = LIMITS.weightedRecordsPerName;
+  if (Array.isArray(config.cells) && (cells.length < r.min || cells.length > r.max)) {
+    v.error('cell-count', 'cells', `cells has ${cells.length} entries; allowed ${r.min}–${r.max} (Route 53 allows at most 100 weighted records per name and type; ${r.source}). Fix: ${cells.length === 0 ? 'add a cell' : 'split the tier into several tiers under different names'}.`);
+  }
+  const seen = new Map<string, number>();
+  let allZero = cells.length > 0;
+  cells.forEach((cell, i) => {
+    const p = `cells[${i}]`;
+    const label = cellLabel(cells, i);
+    if (v.known(cell.name)) {
+      if (typeof cell.name !== 'string' || cell.name.length > MAX_CELL_NAME_LENGTH || !CELL_NAME.test(cell.name)) {
+        v.error('cell-name-invalid', `${p}.name`, `${p}.name is ${JSON.stringify(cell.name)}; allowed: 1–${MAX_CELL_NAME_LENGTH} characters of [a-z0-9-], no leading or trailing hyphen (it becomes a DNS label, a set identifier and a construct id). Fix: e.g. "a" or "use1-a".`);
+      } else if (seen.has(cell.name)) {
+        v.error('cell-name-duplicate', `${p}.name`, `${p}.name "${cell.name}" is already used by cells[${seen.get(cell.name)}]; cell names must be unique (they are Route 53 set identifiers). Fix: rename one of them.`);
+      } else {
+        seen.set(cell.name, i);
+      }
+    } else if (cell.name === undefined) {
+      v.error('cell-name-missing', `${p}.name`, `${p}.name is required. Fix: give each cell a short permanent name such as "a".`);
+    } else {
+      v.error('cell-name-unresolved', `${p}.name`, `${p}.name is a late-bound value; cell names decide construct ids and DNS names and must be plain strings. Fix: pass a literal such as "a".`);
+    }
+    const type = cell.loadBalancerType;
+    if (type !== undefined && type !== 'application' && type !== 'network') {
+      v.error('lb-type-invalid', `${p}.loadBalancerType`, `${label}.loadBalancerType is ${JSON.stringify(type)}; allowed 'application' or 'network'. Fix: pick one.`);
+    }
+    const isNlb = lbType(cell) === 'network';
+    if (cell.nlbListenerProtocol !== undefined) {
+      if (!isNlb) {
+        v.error('nlb-option-on-alb', `${p}.nlbListenerProtocol`, `${label}.nlbListenerProtocol is set but the cell is an application load balancer, which always listens HTTPS. Fix: remove it or set loadBalancerType: 'network'.`);
+      } else if (cell.nlbListenerProtocol !== 'TCP' && cell.nlbListenerProtocol !== 'TLS') {
+        v.error('nlb-protocol-invalid', `${p}.nlbListenerProtocol`, `${label}.nlbListenerProtocol is ${JSON.stringify(cell.nlbListenerProtocol)}; allowed 'TLS' or 'TCP'. Fix: pick one.`);
+      }
+    }
+    if (cell.nlbTargetProtocol !== undefined) {
+      if (!isNlb || nlbProtocol(cell) !== 'TLS') {
+        v.error('nlb-target-protocol-unused', `${p}.nlbTargetProtocol`, `${label}.nlbTargetProtocol is set but only NLB cells with a TLS listener choose a target protocol (a TCP listener passes TLS through to a TCP target group). Fix: remove it.`);
+      } else if (cell.nlbTargetProtocol !== 'TCP' && cell.nlbTargetProtocol !== 'TLS') {
+        v.error('nlb-target-protocol-invalid', `${p}.nlbTargetProtocol`, `${label}.nlbTargetProtocol is ${JSON.stringify(cell.nlbTargetProtocol)}; allowed 'TCP' or 'TLS'. Fix: pick one.`);
+      }
+    }
+    const w = cell.weight;
+    if (v.int(`${p}.weight`, w, LIMITS.route53Weight)) {
+      if (w > 0) allZero = false;
+    } else if (w === undefined || !v.known(w)) {
+      allZero = false;
+    }
+    if (v.known(cell.instanceType) && !isInstanceTypeName(String(cell.instanceType))) {
+      v.error('instance-type-invalid', `${p}.instanceType`, `${label}.instanceType is ${JSON.stringify(cell.instanceType)}; expected an EC2 instance type such as 'm7g.large'. Fix: use a name from https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html.`);
+    }
+  });
+  if (allZero) {
+    v.warn('all-weights-zero', 'cells', 'every cell has weight 0; Route 53 then returns all records with equal probability, so weights mean nothing. Fix: give at least one cell a positive weight.');
+  }
+  if (v.known(config.instanceType) && !isInstanceTypeName(String(config.instanceType))) {
+    v.error('instance-type-invalid', 'instanceType', `instanceType is ${JSON.stringify(config.instanceType)}; expected an EC2 instance type such as 'm7g.large'. Fix: use a name from https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html.`);
+  }
+}
+
+function validateTls(v: Collector, config: TierConfig): void {
+  const policy = config.tlsPolicy;
+  if (!v.known(policy)) return;
+  const cls = classifyTlsPolicy(policy);
+  if (cls === 'legacy') {
+    v.error('tls-policy-legacy', 'tlsPolicy', `tlsPolicy is "${policy}", which still allows TLS 1.0/1.1; allowed: a TLS 1.2+ policy. Fix: use "${RECOMMENDED_TLS_POLICY}" (AWS's recommendation).`);
+  } else if (cls === 'unknown') {
+    v.error('tls-policy-unknown', 'tlsPolicy', `tlsPolicy is "${policy}", which is not a known ELB security policy offering TLS 1.2+ (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html). Fix: use "${RECOMMENDED_TLS_POLICY}" or another ELBSecurityPolicy-TLS13-1-2-* name.`);
+  } else if (cls === 'tls13-only' && (config.dns?.healthChecks ?? DEFAULTS.dns.healthChecks)) {
+    v.error('tls13-only-breaks-route53-checks', 'tlsPolicy', `tlsPolicy is "${policy}" (TLS 1.3 only) while dns.healthChecks is on; Route 53 HTTPS health checkers need TLS 1.2 or lower, so every cell would be marked unhealthy. Fix: use "${RECOMMENDED_TLS_POLICY}" or turn dns.healthChecks off.`);
+  }
+}
+
+function isIpv4Cidr(s: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+  return !!m && m.slice(1, 5).every((o) => Number(o) <= 255) && Number(m[5]) <= 32;
+}
+
+function isIpv6Cidr(s: string): boolean {
+  const m = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(s);
+  return !!m && m[1].includes(':') && Number(m[2]) <= 128 && (m[1].match(/::/g) ?? []).length <= 1;
+}
+
+function validateIngress(v: Collector, config: TierConfig): void {
+  const dual = (config.dns?.ipAddressType ?? DEFAULTS.dns.ipAddressType) === 'dualstack';
+  (config.ingressCidrs ?? []).forEach((c, i) => {
+    if (v.known(c) && !isIpv4Cidr(c)) {
+      v.error('cidr-invalid', `ingressCidrs[${i}]`, `ingressCidrs[${i}] is ${JSON.stringify(c)}; allowed: an IPv4 CIDR such as "203.0.113.0/24". Fix: correct it (IPv6 ranges go in ingressIpv6Cidrs).`);
+    }
+  });
+  if (config.ingressIpv6Cidrs !== undefined && !dual) {
+    v.error('ipv6-cidrs-without-dualstack', 'ingressIpv6Cidrs', `ingressIpv6Cidrs is set but dns.ipAddressType is 'ipv4', so no IPv6 listener exists. Fix: set dns.ipAddressType: 'dualstack' or remove ingressIpv6Cidrs.`);
+  }
+  (config.ingressIpv6Cidrs ?? []).forEach((c, i) => {
+    if (v.known(c) && !isIpv6Cidr(c)) {
+      v.error('cidr-invalid', `ingressIpv6Cidrs[${i}]`, `ingressIpv6Cidrs[${i}] is ${JSON.stringify(c)}; allowed: an IPv6 CIDR such as "2001:db8::/32". Fix: correct it.`);
+    }
+  });
+  const v4 = config.ingressCidrs ?? DEFAULTS.ingressCidrs;
+  const v6 = dual ? config.ingressIpv6Cidrs ?? DEFAULTS.ingressIpv6Cidrs : [];
+  if (v4.length === 0 && v6.length === 0) {
+    v.warn('no-ingress', 'ingressCidrs', 'ingressCidrs is empty, so no client can reach the load balancers. Fix: list the client ranges, or ignore this if you add rules to cell.connections yourself.');
+  }
+}
+
+function validateConnection(v: Collector, config: TierConfig, cells: readonly CellConfig[]): void {
+  const c = config.connection ?? {};
+  const P = 'connection';
+  const hasAlb = cells.some((x) => lbType(x) === 'application');
+  const hasNlbTcp = cells.some((x) => lbType(x) === 'network' && nlbProtocol(x) === 'TCP');
+  const hasNlbTls = cells.some((x) => lbType(x) === 'network' && nlbProtocol(x) === 'TLS');
+  const hasNlb = hasNlbTcp || hasNlbTls;
+
+  const pingOk = v.int(`${P}.pingIntervalSeconds`, c.pingIntervalSeconds, { min: 1, max: 3600 }, 's');
+  const ping = pingOk ? c.pingIntervalSeconds! : c.pingIntervalSeconds === undefined ? DEFAULTS.connection.pingIntervalSeconds : undefined;
+
+  // ALB idle timeout
+  if (c.albIdleTimeoutSeconds !== undefined && !hasAlb) {
+    v.error('alb-idle-unused', `${P}.albIdleTimeoutSeconds`, `${P}.albIdleTimeoutSeconds is set but no cell is an application load balancer, so it would be ignored. Fix: remove it or add an ALB cell.`);
+  }
+  const albIdleOk = v.int(`${P}.albIdleTimeoutSeconds`, c.albIdleTimeoutSeconds, LIMITS.albIdleTimeoutSeconds, 's');
+  const albIdle = albIdleOk ? c.albIdleTimeoutSeconds! : c.albIdleTimeoutSeconds === undefined ? DEFAULTS.connection.albIdleTimeoutSeconds : undefined;
+  if (hasAlb && ping !== undefined && albIdle !== undefined) {
+    if (ping >= albIdle) {
+      v.error('ping-not-below-alb-idle', `${P}.pingIntervalSeconds`, `${P}.pingIntervalSeconds is ${ping} s but the ALB idle timeout is ${albIdle} s; the ALB closes a connection that carries no data for its idle timeout, so idle sockets would be cut. Allowed: ping interval < ALB idle timeout. Fix: lower pingIntervalSeconds (e.g. ${Math.max(1, Math.floor(albIdle / 4))}) or raise albIdleTimeoutSeconds above ${ping}.`);
+    } else if (albIdle < 2 * ping) {
+      v.warn('alb-idle-below-two-pings', `${P}.albIdleTimeoutSeconds`, `${P}.albIdleTimeoutSeconds is ${albIdle} s, less than two ping intervals (${ping} s): one delayed ping cuts the connection. Fix: raise it to at least ${2 * ping} s (4× the ping interval is recommended).`);
+    }
+  }
+
+  // NLB TCP idle timeout
+  if (c.nlbTcpIdleTimeoutSeconds !== undefined && !hasNlbTcp) {
+    v.error('nlb-tcp-idle-without-tcp-listener', `${P}.nlbTcpIdleTimeoutSeconds`, `${P}.nlbTcpIdleTimeoutSeconds is set but no cell has an NLB TCP listener; TLS listeners fix the idle timeout at ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s and cannot change it (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html). Fix: remove it, or use nlbListenerProtocol: 'TCP' with TLS on the instances.`);
+  }
+  const nlbIdleOk = v.int(`${P}.nlbTcpIdleTimeoutSeconds`, c.nlbTcpIdleTimeoutSeconds, LIMITS.nlbTcpIdleTimeoutSeconds, 's');
+  const nlbIdle = nlbIdleOk ? c.nlbTcpIdleTimeoutSeconds! : c.nlbTcpIdleTimeoutSeconds === undefined ? DEFAULTS.connection.nlbTcpIdleTimeoutSeconds : undefined;
+  if (hasNlbTcp && ping !== undefined && nlbIdle !== undefined && ping >= nlbIdle) {
+    v.error('ping-not-below-nlb-idle', `${P}.pingIntervalSeconds`, `${P}.pingIntervalSeconds is ${ping} s but the NLB TCP idle timeout is ${nlbIdle} s; idle flows would be reset. Allowed: ping interval < NLB TCP idle timeout. Fix: lower pingIntervalSeconds or raise nlbTcpIdleTimeoutSeconds.`);
+  }
+  if (hasNlbTls && ping !== undefined && ping >= NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS) {
+    v.error('ping-not-below-nlb-tls-idle', `${P}.pingIntervalSeconds`, `${P}.pingIntervalSeconds is ${ping} s but NLB TLS listeners close idle flows after a fixed ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s. Allowed: ping interval < ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s. Fix: lower pingIntervalSeconds (25–30 s is usual).`);
+  }
+
+  // Drain window, grace, deregistration delay, lifecycle hook
+  const drainOk = v.int(`${P}.drainWindowSeconds`, c.drainWindowSeconds, { min: 0, max: 7170 }, 's');
+  const graceOk = v.int(`${P}.drainGraceSeconds`, c.drainGraceSeconds, LIMITS.drainGraceSeconds, 's');
+  const drain = drainOk ? c.drainWindowSeconds! : c.drainWindowSeconds === undefined ? DEFAULTS.connection.drainWindowSeconds : undefined;
+  const grace = graceOk ? c.drainGraceSeconds! : c.drainGraceSeconds === undefined ? DEFAULTS.connection.drainGraceSeconds : undefined;
+  const need = drain !== undefined && grace !== undefined ? drain + grace : undefined;
+
+  if (c.albDeregistrationDelaySeconds !== undefined && !hasAlb) {
+    v.error('alb-deregistration-unused', `${P}.albDeregistrationDelaySeconds`, `${P}.albDeregistrationDelaySeconds is set but no cell is an application load balancer. Fix: remove it.`);
+  }
+  if (c.nlbDeregistrationDelaySeconds !== undefined && !hasNlb) {
+    v.error('nlb-deregistration-unused', `${P}.nlbDeregistrationDelaySeconds`, `${P}.nlbDeregistrationDelaySeconds is set but no cell is a network load balancer. Fix: remove it.`);
+  }
+  if (c.nlbUnhealthyDrainingIntervalSeconds !== undefined && !hasNlb) {
+    v.error('nlb-draining-interval-unused', `${P}.nlbUnhealthyDrainingIntervalSeconds`, `${P}.nlbUnhealthyDrainingIntervalSeconds is set but no cell is a network load balancer. Fix: remove it.`);
+  }
+  const albDeregOk = v.int(`${P}.albDeregistrationDelaySeconds`, c.albDeregistrationDelaySeconds, LIMITS.deregistrationDelaySeconds, 's');
+  const nlbDeregOk = v.int(`${P}.nlbDeregistrationDelaySeconds`, c.nlbDeregistrationDelaySeconds, LIMITS.deregistrationDelaySeconds, 's');
+  v.int(`${P}.nlbUnhealthyDrainingIntervalSeconds`, c.nlbUnhealthyDrainingIntervalSeconds, LIMITS.nlbUnhealthyDrainingIntervalSeconds, 's');
+  if (nlbDeregOk && hasNlb && c.nlbDeregistrationDelaySeconds! < 120) {
+    v.warn('nlb-deregistration-short', `${P}.nlbDeregistrationDelaySeconds`, `${P}.nlbDeregistrationDelaySeconds is ${c.nlbDeregistrationDelaySeconds} s; AWS recommends at least 120 s for NLB target groups. Fix: raise it to 120 or more.`);
+  }
+  if (hasAlb && need !== undefined) {
+    if (albDeregOk) {
+      if (c.albDeregistrationDelaySeconds! < need) {
+        v.error('drain-exceeds-alb-deregistration', `${P}.albDeregistrationDelaySeconds`, `${P}.albDeregistrationDelaySeconds is ${c.albDeregistrationDelaySeconds} s but the drain window plus grace is ${drain} + ${grace} = ${need} s; the ALB may cut sockets still open when the delay ends (assumed; AWS does not document otherwise), so the drain must fit it. Fix: raise albDeregistrationDelaySeconds to at least ${need} or shorten drainWindowSeconds.`);
+      }
+    } else if (c.albDeregistrationDelaySeconds === undefined && need > LIMITS.deregistrationDelaySeconds.max) {
+      v.error('drain-exceeds-alb-maximum', `${P}.drainWindowSeconds`, `${P}.drainWindowSeconds + drainGraceSeconds is ${need} s, but ALB cells drain within the deregistration delay, at most 3600 s (${LIMITS.deregistrationDelaySeconds.source}). Fix: keep drain window + grace ≤ 3600 s, or move long-drain cells to NLB (connections there outlive deregistration).`);
+    }
+  }
+  const hbOk = v.int(`${P}.lifecycleHookHeartbeatSeconds`, c.lifecycleHookHeartbeatSeconds, LIMITS.lifecycleHookHeartbeatSeconds, 's');
+  if (need !== undefined) {
+    if (hbOk) {
+      if (c.lifecycleHookHeartbeatSeconds! < need) {
+        v.error('drain-exceeds-lifecycle-heartbeat', `${P}.lifecycleHookHeartbeatSeconds`, `${P}.lifecycleHookHeartbeatSeconds is ${c.lifecycleHookHeartbeatSeconds} s but the drain window plus grace is ${need} s; the termination hook would time out mid-drain. Fix: raise it to at least ${need} s (max 7200) or shorten drainWindowSeconds.`);
+      }
+    } else if (c.lifecycleHookHeartbeatSeconds === undefined && need > LIMITS.lifecycleHookHeartbeatSeconds.max) {
+      v.error('drain-exceeds-heartbeat-maximum', `${P}.drainWindowSeconds`, `${P}.drainWindowSeconds + drainGraceSeconds is ${need} s, above the 7200 s maximum lifecycle-hook heartbeat (${LIMITS.lifecycleHookHeartbeatSeconds.source}). Fix: keep drain window + grace ≤ 7200 s.`);
+    }
+  }
+  if (drain !== undefined && ping !== undefined && drain > 0 && drain < ping) {
+    v.warn('drain-shorter-than-ping', `${P}.drainWindowSeconds`, `${P}.drainWindowSeconds is ${drain} s, shorter than one ping interval (${ping} s); reconnects will bunch together. Fix: use a drain window of several minutes.`);
+  }
+
+  // Long polling and stickiness
+  const s = c.stickiness ?? {};
+  const longPolling = c.longPollingFallback ?? DEFAULTS.connection.longPollingFallback;
+  const enabled = s.enabled ?? longPolling;
+  if (longPolling && s.enabled === false) {
+    v.error('long-polling-needs-stickiness', `${P}.stickiness.enabled`, `${P}.stickiness.enabled is false while longPollingFallback is true; pre-upgrade polling requests would land on other instances and fail with HTTP 400 "Session ID unknown" (https://socket.io/docs/v4/using-multiple-nodes). Fix: enable stickiness, or set longPollingFallback: false and have clients use transports: ['websocket'].`);
+  }
+  if (s.albType !== undefined && s.albType !== 'lb_cookie' && s.albType !== 'app_cookie') {
+    v.error('stickiness-type-invalid', `${P}.stickiness.albType`, `${P}.stickiness.albType is ${JSON.stringify(s.albType)}; allowed 'lb_cookie' or 'app_cookie' (NLB cells always use 'source_ip'). Fix: pick one.`);
+  }
+  v.int(`${P}.stickiness.cookieDurationSeconds`, s.cookieDurationSeconds, LIMITS.cookieDurationSeconds, 's');
+  const albType = s.albType ?? DEFAULTS.connection.albStickinessType;
+  if (albType === 'app_cookie' && enabled && hasAlb) {
+    if (s.cookieName === undefined) {
+      v.error('app-cookie-needs-name', `${P}.stickiness.cookieName`, `${P}.stickiness.albType is 'app_cookie' but no cookieName is given. Fix: set cookieName to your application's cookie (socket.io: "io"), or use albType: 'lb_cookie'.`);
+    }
+  }
+  if (s.cookieName !== undefined && v.known(s.cookieName)) {
+    if (albType !== 'app_cookie') {
+      v.error('cookie-name-unused', `${P}.stickiness.cookieName`, `${P}.stickiness.cookieName is set but albType is '${albType}', which ignores it. Fix: set albType: 'app_cookie' or remove cookieName.`);
+    } else if (!COOKIE_NAME.test(s.cookieName) || RESERVED_COOKIE_PREFIXES.some((p) => s.cookieName!.startsWith(p))) {
+      v.error('cookie-name-invalid', `${P}.stickiness.cookieName`, `${P}.stickiness.cookieName is ${JSON.stringify(s.cookieName)}; allowed: a cookie token not starting with ${RESERVED_COOKIE_PREFIXES.join(', ')} (reserved by AWS). Fix: use your application's own cookie name.`);
+    }
+  }
+  if (enabled) {
+    cells.forEach((cell, i) => {
+      if (lbType(cell) === 'network' && nlbProtocol(cell) === 'TLS' && cell.nlbTargetProtocol === 'TLS') {
+        v.error('source-ip-stickiness-tls-tls', `cells[${i}].nlbTargetProtocol`, `${cellLabel(cells, i)} combines a TLS listener with a TLS target group, where AWS does not support source_ip stickiness, but stickiness is on${longPolling ? ' (longPollingFallback requires it)' : ''}. Fix: use nlbTargetProtocol: 'TCP' (TLS ends at the NLB), or an ALB cell.`);
+      }
+    });
+  }
+}
+
+function validateHealthCheck(v: Collector, config: TierConfig, cells: readonly CellConfig[]): void {
+  const h = config.healthCheck ?? {};
+  const P = 'healthCheck';
+  if (v.known(h.path) && (typeof h.path !== 'string' || !h.path.startsWith('/') || h.path.length > 1024 || /\s/.test(h.path))) {
+    v.error('health-path-invalid', `${P}.path`, `${P}.path is ${JSON.stringify(h.path)}; allowed: an absolute HTTP path of at most 1024 characters without spaces. Fix: e.g. "/healthz" (a plain HTTP endpoint, never the WebSocket path).`);
+  }
+  v.int(`${P}.port`, h.port, LIMITS.port);
+  const iOk = v.int(`${P}.intervalSeconds`, h.intervalSeconds, LIMITS.healthCheckIntervalSeconds, 's');
+  const tOk = v.int(`${P}.timeoutSeconds`, h.timeoutSeconds, LIMITS.healthCheckTimeoutSeconds, 's');
+  v.int(`${P}.healthyThresholdCount`, h.healthyThresholdCount, LIMITS.healthCheckThresholdCount);
+  v.int(`${P}.unhealthyThresholdCount`, h.unhealthyThresholdCount, LIMITS.healthCheckThresholdCount);
+  const interval = iOk ? h.intervalSeconds! : h.intervalSeconds === undefined ? DEFAULTS.healthCheck.intervalSeconds : undefined;
+  const timeout = tOk ? h.timeoutSeconds! : h.timeoutSeconds === undefined ? DEFAULTS.healthCheck.timeoutSeconds : undefined;
+  if (interval !== undefined && timeout !== undefined && timeout >= interval) {
+    v.error('health-timeout-not-below-interval', `${P}.timeoutSeconds`, `${P}.timeoutSeconds is ${timeout} s but the interval is ${interval} s; the timeout must be shorter than the interval. Fix: lower timeoutSeconds below ${interval} or raise intervalSeconds.`);
+  }
+  if (v.known(h.healthyHttpCodes)) {
+    const codes = h.healthyHttpCodes;
+    if (typeof codes !== 'string' || !HTTP_CODES.test(codes)) {
+      v.error('health-codes-invalid', `${P}.healthyHttpCodes`, `${P}.healthyHttpCodes is ${JSON.stringify(codes)}; allowed: codes or ranges like "200", "200-299" or "200,204". Fix: use "200".`);
+    } else {
+      const nums = codes.split(/[,-]/).map(Number);
+      const hasAlb = cells.some((c) => lbType(c) === 'application');
+      const r = hasAlb ? LIMITS.albHealthyHttpCode : LIMITS.nlbHealthyHttpCode;
+      if (nums.some((n) => n < r.min || n > r.max)) {
+        v.error('health-codes-out-of-range', `${P}.healthyHttpCodes`, `${P}.healthyHttpCodes is "${codes}"; allowed ${r.min}–${r.max}${hasAlb ? ' (ALB target groups)' : ' (NLB target groups)'} (${r.source}). Fix: use "200".`);
+      }
+    }
+  }
+}
+
+function validateScalingBlock(v: Collector, prefix: string, s: { minCapacity?: number; maxCapacity?: number; desiredCapacity?: number; targetConnectionsPerInstance?: number }, inherited: { min?: number; max?: number }): void {
+  const minOk = v.int(`${prefix}.minCapacity`, s.minCapacity, { min: 0, max: 10000 });
+  const maxOk = v.int(`${prefix}.maxCapacity`, s.maxCapacity, { min: 1, max: 10000 });
+  const desOk = v.int(`${prefix}.desiredCapacity`, s.desiredCapacity, { min: 0, max: 10000 });
+  v.int(`${prefix}.targetConnectionsPerInstance`, s.targetConnectionsPerInstance, { min: 1, max: 10_000_000 });
+  const min = minOk ? s.minCapacity! : s.minCapacity === undefined ? inherited.min : undefined;
+  const max = maxOk ? s.maxCapacity! : s.maxCapacity === undefined ? inherited.max : undefined;
+  if (min !== undefined && max !== undefined && min > max) {
+    v.error('min-above-max', `${prefix}.minCapacity`, `${prefix}.minCapacity is ${min} but maxCapacity is ${max}; allowed: minCapacity ≤ maxCapacity. Fix: lower minCapacity or raise maxCapacity.`);
+  }
+  if (desOk && ((min !== undefined && s.desiredCapacity! < min) || (max !== undefined && s.desiredCapacity! > max))) {
+    v.error('desired-outside-min-max', `${prefix}.desiredCapacity`, `${prefix}.desiredCapacity is ${s.desiredCapacity} but must lie within minCapacity ${min} and maxCapacity ${max}. Fix: adjust it, or leave it unset so scaling decides.`);
+  }
+}
+
+function validateScaling(v: Collector, config: TierConfig, cells: readonly CellConfig[]): void {
+  const s = config.scaling ?? {};
+  const P = 'scaling';
+  if (s.signal !== undefined && s.signal !== 'connection-gauge' && s.signal !== 'load-balancer-connections') {
+    v.error('scaling-signal-invalid', `${P}.signal`, `${P}.signal is ${JSON.stringify(s.signal)}; allowed 'connection-gauge' or 'load-balancer-connections' (never CPU or request count: idle WebSockets use neither). Fix: pick one.`);
+  }
+  const tierMin = s.minCapacity ?? DEFAULTS.scaling.minCapacity;
+  const tierMax = s.maxCapacity ?? DEFAULTS.scaling.maxCapacity;
+  validateScalingBlock(v, P, s, { min: DEFAULTS.scaling.minCapacity, max: DEFAULTS.scaling.maxCapacity });
+  cells.forEach((cell, i) => {
+    if (cell.scaling) validateScalingBlock(v, `cells[${i}].scaling`, cell.scaling, { min: tierMin, max: tierMax });
+  });
+  v.int(`${P}.defaultInstanceWarmupSeconds`, s.defaultInstanceWarmupSeconds, LIMITS.defaultInstanceWarmupSeconds, 's');
+  v.int(`${P}.healthCheckGracePeriodSeconds`, s.healthCheckGracePeriodSeconds, LIMITS.healthCheckGracePeriodSeconds, 's');
+  const minOk = v.int(`${P}.minHealthyPercentage`, s.minHealthyPercentage, LIMITS.minHealthyPercentage, '%');
+  const maxOk = v.int(`${P}.maxHealthyPercentage`, s.maxHealthyPercentage, LIMITS.maxHealthyPercentage, '%');
+  const minH = minOk ? s.minHealthyPercentage! : s.minHealthyPercentage === undefined ? DEFAULTS.scaling.minHealthyPercentage : undefined;
+  const maxH = maxOk ? s.maxHealthyPercentage! : s.maxHealthyPercentage === undefined ? DEFAULTS.scaling.maxHealthyPercentage : undefined;
+  if (minH !== undefined && maxH !== undefined && maxH - minH > 100) {
+    v.error('maintenance-spread-too-wide', `${P}.maxHealthyPercentage`, `${P}.maxHealthyPercentage (${maxH}) minus minHealthyPercentage (${minH}) is ${maxH - minH}; AWS allows at most 100 (${LIMITS.maxHealthyPercentage.source}). Fix: narrow the range, e.g. 100 and 150.`);
+  }
+  if (minH !== undefined && minH < 100) {
+    v.warn('terminate-before-launch', `${P}.minHealthyPercentage`, `${P}.minHealthyPercentage is ${minH}: replacements may terminate an instance (dropping its sockets) before its successor is in service. Fix: use 100 with maxHealthyPercentage above 100 (launch before terminate).`);
+  }
+}
+
+function validateHost(v: Collector, config: TierConfig): void {
+  const h = config.host ?? {};
+  const P = 'host';
+  v.int(`${P}.fileDescriptorLimit`, h.fileDescriptorLimit, LIMITS.fileDescriptorLimit);
+  const soOk = v.int(`${P}.somaxconn`, h.somaxconn, LIMITS.somaxconn);
+  v.int(`${P}.tcpMaxSynBacklog`, h.tcpMaxSynBacklog, LIMITS.tcpMaxSynBacklog);
+  const blOk = v.int(`${P}.listenBacklog`, h.listenBacklog, { min: 1, max: 65535 });
+  const somax = soOk ? h.somaxconn! : h.somaxconn === undefined ? DEFAULTS.host.somaxconn : undefined;
+  const backlog = blOk ? h.listenBacklog! : h.listenBacklog === undefined ? DEFAULTS.host.listenBacklog : undefined;
+  if (somax !== undefined && backlog !== undefined && backlog > somax) {
+    v.error('backlog-above-somaxconn', `${P}.listenBacklog`, `${P}.listenBacklog is ${backlog} but somaxconn is ${somax}; the kernel silently caps the backlog at somaxconn. Fix: raise somaxconn to ${backlog} or lower listenBacklog.`);
+  }
+  if (h.localPortRange !== undefined) {
+    if (!(h.localProxy ?? DEFAULTS.host.localProxy)) {
+      v.error('port-range-without-proxy', `${P}.localPortRange`, `${P}.localPortRange is set but localProxy is false, so it would not be written. Fix: set localProxy: true or remove localPortRange.`);
+    }
+    const m = /^(\d+) (\d+)$/.exec(String(h.localPortRange));
+    const r = LIMITS.localPort;
+    if (!m || Number(m[1]) < r.min || Number(m[2]) > r.max || Number(m[1]) >= Number(m[2])) {
+      v.error('port-range-invalid', `${P}.localPortRange`, `${P}.localPortRange is ${JSON.stringify(h.localPortRange)}; allowed "LOW HIGH" with ${r.min} ≤ LOW < HIGH ≤ ${r.max}. Fix: e.g. "1024 65535".`);
+    }
+  }
+}
+
+function validateDns(v: Collector, config: TierConfig): void {
+  const d = config.dns ?? {};
+  const P = 'dns';
+  if (d.ipAddressType !== undefined && d.ipAddressType !== 'ipv4' && d.ipAddressType !== 'dualstack') {
+    v.error('ip-address-type-invalid', `${P}.ipAddressType`, `${P}.ipAddressType is ${JSON.stringify(d.ipAddressType)}; allowed 'ipv4' or 'dualstack'. Fix: pick one.`);
+  }
+  const healthChecks = d.healthChecks ?? DEFAULTS.dns.healthChecks;
+  if (healthChecks && d.cellRecords === false) {
+    v.error('health-checks-need-cell-records', `${P}.healthChecks`, `${P}.healthChecks is true but cellRecords is false; each Route 53 health check probes its cell's direct name. Fix: enable cellRecords or disable healthChecks.`);
+  }
+  if (!healthChecks && (d.healthCheckRequestIntervalSeconds !== undefined || d.healthCheckFailureThreshold !== undefined)) {
+    v.error('health-check-options-unused', `${P}.healthChecks`, `${P}.healthCheckRequestIntervalSeconds/healthCheckFailureThreshold are set but healthChecks is off, so they would be ignored. Fix: set healthChecks: true or remove them.`);
+  }
+  const ri = d.healthCheckRequestIntervalSeconds;
+  if (v.known(ri) && !(ROUTE53_HEALTH_CHECK_INTERVALS as readonly number[]).includes(ri)) {
+    v.error('route53-interval-invalid', `${P}.healthCheckRequestIntervalSeconds`, `${P}.healthCheckRequestIntervalSeconds is ${ri}; Route 53 accepts only 10 or 30 (${LIMITS.route53HealthCheckFailureThreshold.source}). Fix: use 30 (or 10, billed as fast interval).`);
+  }
+  v.int(`${P}.healthCheckFailureThreshold`, d.healthCheckFailureThreshold, LIMITS.route53HealthCheckFailureThreshold);
+}
+
+function validateServer(v: Collector, config: TierConfig): void {
+  const s = config.server ?? {};
+  const P = 'server';
+  if (v.int(`${P}.port`, s.port, LIMITS.port) && s.port === 22) {
+    v.error('server-port-ssh', `${P}.port`, `${P}.port is 22, the SSH port. Fix: use an unprivileged port such as 8080.`);
+  }
+  if (v.known(s.serviceName) && !SERVICE_NAME.test(String(s.serviceName))) {
+    v.error('service-name-invalid', `${P}.serviceName`, `${P}.serviceName is ${JSON.stringify(s.serviceName)}; allowed 1–64 of [a-zA-Z0-9_-]. Fix: e.g. "websocket-server".`);
+  }
+  if (v.known(s.nodePackage) && !NODE_PACKAGE.test(String(s.nodePackage))) {
+    v.error('node-package-invalid', `${P}.nodePackage`, `${P}.nodePackage is ${JSON.stringify(s.nodePackage)}; allowed an Amazon Linux 2023 package name like "nodejs22". Fix: use "nodejs22".`);
+  }
+  for (const [k, val] of Object.entries(s.environment ?? {})) {
+    if (!ENV_KEY.test(k)) {
+      v.error('env-key-invalid', `${P}.environment.${k}`, `${P}.environment key ${JSON.stringify(k)} is not a valid variable name; allowed [A-Z_][A-Z0-9_]*. Fix: rename it.`);
+    } else if (k.startsWith('WST_')) {
+      v.error('env-key-reserved', `${P}.environment.${k}`, `${P}.environment key "${k}" uses the reserved WST_ prefix; the library derives those from the tier. Fix: rename it or set the matching tier field instead.`);
+    }
+    if (v.known(val) && /[\n\r]/.test(String(val))) {
+      v.error('env-value-multiline', `${P}.environment.${k}`, `${P}.environment.${k} contains a line break, which systemd environment files cannot hold. Fix: remove the line break.`);
+    }
+  }
+}
