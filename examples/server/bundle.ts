@@ -1,0 +1,36 @@
+/**
+ * Bundles the example WebSocket server (examples/server/server.ts and its dependencies, `ws`)
+ * into one JavaScript file with esbuild, so it can ship as a single CDK/Pulumi asset and run with
+ * a plain `node server.js` on the instances. Deterministic: the same sources give the same bytes,
+ * so the asset hash only changes when the server does.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { buildSync } from 'esbuild';
+
+/** Absolute path of the server entry point. */
+export const SERVER_ENTRY = path.join(__dirname, 'server.ts');
+
+/**
+ * Build the bundle and return its absolute path.
+ * @param outDir - directory to write `server.js` into
+ * @default outDir - `<repo>/.bench-tmp/server-bundle` (git-ignored)
+ */
+export function bundleServer(outDir: string = path.join(__dirname, '..', '..', '.bench-tmp', 'server-bundle')): string {
+  fs.mkdirSync(outDir, { recursive: true });
+  const outfile = path.join(outDir, 'server.js');
+  buildSync({
+    entryPoints: [SERVER_ENTRY],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    minify: false,
+    legalComments: 'none',
+    // ws optionally requires these native speed-ups; the bundle runs without them.
+    external: ['bufferutil', 'utf-8-validate'],
+    logLevel: 'silent',
+  });
+  return outfile;
+}
