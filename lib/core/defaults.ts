@@ -87,6 +87,14 @@ export const DEFAULTS = {
 const MIN_HEARTBEAT_SECONDS = 30;
 
 /**
+ * Seconds the server's HTTP keep-alive timeout exceeds the load balancer's idle timeout: the target
+ * must never close an idle connection the load balancer may still reuse, or clients get HTTP 502
+ * (aws-facts §9 item 3; https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html).
+ * `WST_KEEP_ALIVE_TIMEOUT_SECONDS` = effective idle timeout + this.
+ */
+export const SERVER_KEEP_ALIVE_MARGIN_SECONDS = 5;
+
+/**
  * Apply every default and derive every dependent value. Pure; does not validate (call
  * `validateTier()` first, or use `planTier()` which does both).
  */
@@ -254,7 +262,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
       healthPort: healthCheck.port,
       ping,
       drain,
-      keepAlive: listener.effectiveIdleTimeoutSeconds + 5,
+      keepAlive: listener.effectiveIdleTimeoutSeconds + SERVER_KEEP_ALIVE_MARGIN_SECONDS,
       backlog: tier.host.listenBacklog,
     }),
     drainWindowSeconds: drain,
