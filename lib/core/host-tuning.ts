@@ -28,6 +28,14 @@ export const HOST_PATHS = {
 /** UDP/TCP port on which the CloudWatch agent accepts embedded-metric-format records (its default). */
 export const EMF_AGENT_PORT = 25888;
 
+/**
+ * CloudWatch Logs group the agent writes embedded-metric-format records to when a record names
+ * none (the agent's default). Renderers scope the instance role's `logs:*` permissions to this
+ * group, so the server must not set `LogGroupName` in its EMF metadata.
+ * Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Generation_CloudWatch_Agent.html
+ */
+export const EMF_LOG_GROUP = 'emf/logs/default';
+
 /** Extra server environment: where to send the connection gauge. */
 export const EMF_ENDPOINT_ENV = 'WST_EMF_ENDPOINT';
 /** Extra server environment: the instance's Auto Scaling group (read from instance metadata tags at boot). */

@@ -1,0 +1,2 @@
+export * from './websocket-tier';
+export * from './websocket-cell';

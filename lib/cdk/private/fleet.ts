@@ -1,0 +1,128 @@
+/**
+ * The instances of one cell: role, launch template (never a launch configuration), Auto Scaling
+ * group with ELB health checks, and the termination lifecycle hook that gives sockets time to
+ * drain (aws-facts §5).
+ */
+import { Aws } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { EMF_LOG_GROUP, userDataLines } from '../../core/host-tuning';
+import { CELL_IDS } from '../../core/ids';
+import type { ResolvedCell, ResolvedTier } from '../../core/resolved';
+import { seconds } from './util';
+
+/** Inputs of the fleet renderer. */
+export interface FleetInputs {
+  readonly tier: ResolvedTier;
+  readonly cell: ResolvedCell;
+  readonly vpc: ec2.IVpc;
+  readonly securityGroup: ec2.ISecurityGroup;
+  readonly machineImage: ec2.IMachineImage;
+  readonly serverBundle?: s3assets.Asset;
+}
+
+/** What the fleet renderer returns. */
+export interface RenderedFleet {
+  readonly role: iam.Role;
+  readonly launchTemplate: ec2.LaunchTemplate;
+  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  readonly terminationHook: autoscaling.LifecycleHook;
+}
+
+/**
+ * The instance role. Permissions:
+ * - CloudWatch Logs create/put on the agent's EMF log group only (the connection gauge the scaling
+ *   policy tracks is extracted from those records);
+ * - `AmazonSSMManagedInstanceCore`: operator shell access through Session Manager, because the
+ *   instances have no SSH port and no key pair;
+ * - read on the server bundle asset (when given); lifecycle actions are added by `renderFleet`.
+ */
+function renderRole(scope: Construct, cell: ResolvedCell): iam.Role {
+  const logGroupArn = `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${EMF_LOG_GROUP}`;
+  return new iam.Role(scope, CELL_IDS.instanceRole, {
+    assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
+    description: `websocket-tier cell ${cell.name}: WebSocket server instances`,
+    managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
+    inlinePolicies: {
+      ConnectionGauge: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'EmbeddedMetricFormatLogs',
+            actions: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            resources: [logGroupArn, `${logGroupArn}:log-stream:*`],
+          }),
+        ],
+      }),
+    },
+  });
+}
+
+/** Launch template, Auto Scaling group and termination hook of a cell. */
+export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFleet {
+  const { tier, cell } = inputs;
+  const a = cell.autoScaling;
+  const role = renderRole(scope, cell);
+  // Read on the bundle's object only, not the whole bootstrap assets bucket.
+  inputs.serverBundle?.bucket.grantRead(role, inputs.serverBundle.s3ObjectKey);
+
+  const userData = ec2.UserData.forLinux();
+  userData.addCommands(...userDataLines(tier, cell, inputs.serverBundle ? { s3Uri: inputs.serverBundle.s3ObjectUrl } : undefined));
+
+  const launchTemplate = new ec2.LaunchTemplate(scope, CELL_IDS.launchTemplate, {
+    machineImage: inputs.machineImage,
+    instanceType: new ec2.InstanceType(a.instanceType),
+    role,
+    securityGroup: inputs.securityGroup,
+    userData,
+    requireImdsv2: a.requireImdsv2,
+    instanceMetadataTags: a.instanceMetadataTags,
+    blockDevices: [
+      {
+        deviceName: '/dev/xvda', // Amazon Linux 2023 root device
+        volume: ec2.BlockDeviceVolume.ebs(a.rootVolumeGiB, { encrypted: true, volumeType: ec2.EbsDeviceVolumeType.GP3 }),
+      },
+    ],
+  });
+
+  const autoScalingGroup = new autoscaling.AutoScalingGroup(scope, CELL_IDS.autoScalingGroup, {
+    vpc: inputs.vpc,
+    vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    launchTemplate,
+    minCapacity: a.minCapacity,
+    maxCapacity: a.maxCapacity,
+    desiredCapacity: a.desiredCapacity,
+    healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
+      additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
+      gracePeriod: seconds(a.healthCheckGracePeriodSeconds),
+    }),
+    defaultInstanceWarmup: seconds(a.defaultInstanceWarmupSeconds),
+    minHealthyPercentage: a.minHealthyPercentage,
+    maxHealthyPercentage: a.maxHealthyPercentage,
+    groupMetrics: [new autoscaling.GroupMetrics(...a.groupMetrics.map((name) => new autoscaling.GroupMetric(name)))],
+  });
+
+  const hook = a.lifecycleHook;
+  const terminationHook = new autoscaling.LifecycleHook(scope, CELL_IDS.terminationHook, {
+    autoScalingGroup,
+    lifecycleTransition: hook.lifecycleTransition as autoscaling.LifecycleTransition,
+    heartbeatTimeout: seconds(hook.heartbeatTimeoutSeconds),
+    defaultResult: hook.defaultResult as autoscaling.DefaultResult, // explicit: the API default is ABANDON
+  });
+
+  // The draining server completes (or extends) its own termination hook, on this group only.
+  const groupArn = `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/${autoScalingGroup.autoScalingGroupName}`;
+  new iam.Policy(scope, CELL_IDS.lifecycleActionPolicy, {
+    roles: [role],
+    statements: [
+      new iam.PolicyStatement({
+        sid: 'DrainThroughTerminationHook',
+        actions: ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat'],
+        resources: [groupArn],
+      }),
+    ],
+  });
+  return { role, launchTemplate, autoScalingGroup, terminationHook };
+}

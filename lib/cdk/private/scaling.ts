@@ -1,0 +1,40 @@
+/**
+ * Target tracking on connections per instance as an L1 policy: CDK's `scaleToTrackMetric` cannot
+ * render metric math (aws-facts §5a). Never CPU or ALBRequestCountPerTarget.
+ */
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import { Construct } from 'constructs';
+import { CELL_IDS } from '../../core/ids';
+import type { ResolvedScalingPolicy } from '../../core/resolved';
+import type { MetricDimensionValues } from './metrics';
+
+/** The cell's `AWS::AutoScaling::ScalingPolicy`, with every dimension bound to this cell. */
+export function renderScalingPolicy(
+  scope: Construct,
+  policy: ResolvedScalingPolicy,
+  values: MetricDimensionValues,
+): autoscaling.CfnScalingPolicy {
+  return new autoscaling.CfnScalingPolicy(scope, CELL_IDS.scalingPolicy, {
+    autoScalingGroupName: values.autoScalingGroupName,
+    policyType: 'TargetTrackingScaling',
+    targetTrackingConfiguration: {
+      targetValue: policy.targetValue,
+      customizedMetricSpecification: {
+        metrics: policy.metrics.map((q) => ({
+          id: q.id,
+          expression: q.expression,
+          label: q.label,
+          returnData: q.returnData,
+          metricStat: q.metricStat && {
+            stat: q.metricStat.stat,
+            metric: {
+              namespace: q.metricStat.namespace,
+              metricName: q.metricStat.metricName,
+              dimensions: q.metricStat.dimensions.map((d) => ({ name: d.name, value: values[d.valueOf] })),
+            },
+          },
+        })),
+      },
+    },
+  });
+}

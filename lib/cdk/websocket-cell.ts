@@ -1,0 +1,163 @@
+/**
+ * `WebSocketCell`: one load balancer (ALB or NLB) in front of one Auto Scaling group, rendered
+ * from a resolved cell. Usually created by `WebSocketTier`; use it directly only with a plan from
+ * `planTier()`.
+ */
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import { activeConnectionsMetric, CONNECTION_GAUGE, newConnectionsMetric } from '../core/metrics';
+import type { ResolvedCell, ResolvedTier } from '../core/resolved';
+import { renderDns } from './private/dns';
+import { renderFleet } from './private/fleet';
+import { renderApplicationLoadBalancer, renderNetworkLoadBalancer } from './private/load-balancer';
+import { bindMetric, type MetricDimensionValues } from './private/metrics';
+import { renderScalingPolicy } from './private/scaling';
+import { renderSecurityGroups } from './private/security-groups';
+
+/** Properties of a `WebSocketCell`. */
+export interface WebSocketCellProps {
+  /** The resolved tier the cell belongs to (from `planTier()`); supplies host tuning and server settings. */
+  readonly tier: ResolvedTier;
+  /** The resolved cell to render; one of `tier.cells`. */
+  readonly cell: ResolvedCell;
+  /** VPC: the load balancer goes in its public subnets, the instances in its private subnets with egress. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Certificate for the HTTPS (ALB) or TLS (NLB) listener; must cover `cell.dns.cellDomainName`
+   * and the tier name.
+   * @default - none; synthesis throws if the cell's listener terminates TLS
+   */
+  readonly certificate?: acm.ICertificate;
+  /**
+   * Hosted zone for the weighted record, the direct cell record and AAAA twins.
+   * @default - no DNS records and no Route 53 health check
+   */
+  readonly hostedZone?: route53.IHostedZone;
+  /**
+   * Single-file JavaScript server bundle, installed by user data and run under systemd.
+   * @default - none: the image must ship the `tier.server.serviceName` unit
+   */
+  readonly serverBundle?: s3assets.Asset;
+  /**
+   * Image of the instances; its architecture must match `cell.autoScaling.architecture`.
+   * @default - latest Amazon Linux 2023 (SSM public parameter) for the instance type's architecture
+   */
+  readonly machineImage?: ec2.IMachineImage;
+}
+
+/** One cell: load balancer, listener(s), target group, Auto Scaling group, scaling policy, DNS. */
+export class WebSocketCell extends Construct {
+  /** The cell's load balancer (ALB or NLB). */
+  readonly loadBalancer: elbv2.ApplicationLoadBalancer | elbv2.NetworkLoadBalancer;
+  /** Set on ALB cells. */
+  readonly applicationLoadBalancer?: elbv2.ApplicationLoadBalancer;
+  /** Set on NLB cells. */
+  readonly networkLoadBalancer?: elbv2.NetworkLoadBalancer;
+  /** The :443 listener carrying WebSocket traffic (HTTPS on ALB, TLS or TCP on NLB). */
+  readonly listener: elbv2.ApplicationListener | elbv2.NetworkListener;
+  /** ALB cells: the :80 listener redirecting to HTTPS (301). */
+  readonly httpRedirectListener?: elbv2.ApplicationListener;
+  /** The target group the Auto Scaling group registers into. */
+  readonly targetGroup: elbv2.ApplicationTargetGroup | elbv2.NetworkTargetGroup;
+  /** The Auto Scaling group. */
+  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /** The launch template of the group's instances. */
+  readonly launchTemplate: ec2.LaunchTemplate;
+  /** The instances' role. */
+  readonly role: iam.IRole;
+  /** The termination lifecycle hook under which servers drain. */
+  readonly terminationHook: autoscaling.LifecycleHook;
+  /** The target-tracking policy on connections per instance. */
+  readonly scalingPolicy: autoscaling.CfnScalingPolicy;
+  /** Connections of the instances' security group (ingress only from the load balancer). */
+  readonly connections: ec2.Connections;
+  /** The load balancer's security group. */
+  readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
+  /** The Route 53 health check of this cell, when `dns.healthChecks` is on and a zone was given. */
+  readonly route53HealthCheck?: route53.HealthCheck;
+
+  private readonly resolved: ResolvedCell;
+  private readonly dimensionValues: MetricDimensionValues;
+
+  constructor(scope: Construct, id: string, props: WebSocketCellProps) {
+    super(scope, id);
+    const { tier, cell, vpc } = props;
+    this.resolved = cell;
+    const groups = renderSecurityGroups(this, cell, vpc);
+    this.loadBalancerSecurityGroup = groups.loadBalancer;
+    this.connections = groups.instances.connections;
+
+    const lbInputs = { cell, vpc, securityGroup: groups.loadBalancer, certificate: props.certificate };
+    const fleetInputs = {
+      tier,
+      cell,
+      vpc,
+      securityGroup: groups.instances,
+      machineImage: props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023({ cpuType: cpuType(cell) }),
+      serverBundle: props.serverBundle,
+    };
+    if (cell.loadBalancerType === 'application') {
+      const alb = renderApplicationLoadBalancer(this, lbInputs);
+      const fleet = renderFleet(this, fleetInputs);
+      fleet.autoScalingGroup.attachToApplicationTargetGroup(alb.targetGroup);
+      this.applicationLoadBalancer = alb.loadBalancer;
+      this.loadBalancer = alb.loadBalancer;
+      this.listener = alb.listener;
+      this.httpRedirectListener = alb.httpRedirectListener;
+      this.targetGroup = alb.targetGroup;
+      ({ autoScalingGroup: this.autoScalingGroup, launchTemplate: this.launchTemplate, role: this.role, terminationHook: this.terminationHook } = fleet);
+    } else {
+      const nlb = renderNetworkLoadBalancer(this, lbInputs);
+      const fleet = renderFleet(this, fleetInputs);
+      fleet.autoScalingGroup.attachToNetworkTargetGroup(nlb.targetGroup);
+      this.networkLoadBalancer = nlb.loadBalancer;
+      this.loadBalancer = nlb.loadBalancer;
+      this.listener = nlb.listener;
+      this.targetGroup = nlb.targetGroup;
+      ({ autoScalingGroup: this.autoScalingGroup, launchTemplate: this.launchTemplate, role: this.role, terminationHook: this.terminationHook } = fleet);
+    }
+
+    this.dimensionValues = {
+      autoScalingGroupName: this.autoScalingGroup.autoScalingGroupName,
+      loadBalancerFullName: this.loadBalancer.loadBalancerFullName,
+    };
+    this.scalingPolicy = renderScalingPolicy(this, cell.autoScaling.scalingPolicy, this.dimensionValues);
+    if (props.hostedZone) {
+      this.route53HealthCheck = renderDns(this, tier, cell, props.hostedZone, this.loadBalancer).healthCheck;
+    }
+  }
+
+  /**
+   * Concurrent connections on the load balancer: ALB `ActiveConnectionCount` (both legs, so about
+   * 2 per WebSocket), statistic Sum; NLB `ActiveFlowCount`, statistic Average. Period 60 s.
+   * `options` override statistic, period, label and so on.
+   */
+  metricActiveConnections(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return bindMetric(activeConnectionsMetric(this.resolved.loadBalancerType), this.dimensionValues, options);
+  }
+
+  /** New connections per period: ALB `NewConnectionCount` / NLB `NewFlowCount`, statistic Sum, period 60 s. */
+  metricNewConnections(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return bindMetric(newConnectionsMetric(this.resolved.loadBalancerType), this.dimensionValues, options);
+  }
+
+  /**
+   * Connections per instance from the servers' gauge (`WebSocketTier/ActiveConnections`, dimension
+   * `AutoScalingGroupName`), statistic Average, period 60 s: the value the scaling policy tracks
+   * when `scaling.signal` is `connection-gauge`.
+   */
+  metricConnectionsPerInstance(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return bindMetric(CONNECTION_GAUGE, this.dimensionValues, options);
+  }
+}
+
+function cpuType(cell: ResolvedCell): ec2.AmazonLinuxCpuType {
+  return cell.autoScaling.architecture === 'arm64' ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64;
+}

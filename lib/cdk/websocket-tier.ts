@@ -1,0 +1,135 @@
+/**
+ * `WebSocketTier`: weighted Route 53 DNS over one or more `WebSocketCell`s, from one `TierConfig`.
+ * The config is validated and resolved once by core's `planTier()`; every cell reads the result.
+ */
+import { Annotations, CfnOutput, Token } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import { Construct } from 'constructs';
+import type { TierConfig } from '../core/config';
+import { cellId, cellUrlOutputId, TIER_IDS } from '../core/ids';
+import { WARNING_PREFIX } from '../core/issues';
+import { planTier } from '../core/plan';
+import type { ResolvedTier } from '../core/resolved';
+import { WebSocketCell } from './websocket-cell';
+
+/**
+ * Properties of a `WebSocketTier`: the provider-neutral `TierConfig` plus the AWS objects it is
+ * rendered into.
+ */
+export interface WebSocketTierProps extends TierConfig {
+  /**
+   * Hosted zone containing `domainName`. Pass `HostedZone.fromHostedZoneAttributes(...)` so
+   * synthesis needs no lookup. Receives the weighted records, the cell records and, by default,
+   * the certificate's DNS validation records.
+   */
+  readonly hostedZone: route53.IHostedZone;
+  /**
+   * VPC of every cell: load balancers in its public subnets, instances in its private subnets
+   * with egress (they fetch packages, the server bundle and talk to CloudWatch). With
+   * `dns.ipAddressType: 'dualstack'` it must have IPv6.
+   * @default - a new VPC: public + private-with-egress subnets in up to 3 AZs (2 when the stack is
+   *   env-agnostic), one NAT gateway per AZ; dual-stack when `dns.ipAddressType` is `dualstack`
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Certificate of every HTTPS/TLS listener; must cover `domainName` and `*.domainName`.
+   * @default - one DNS-validated ACM certificate for domainName and *.domainName (covers every cell name)
+   */
+  readonly certificate?: acm.ICertificate;
+  /**
+   * Path of a single-file JavaScript bundle of the server (see examples/server/bundle.ts). Shipped
+   * as ONE S3 asset shared by all cells, downloaded by user data and run under systemd with the
+   * tier's limits and environment.
+   * @default - none: the image must ship the `server.serviceName` unit
+   */
+  readonly serverBundleFile?: string;
+  /**
+   * Image of every instance; its architecture must match each cell's instance type.
+   * @default - latest Amazon Linux 2023 (SSM public parameter, no context lookup) for the instance type's architecture
+   */
+  readonly machineImage?: ec2.IMachineImage;
+}
+
+/** A WebSocket tier: weighted DNS over cells, each an ALB or NLB in front of its own Auto Scaling group. */
+export class WebSocketTier extends Construct {
+  /** The resolved tier every cell was rendered from (every default applied). */
+  readonly plan: ResolvedTier;
+  /** The VPC of the cells. */
+  readonly vpc: ec2.IVpc;
+  /** The listeners' certificate. */
+  readonly certificate: acm.ICertificate;
+  /** The server bundle asset, when `serverBundleFile` was given. */
+  readonly serverBundle?: s3assets.Asset;
+  /** The cells, in config order. */
+  readonly cells: readonly WebSocketCell[];
+
+  /**
+   * @throws TierConfigError when the config has errors; the message starts with this construct's
+   *   path and lists every offending field, its value, what is allowed and the fix
+   */
+  constructor(scope: Construct, id: string, props: WebSocketTierProps) {
+    super(scope, id);
+    const { tier, warnings } = planTier(this.node.path, props, Token.isUnresolved);
+    for (const issue of warnings) {
+      Annotations.of(this).addWarningV2(`${WARNING_PREFIX}/${issue.code}`, issue.message);
+    }
+    this.plan = tier;
+    this.vpc =
+      props.vpc ??
+      new ec2.Vpc(this, TIER_IDS.vpc, {
+        maxAzs: 3,
+        ipProtocol: tier.ipAddressType === 'dualstack' ? ec2.IpProtocol.DUAL_STACK : ec2.IpProtocol.IPV4_ONLY,
+      });
+    this.certificate =
+      props.certificate ??
+      new acm.Certificate(this, TIER_IDS.certificate, {
+        domainName: tier.domainName,
+        subjectAlternativeNames: [tier.wildcardDomainName],
+        validation: acm.CertificateValidation.fromDns(props.hostedZone),
+      });
+    this.serverBundle = props.serverBundleFile
+      ? new s3assets.Asset(this, TIER_IDS.serverBundle, { path: props.serverBundleFile })
+      : undefined;
+
+    this.cells = tier.cells.map(
+      (cell) =>
+        new WebSocketCell(this, cellId(cell.name), {
+          tier,
+          cell,
+          vpc: this.vpc,
+          certificate: this.certificate,
+          hostedZone: props.hostedZone,
+          serverBundle: this.serverBundle,
+          machineImage: props.machineImage,
+        }),
+    );
+
+    new CfnOutput(this, TIER_IDS.tierUrlOutput, {
+      value: `wss://${tier.domainName}`,
+      description: 'WebSocket URL of the tier (weighted over every cell)',
+    });
+    for (const cell of tier.cells) {
+      if (cell.dns.cellDomainName === undefined) continue;
+      new CfnOutput(this, cellUrlOutputId(cell.name), {
+        value: `wss://${cell.dns.cellDomainName}`,
+        description: `Direct WebSocket URL of cell ${cell.name}`,
+      });
+    }
+  }
+
+  /**
+   * The cell with this name.
+   * @throws Error naming the unknown cell and listing the tier's cell names
+   */
+  cell(name: string): WebSocketCell {
+    const index = this.plan.cells.findIndex((c) => c.name === name);
+    if (index < 0) {
+      const known = this.plan.cells.map((c) => `"${c.name}"`).join(', ');
+      throw new Error(`${this.node.path}: no cell named "${name}"; this tier has ${known}. Fix: use one of those names.`);
+    }
+    return this.cells[index];
+  }
+}
