@@ -166,6 +166,23 @@ afterAll(() => {
 
 // ---------- pure parts ----------
 
+test('the bundle has the same bytes whatever the working directory (stable asset hash)', async () => {
+  // Build again from another working directory, in a child process (jest workers must not chdir).
+  const otherDir = path.join(tmpDir, 'from-elsewhere');
+  const script = `require(${JSON.stringify(path.resolve(__dirname, '../../examples/server/bundle.ts'))}).bundleServer(${JSON.stringify(otherDir)})`;
+  const child = spawn(process.execPath, ['-r', require.resolve('ts-node/register/transpile-only'), '-e', script], {
+    cwd: os.tmpdir(),
+    env: { PATH: process.env.PATH ?? '', TS_NODE_PROJECT: path.resolve(__dirname, '../../tsconfig.json') },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  children.push(child);
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString('utf8')));
+  const code = await within(new Promise<number | null>((resolve) => child.on('exit', resolve)), 30_000, 'the second bundle build');
+  expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+  expect(fs.readFileSync(path.join(otherDir, 'server.js')).equals(fs.readFileSync(bundle))).toBe(true);
+});
+
 describe('drainOffsetsMs', () => {
   const seeded = (seed: number) => () => {
     // mulberry32
