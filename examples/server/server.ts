@@ -277,7 +277,11 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell))
     if (path !== s.healthPath && path !== LIVENESS_PATH) return false;
     const status = path === LIVENESS_PATH ? 'alive' : draining ? 'draining' : 'serving';
     const body = JSON.stringify({ status, connections: wss.clients.size, cell: s.cell });
-    res.writeHead(status === 'draining' ? 503 : 200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    res.writeHead(status === 'draining' ? 503 : 200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      'cache-control': 'no-store',
+    });
     res.end(body);
     return true;
   };
