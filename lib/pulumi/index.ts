@@ -1,0 +1,7 @@
+/**
+ * `websocket-tier/pulumi`: the WebSocket tier as Pulumi components over `@pulumi/aws`. Loads no
+ * CDK code (test/pulumi/entry-points.test.ts checks it).
+ */
+export * from './websocket-tier';
+export * from './websocket-cell';
+export type * from '../core/config';

@@ -1,0 +1,155 @@
+/**
+ * The instances of one cell: role and instance profile, launch template (never a launch
+ * configuration; IMDSv2 required), Auto Scaling group with ELB health checks and group metrics,
+ * the termination lifecycle hook under which sockets drain, and the lifecycle-action permission
+ * scoped to this group (aws-facts §5). Same settings as lib/cdk/private/fleet.ts.
+ */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { EMF_LOG_GROUP, userDataLines } from '../../core/host-tuning';
+import { CELL_IDS, PULUMI_CELL_IDS } from '../../core/ids';
+import type { ResolvedCell, ResolvedTier } from '../../core/resolved';
+import { bashUserDataBase64, create, policyJson, type Scope } from './util';
+
+/** The server bundle the instances download (see WebSocketTier `serverBundleFile`). */
+export interface ServerBundleRef {
+  /** `s3://bucket/key` of the bundle. */
+  readonly s3Uri: pulumi.Input<string>;
+  /** ARN of the bundle object (the role may read exactly this object). */
+  readonly objectArn: pulumi.Input<string>;
+}
+
+/** Inputs of the fleet renderer. */
+export interface FleetInputs {
+  readonly tier: ResolvedTier;
+  readonly cell: ResolvedCell;
+  readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  readonly securityGroupId: pulumi.Input<string>;
+  readonly imageId: pulumi.Input<string>;
+  readonly targetGroupArn: pulumi.Input<string>;
+  readonly serverBundle?: ServerBundleRef;
+}
+
+/** What the fleet renderer returns. */
+export interface RenderedFleet {
+  readonly role: aws.iam.Role;
+  readonly instanceProfile: aws.iam.InstanceProfile;
+  readonly launchTemplate: aws.ec2.LaunchTemplate;
+  readonly autoScalingGroup: aws.autoscaling.Group;
+  readonly terminationHook: aws.autoscaling.LifecycleHook;
+  readonly lifecycleActionPolicy: aws.iam.RolePolicy;
+}
+
+/**
+ * The instance role. Permissions: CloudWatch Logs on the agent's EMF log group only (the
+ * connection gauge is extracted from those records); `AmazonSSMManagedInstanceCore` for Session
+ * Manager (no SSH port, no key pair); read on the server bundle object, when given.
+ */
+function renderRole(scope: Scope, cell: ResolvedCell, bundle: ServerBundleRef | undefined): aws.iam.Role {
+  const opts = { parent: scope.parent };
+  const partition = aws.getPartitionOutput({}, opts).partition;
+  const region = aws.getRegionOutput({}, opts).region;
+  const account = aws.getCallerIdentityOutput({}, opts).accountId;
+  const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${account}:log-group:${EMF_LOG_GROUP}`;
+  const inlinePolicies: pulumi.Input<aws.types.input.iam.RoleInlinePolicy>[] = [
+    {
+      name: 'ConnectionGauge',
+      policy: pulumi.all([logGroupArn]).apply(([arn]) =>
+        policyJson([
+          {
+            Sid: 'EmbeddedMetricFormatLogs',
+            Effect: 'Allow',
+            Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+            Resource: [arn, `${arn}:log-stream:*`],
+          },
+        ]),
+      ),
+    },
+  ];
+  if (bundle) {
+    inlinePolicies.push({
+      name: 'ServerBundleRead',
+      policy: pulumi.output(bundle.objectArn).apply((arn) =>
+        policyJson([{ Sid: 'ReadServerBundle', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [arn] }]),
+      ),
+    });
+  }
+  return create(aws.iam.Role, scope, CELL_IDS.instanceRole, {
+    description: `websocket-tier cell ${cell.name}: WebSocket server instances`,
+    assumeRolePolicy: policyJson([{ Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
+    managedPolicyArns: [pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`],
+    inlinePolicies,
+  });
+}
+
+/** User data as base64: core's script, with the bundle's S3 URI filled in once it is known. */
+function userData(tier: ResolvedTier, cell: ResolvedCell, bundle: ServerBundleRef | undefined): pulumi.Input<string> {
+  if (!bundle) return bashUserDataBase64(userDataLines(tier, cell));
+  return pulumi.output(bundle.s3Uri).apply((s3Uri) => bashUserDataBase64(userDataLines(tier, cell, { s3Uri })));
+}
+
+/** Role, launch template, Auto Scaling group, termination hook and lifecycle-action policy of a cell. */
+export function renderFleet(scope: Scope, inputs: FleetInputs): RenderedFleet {
+  const { tier, cell } = inputs;
+  const a = cell.autoScaling;
+  const role = renderRole(scope, cell, inputs.serverBundle);
+  const instanceProfile = create(aws.iam.InstanceProfile, scope, PULUMI_CELL_IDS.instanceProfile, { role: role.name });
+
+  const launchTemplate = create(aws.ec2.LaunchTemplate, scope, CELL_IDS.launchTemplate, {
+    imageId: inputs.imageId,
+    instanceType: a.instanceType,
+    iamInstanceProfile: { arn: instanceProfile.arn },
+    vpcSecurityGroupIds: [inputs.securityGroupId],
+    userData: userData(tier, cell, inputs.serverBundle),
+    metadataOptions: {
+      httpEndpoint: 'enabled',
+      httpTokens: a.requireImdsv2 ? 'required' : 'optional',
+      instanceMetadataTags: a.instanceMetadataTags ? 'enabled' : 'disabled',
+    },
+    blockDeviceMappings: [
+      {
+        deviceName: '/dev/xvda', // Amazon Linux 2023 root device
+        ebs: { volumeSize: a.rootVolumeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+      },
+    ],
+  });
+
+  const autoScalingGroup = create(aws.autoscaling.Group, scope, CELL_IDS.autoScalingGroup, {
+    launchTemplate: { id: launchTemplate.id, version: pulumi.output(launchTemplate.latestVersion).apply(String) },
+    vpcZoneIdentifiers: inputs.privateSubnetIds,
+    minSize: a.minCapacity,
+    maxSize: a.maxCapacity,
+    desiredCapacity: a.desiredCapacity,
+    healthCheckType: 'ELB',
+    healthCheckGracePeriod: a.healthCheckGracePeriodSeconds,
+    defaultInstanceWarmup: a.defaultInstanceWarmupSeconds,
+    instanceMaintenancePolicy: { minHealthyPercentage: a.minHealthyPercentage, maxHealthyPercentage: a.maxHealthyPercentage },
+    enabledMetrics: a.groupMetrics as aws.types.enums.autoscaling.Metric[],
+    metricsGranularity: '1Minute',
+    targetGroupArns: [inputs.targetGroupArn],
+  });
+
+  const hook = a.lifecycleHook;
+  const terminationHook = create(aws.autoscaling.LifecycleHook, scope, CELL_IDS.terminationHook, {
+    autoscalingGroupName: autoScalingGroup.name,
+    lifecycleTransition: hook.lifecycleTransition,
+    heartbeatTimeout: hook.heartbeatTimeoutSeconds,
+    defaultResult: hook.defaultResult, // explicit: the API default is ABANDON
+  });
+
+  // The draining server completes (or extends) its own termination hook, on this group only.
+  const lifecycleActionPolicy = create(aws.iam.RolePolicy, scope, CELL_IDS.lifecycleActionPolicy, {
+    role: role.id,
+    policy: autoScalingGroup.arn.apply((groupArn) =>
+      policyJson([
+        {
+          Sid: 'DrainThroughTerminationHook',
+          Effect: 'Allow',
+          Action: ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat'],
+          Resource: [groupArn],
+        },
+      ]),
+    ),
+  });
+  return { role, instanceProfile, launchTemplate, autoScalingGroup, terminationHook, lifecycleActionPolicy };
+}

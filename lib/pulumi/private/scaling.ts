@@ -1,0 +1,43 @@
+/**
+ * Target tracking on connections per instance, as CloudWatch metric math from core's plan
+ * (aws-facts §5a). Never CPU or ALBRequestCountPerTarget. Same policy as lib/cdk/private/scaling.ts.
+ */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { CELL_IDS } from '../../core/ids';
+import type { ResolvedScalingPolicy } from '../../core/resolved';
+import { create, type Scope } from './util';
+
+/** Late-bound values a metric dimension may name (`ResolvedMetricQuery…valueOf`). */
+export interface MetricDimensionValues {
+  readonly autoScalingGroupName: pulumi.Input<string>;
+  /** `app/<name>/<id>` or `net/<name>/<id>`: the load balancer's `arnSuffix`. */
+  readonly loadBalancerFullName: pulumi.Input<string>;
+}
+
+/** The cell's `TargetTrackingScaling` policy, with every dimension bound to this cell. */
+export function renderScalingPolicy(scope: Scope, policy: ResolvedScalingPolicy, values: MetricDimensionValues): aws.autoscaling.Policy {
+  return create(aws.autoscaling.Policy, scope, CELL_IDS.scalingPolicy, {
+    autoscalingGroupName: values.autoScalingGroupName,
+    policyType: 'TargetTrackingScaling',
+    targetTrackingConfiguration: {
+      targetValue: policy.targetValue,
+      customizedMetricSpecification: {
+        metrics: policy.metrics.map((q) => ({
+          id: q.id,
+          expression: q.expression,
+          label: q.label,
+          returnData: q.returnData,
+          metricStat: q.metricStat && {
+            stat: q.metricStat.stat,
+            metric: {
+              namespace: q.metricStat.namespace,
+              metricName: q.metricStat.metricName,
+              dimensions: q.metricStat.dimensions.map((d) => ({ name: d.name, value: values[d.valueOf] })),
+            },
+          },
+        })),
+      },
+    },
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * The VPC a Pulumi tier creates when none is given, from plain `aws.ec2` resources (no awsx):
+ * two availability-zone slots, each with a public subnet (load balancers) and a private subnet
+ * (instances) whose egress goes through that slot's NAT gateway. Dual-stack tiers get an
+ * Amazon-provided IPv6 /56 and a /64 per public subnet (dual-stack load balancers need IPv6 in
+ * their subnets; the instances stay IPv4-only behind them).
+ * Two slots because ALBs need subnets in at least two AZs and every Region has at least two.
+ */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import type { IpAddressType } from '../../core/config';
+import { childName, VPC_IDS } from '../../core/ids';
+import { child, create, type Scope } from './util';
+
+/** Availability-zone slots of the created VPC. */
+export const VPC_AZ_SLOTS = 2;
+/** IPv4 range of the created VPC; each subnet takes a /20. */
+export const VPC_CIDR = '10.0.0.0/16';
+
+/** The network a tier's cells are placed in. */
+export interface TierNetwork {
+  readonly vpcId: pulumi.Input<string>;
+  readonly publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/**
+ * The `index`-th /64 of an IPv6 /56 (`2600:1f18:abc:de00::/56`, 3 → `2600:1f18:abc:de03::/64`).
+ * @throws Error when the block is not a /56
+ */
+export function ipv6Subnet64(block56: string, index: number): string {
+  const [address, prefix] = block56.split('/');
+  if (prefix !== '56' || !Number.isInteger(index) || index < 0 || index > 255) {
+    throw new Error(`websocket-tier: cannot carve /64 number ${index} out of IPv6 block '${block56}' (expected a /56 and 0–255).`);
+  }
+  const [head, tail = ''] = address.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right].map((g) => parseInt(g || '0', 16));
+  groups[3] = (groups[3] & 0xff00) | index;
+  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+}
+
+/** Create the VPC and return the ids the cells need. */
+export function renderVpc(tierScope: Scope, vpcId: string, ipAddressType: IpAddressType): TierNetwork {
+  const dualStack = ipAddressType === 'dualstack';
+  const [vpcName, opts] = child(tierScope, vpcId);
+  const vpc = new aws.ec2.Vpc(vpcName, {
+    cidrBlock: VPC_CIDR,
+    enableDnsHostnames: true,
+    enableDnsSupport: true,
+    assignGeneratedIpv6CidrBlock: dualStack,
+    tags: { Name: vpcName },
+  }, opts);
+  const scope: Scope = { name: vpcName, parent: tierScope.parent };
+  const azs = aws.getAvailabilityZonesOutput({ state: 'available' }, { parent: tierScope.parent }).names;
+  const igw = create(aws.ec2.InternetGateway, scope, VPC_IDS.internetGateway, { vpcId: vpc.id });
+  const publicRouteTable = create(aws.ec2.RouteTable, scope, VPC_IDS.publicRouteTable, { vpcId: vpc.id });
+  create(aws.ec2.Route, scope, VPC_IDS.publicDefaultRoute, {
+    routeTableId: publicRouteTable.id,
+    destinationCidrBlock: '0.0.0.0/0',
+    gatewayId: igw.id,
+  });
+  if (dualStack) {
+    create(aws.ec2.Route, scope, VPC_IDS.publicDefaultRouteIpv6, {
+      routeTableId: publicRouteTable.id,
+      destinationIpv6CidrBlock: '::/0',
+      gatewayId: igw.id,
+    });
+  }
+  const publicSubnetIds: pulumi.Output<string>[] = [];
+  const privateSubnetIds: pulumi.Output<string>[] = [];
+  for (let i = 0; i < VPC_AZ_SLOTS; i++) {
+    const slot = i + 1;
+    const availabilityZone = azs.apply((names) => names[i]);
+    const publicSubnet = create(aws.ec2.Subnet, scope, VPC_IDS.publicSubnet(slot), {
+      vpcId: vpc.id,
+      availabilityZone,
+      cidrBlock: `10.0.${i * 16}.0/20`,
+      ipv6CidrBlock: dualStack ? vpc.ipv6CidrBlock.apply((block) => ipv6Subnet64(block, i)) : undefined,
+      mapPublicIpOnLaunch: false,
+      tags: { Name: childName(vpcName, VPC_IDS.publicSubnet(slot)) },
+    });
+    create(aws.ec2.RouteTableAssociation, scope, VPC_IDS.publicSubnetRouteTableAssociation(slot), {
+      subnetId: publicSubnet.id,
+      routeTableId: publicRouteTable.id,
+    });
+    const eip = create(aws.ec2.Eip, scope, VPC_IDS.natEip(slot), { domain: 'vpc' });
+    const [natName, natOpts] = child(scope, VPC_IDS.natGateway(slot));
+    const nat = new aws.ec2.NatGateway(natName, { subnetId: publicSubnet.id, allocationId: eip.id }, { ...natOpts, dependsOn: [igw] });
+    const privateSubnet = create(aws.ec2.Subnet, scope, VPC_IDS.privateSubnet(slot), {
+      vpcId: vpc.id,
+      availabilityZone,
+      cidrBlock: `10.0.${(VPC_AZ_SLOTS + i) * 16}.0/20`,
+      tags: { Name: childName(vpcName, VPC_IDS.privateSubnet(slot)) },
+    });
+    const privateRouteTable = create(aws.ec2.RouteTable, scope, VPC_IDS.privateRouteTable(slot), { vpcId: vpc.id });
+    create(aws.ec2.Route, scope, VPC_IDS.privateDefaultRoute(slot), {
+      routeTableId: privateRouteTable.id,
+      destinationCidrBlock: '0.0.0.0/0',
+      natGatewayId: nat.id,
+    });
+    create(aws.ec2.RouteTableAssociation, scope, VPC_IDS.privateSubnetRouteTableAssociation(slot), {
+      subnetId: privateSubnet.id,
+      routeTableId: privateRouteTable.id,
+    });
+    publicSubnetIds.push(publicSubnet.id);
+    privateSubnetIds.push(privateSubnet.id);
+  }
+  return { vpcId: vpc.id, publicSubnetIds, privateSubnetIds };
+}

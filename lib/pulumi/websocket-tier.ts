@@ -1,0 +1,160 @@
+/**
+ * `WebSocketTier`: weighted Route 53 DNS over one or more `WebSocketCell`s, from one `TierConfig`,
+ * as a Pulumi component. Validated and resolved by core (the same defaults, rules and messages as
+ * the CDK construct); every cell reads the result.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import type { TierConfig } from '../core/config';
+import { resolveTier } from '../core/defaults';
+import { cellId, childName, TIER_IDS } from '../core/ids';
+import { errorsOf, formatIssues, type Issue, WARNING_PREFIX, warningsOf } from '../core/issues';
+import type { ResolvedTier } from '../core/resolved';
+import { validateTier } from '../core/validate';
+import { renderCertificate } from './private/certificate';
+import { renderServerBundle } from './private/server-bundle';
+import type { Scope } from './private/util';
+import { renderVpc, type TierNetwork } from './private/vpc';
+import { WebSocketCell } from './websocket-cell';
+
+/**
+ * Arguments of a `WebSocketTier`: the provider-neutral `TierConfig` (plain values: fields that
+ * decide which resources exist are never Inputs) plus the AWS objects it is rendered into.
+ */
+export interface WebSocketTierArgs extends TierConfig {
+  /**
+   * Id of the Route 53 hosted zone containing `domainName`. Receives the weighted records, the
+   * cell records and, by default, the certificate's DNS validation record.
+   */
+  readonly hostedZoneId: pulumi.Input<string>;
+  /**
+   * Existing VPC of every cell; give `publicSubnetIds` and `privateSubnetIds` with it. With
+   * `dns.ipAddressType: 'dualstack'` its public subnets must have IPv6.
+   * @default - a new VPC (10.0.0.0/16) with a public and a private subnet in each of two AZs and
+   *   one NAT gateway per AZ; dual-stack public subnets when `dns.ipAddressType` is `dualstack`
+   */
+  readonly vpcId?: pulumi.Input<string>;
+  /** Public subnets of `vpcId` (at least two AZs) for the load balancers. @default - the created VPC's */
+  readonly publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** Private subnets of `vpcId` with NAT egress for the instances. @default - the created VPC's */
+  readonly privateSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * ACM certificate of every HTTPS/TLS listener; must cover `domainName` and `*.domainName`.
+   * @default - one DNS-validated ACM certificate for domainName and *.domainName, created only
+   *   when some cell's listener terminates TLS
+   */
+  readonly certificateArn?: pulumi.Input<string>;
+  /**
+   * Path of a single-file JavaScript bundle of the server (see examples/server/bundle.ts), stored
+   * once in a private, encrypted S3 bucket, downloaded by user data and run under systemd with the
+   * tier's limits and environment.
+   * @default - none: the image must ship the `server.serviceName` unit
+   */
+  readonly serverBundleFile?: string;
+  /**
+   * AMI of every instance; its architecture must match each cell's instance type.
+   * @default - latest Amazon Linux 2023 (SSM public parameter) for each cell's architecture
+   */
+  readonly amiId?: pulumi.Input<string>;
+}
+
+/** Errors in the Pulumi-only arguments (the VPC trio must come together). */
+function pulumiArgIssues(args: WebSocketTierArgs): Issue[] {
+  const given = { vpcId: args.vpcId, publicSubnetIds: args.publicSubnetIds, privateSubnetIds: args.privateSubnetIds };
+  const present = Object.entries(given).filter(([, v]) => v !== undefined).map(([k]) => k);
+  if (present.length === 0 || present.length === 3) return [];
+  const missing = Object.keys(given).filter((k) => !present.includes(k));
+  return [
+    {
+      code: 'pulumi-vpc-incomplete',
+      path: missing.join(', '),
+      message: `${present.join(' and ')} given without ${missing.join(' and ')}; an existing VPC needs vpcId, publicSubnetIds and privateSubnetIds together. Fix: pass all three, or none to create a VPC.`,
+      severity: 'error',
+    },
+  ];
+}
+
+/** A WebSocket tier: weighted DNS over cells, each an ALB or NLB in front of its own Auto Scaling group. */
+export class WebSocketTier extends pulumi.ComponentResource {
+  /** Pulumi type token (frozen: changing it replaces every resource of the tier). */
+  static readonly TYPE = 'websocket-tier:index:WebSocketTier';
+
+  /** The resolved tier every cell was rendered from (every default applied). */
+  readonly plan: ResolvedTier;
+  /** `wss://<domainName>`: the weighted name clients connect to. */
+  readonly url: string;
+  /** Direct URL of each cell with a cell record, by cell name. */
+  readonly cellUrls: Readonly<Record<string, string>>;
+  /** The network the cells were placed in (given or created). */
+  readonly network: TierNetwork;
+  /** ARN of the listeners' certificate, when some listener terminates TLS. */
+  readonly certificateArn?: pulumi.Input<string>;
+  /** The cells, in config order. */
+  readonly cells: readonly WebSocketCell[];
+
+  private readonly tierName: string;
+
+  /**
+   * @throws pulumi.ResourceError when the config has errors; the message starts with this
+   *   resource's name and lists every offending field, its value, what is allowed and the fix
+   */
+  constructor(name: string, args: WebSocketTierArgs, opts?: pulumi.ComponentResourceOptions) {
+    super(WebSocketTier.TYPE, name, {}, opts);
+    this.tierName = name;
+    const issues = [...validateTier(args, pulumi.Output.isInstance), ...pulumiArgIssues(args)];
+    const errors = errorsOf(issues);
+    if (errors.length > 0) throw new pulumi.ResourceError(formatIssues(name, errors), this);
+    for (const issue of warningsOf(issues)) {
+      pulumi.log.warn(`${issue.path}: ${issue.message} [${WARNING_PREFIX}/${issue.code}]`, this);
+    }
+    const tier = resolveTier(args);
+    this.plan = tier;
+    const scope: Scope = { name, parent: this };
+
+    this.network =
+      args.vpcId !== undefined && args.publicSubnetIds !== undefined && args.privateSubnetIds !== undefined
+        ? { vpcId: args.vpcId, publicSubnetIds: args.publicSubnetIds, privateSubnetIds: args.privateSubnetIds }
+        : renderVpc(scope, TIER_IDS.vpc, tier.ipAddressType);
+    const needsCertificate = tier.cells.some((cell) => cell.listener.usesCertificate);
+    this.certificateArn = args.certificateArn ?? (needsCertificate ? renderCertificate(scope, tier, args.hostedZoneId) : undefined);
+    const serverBundle = args.serverBundleFile !== undefined ? renderServerBundle(scope, args.serverBundleFile) : undefined;
+
+    this.cells = tier.cells.map(
+      (cell) =>
+        new WebSocketCell(
+          childName(name, cellId(cell.name)),
+          {
+            tier,
+            cell,
+            ...this.network,
+            certificateArn: this.certificateArn,
+            hostedZoneId: args.hostedZoneId,
+            serverBundle,
+            amiId: args.amiId,
+          },
+          { parent: this },
+        ),
+    );
+
+    this.url = `wss://${tier.domainName}`;
+    const cellUrls: Record<string, string> = {};
+    tier.cells.forEach((cell, i) => {
+      const url = this.cells[i].url;
+      if (url !== undefined) cellUrls[cell.name] = url;
+    });
+    this.cellUrls = cellUrls;
+    this.registerOutputs({ url: this.url, cellUrls });
+  }
+
+  /**
+   * The cell with this name.
+   * @throws Error naming the unknown cell and listing the tier's cell names
+   */
+  cell(name: string): WebSocketCell {
+    const index = this.plan.cells.findIndex((c) => c.name === name);
+    if (index < 0) {
+      const known = this.plan.cells.map((c) => `"${c.name}"`).join(', ');
+      throw new Error(`${this.tierName}: no cell named "${name}"; this tier has ${known}. Fix: use one of those names.`);
+    }
+    return this.cells[index];
+  }
+}

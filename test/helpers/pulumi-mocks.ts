@@ -1,0 +1,130 @@
+/**
+ * Pulumi mocks that record every resource (type, name, inputs) so tests assert on the inputs the
+ * program would send to the engine. No CLI, no cloud, no provider plugin.
+ */
+import * as pulumi from '@pulumi/pulumi';
+
+/** One registered resource as the mock monitor saw it. */
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  /** Inputs after every Output was resolved (plain JSON). */
+  readonly inputs: Record<string, any>;
+}
+
+/** Every resource registered since `setupPulumiMocks()`, with lookups. */
+export class PulumiRecorder {
+  readonly resources: RecordedResource[] = [];
+
+  /** Resources of a type token, e.g. `aws:lb/targetGroup:TargetGroup`. */
+  ofType(type: string): RecordedResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  /** The one resource with this name. @throws Error when there is not exactly one */
+  named(name: string): RecordedResource {
+    const found = this.resources.filter((r) => r.name === name);
+    if (found.length !== 1) {
+      throw new Error(`expected one resource named ${name}, found ${found.length}; names: ${this.resources.map((r) => r.name).join(', ')}`);
+    }
+    return found[0];
+  }
+
+  /** The one resource with this type and name, or undefined. */
+  find(type: string, name: string): RecordedResource | undefined {
+    return this.resources.find((r) => r.type === type && r.name === name);
+  }
+
+  /** Sorted `type::name` list: the Pulumi id contract. */
+  inventory(): string[] {
+    return this.resources.map((r) => `${r.type}::${r.name}`).sort();
+  }
+}
+
+/** Mock ARNs and names are derived from the resource name so they are stable across runs. */
+function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> {
+  const { type, name, inputs } = args;
+  const arn = `arn:aws:mock:us-east-1:123456789012:${type.split(':').pop()}/${name}`;
+  const state: Record<string, unknown> = { ...inputs, arn, name: inputs.name ?? name };
+  switch (type) {
+    case 'aws:lb/loadBalancer:LoadBalancer':
+      Object.assign(state, { dnsName: `${name}.elb.amazonaws.com`, zoneId: 'ZLBMOCK', arnSuffix: `${inputs.loadBalancerType === 'network' ? 'net' : 'app'}/${name}/0123456789abcdef` });
+      break;
+    case 'aws:ec2/vpc:Vpc':
+      if (inputs.assignGeneratedIpv6CidrBlock) state.ipv6CidrBlock = '2600:1f18:abc:de00::/56';
+      break;
+    case 'aws:acm/certificate:Certificate':
+      state.domainValidationOptions = [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map((d: string) => ({
+        domainName: d,
+        resourceRecordName: `_x1.${String(d).replace(/^\*\./, '')}.`,
+        resourceRecordType: 'CNAME',
+        resourceRecordValue: '_x2.acm-validations.aws.',
+      }));
+      break;
+    case 'aws:route53/record:Record':
+      state.fqdn = inputs.name;
+      break;
+    case 'aws:ec2/launchTemplate:LaunchTemplate':
+      state.latestVersion = 1;
+      break;
+    case 'aws:s3/bucket:Bucket':
+      state.bucket = `${name}-bucket`;
+      break;
+    default:
+      break;
+  }
+  return state;
+}
+
+const CALLS: Record<string, (inputs: any) => Record<string, unknown>> = {
+  'aws:index/getAvailabilityZones:getAvailabilityZones': () => ({ names: ['us-east-1a', 'us-east-1b', 'us-east-1c'], zoneIds: ['use1-az1', 'use1-az2', 'use1-az4'] }),
+  'aws:index/getPartition:getPartition': () => ({ partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' }),
+  'aws:index/getRegion:getRegion': () => ({ region: 'us-east-1', name: 'us-east-1', id: 'us-east-1' }),
+  'aws:index/getCallerIdentity:getCallerIdentity': () => ({ accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/mock', userId: 'mock', id: '123456789012' }),
+  'aws:ssm/getParameter:getParameter': (inputs) => ({ name: inputs.name, value: `ami-mock-${String(inputs.name).split('-').pop()}`, type: 'String', id: inputs.name }),
+};
+
+/**
+ * Install mocks that record into a new recorder. Call before creating resources.
+ * @throws Error (from the call mock) when the program invokes a function the mocks do not know
+ */
+export async function setupPulumiMocks(): Promise<PulumiRecorder> {
+  const recorder = new PulumiRecorder();
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        recorder.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        return { id: `${args.name}-id`, state: mockState(args) };
+      },
+      call(args) {
+        const fn = CALLS[args.token];
+        if (!fn) throw new Error(`pulumi-mocks: no mock for function ${args.token}`);
+        return fn(args.inputs);
+      },
+    },
+    'websocket-tier',
+    'test',
+    false,
+  );
+  return recorder;
+}
+
+/** Wait until every pending registration (including ones waiting on other resources' outputs) is done. */
+export async function settle(): Promise<void> {
+  const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
+  if (!waitForRPCs) throw new Error('pulumi-mocks: @pulumi/pulumi no longer exposes runtime.waitForRPCs; update test/helpers/pulumi-mocks.ts');
+  await waitForRPCs();
+}
+
+/** Run `build` under fresh mocks and return what it built plus every recorded resource. */
+export async function recordProgram<T>(build: () => T): Promise<{ result: T; recorder: PulumiRecorder }> {
+  const recorder = await setupPulumiMocks();
+  const result = build();
+  await settle();
+  return { result, recorder };
+}
+
+/** Resolve an Output (or plain value) to its value under mocks. */
+export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+  return new Promise((resolve) => pulumi.output(output).apply((v) => resolve(v as T)));
+}
