@@ -56,3 +56,45 @@ export function kebab(id: string): string {
 export function childName(parent: string, id: string): string {
   return `${parent}-${kebab(id)}`;
 }
+
+/**
+ * Pulumi-only children: resources CDK creates implicitly inside another construct (the instance
+ * profile of a launch template, the certificate's validation records inside `AWS::CertificateManager::Certificate`,
+ * the bootstrap bucket behind an S3 asset), which a Pulumi program must declare itself.
+ * Same rule as CELL_IDS: ids are API.
+ */
+export const PULUMI_CELL_IDS = {
+  instanceProfile: 'InstanceProfile',
+  /** Prefix of the load balancer's egress rules to the instances, one per instance port (`…-8080`). */
+  loadBalancerEgress: 'LoadBalancerEgress',
+} as const;
+
+/** Pulumi-only children of a tier (see PULUMI_CELL_IDS). */
+export const PULUMI_TIER_IDS = {
+  certificateValidationRecord: 'CertificateValidationRecord',
+  certificateValidation: 'CertificateValidation',
+  serverBundleEncryption: 'ServerBundleEncryption',
+  serverBundlePublicAccessBlock: 'ServerBundlePublicAccessBlock',
+  serverBundlePolicy: 'ServerBundlePolicy',
+  serverBundleObject: 'ServerBundleObject',
+} as const;
+
+/**
+ * Children of the VPC a Pulumi tier creates when none is given, named under `TIER_IDS.vpc`.
+ * Subnets, NAT gateways and their routes are numbered by availability-zone slot (1-based), like
+ * CDK's `PublicSubnet1`: the slot count is fixed, never taken from config order.
+ */
+export const VPC_IDS = {
+  internetGateway: 'InternetGateway',
+  publicRouteTable: 'PublicRouteTable',
+  publicDefaultRoute: 'PublicDefaultRoute',
+  publicDefaultRouteIpv6: 'PublicDefaultRouteIpv6',
+  publicSubnet: (slot: number) => `PublicSubnet${slot}`,
+  publicSubnetRouteTableAssociation: (slot: number) => `PublicSubnet${slot}RouteTableAssociation`,
+  natEip: (slot: number) => `NatEip${slot}`,
+  natGateway: (slot: number) => `NatGateway${slot}`,
+  privateSubnet: (slot: number) => `PrivateSubnet${slot}`,
+  privateRouteTable: (slot: number) => `PrivateSubnet${slot}RouteTable`,
+  privateDefaultRoute: (slot: number) => `PrivateSubnet${slot}DefaultRoute`,
+  privateSubnetRouteTableAssociation: (slot: number) => `PrivateSubnet${slot}RouteTableAssociation`,
+} as const;

@@ -25,3 +25,11 @@ export function instanceArchitecture(name: string): 'arm64' | 'x86_64' {
   const attributes = m[3].replace(/-flex$/, '');
   return attributes.includes('g') ? 'arm64' : 'x86_64';
 }
+
+/**
+ * SSM public parameter holding the latest Amazon Linux 2023 AMI id (default kernel) for an
+ * architecture. Source: https://docs.aws.amazon.com/linux/al2023/ug/ec2.html#launch-from-ec2-console
+ */
+export function amazonLinux2023ImageParameter(architecture: 'arm64' | 'x86_64'): string {
+  return `/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${architecture}`;
+}
