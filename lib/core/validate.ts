@@ -26,6 +26,12 @@ const NODE_PACKAGE = /^nodejs\d{2}$/;
 const HTTP_CODES = /^\d{3}(?:-\d{3})?(?:,\d{3}(?:-\d{3})?)*$/;
 const COOKIE_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
+/** A value as it appears in a message: strings quoted, numbers with their unit. */
+function show(value: unknown, unit = ''): string {
+  if (typeof value === 'number') return unit ? `${value} ${unit}` : String(value);
+  return JSON.stringify(value) ?? String(value);
+}
+
 class Collector {
   readonly issues: Issue[] = [];
   constructor(private readonly isUnresolved: IsUnresolved) {}
@@ -48,7 +54,7 @@ class Collector {
     if (!this.known(value)) return false;
     const u = unit ? ` ${unit}` : '';
     if (typeof value !== 'number' || !Number.isInteger(value)) {
-      this.error('not-an-integer', path, `${path} must be an integer${u}; got ${JSON.stringify(value)}. Fix: give a whole number from ${range.min} to ${range.max}.`);
+      this.error('not-an-integer', path, `${path} must be an integer${unit ? ` (${unit})` : ''}; got ${JSON.stringify(value)}. Fix: give a whole number from ${range.min} to ${range.max}${u}.`);
       return false;
     }
     if (value < range.min || value > range.max) {
@@ -62,19 +68,20 @@ class Collector {
 
 /**
  * Check a tier config against AWS limits and the connection-profile rules.
- * @param config - the tier as the user wrote it
+ * @param input - the tier as the user wrote it
  * @param isUnresolved - tells late-bound values apart; they are not range-checked
  * @returns every issue found, errors and warnings, in config order
  */
-export function validateTier(config: TierConfig, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
+export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
   const v = new Collector(isUnresolved);
-  const cells = Array.isArray(config.cells) ? config.cells : [];
-  if (!Array.isArray(config.cells)) {
-    v.error('cells-missing', 'cells', 'cells must be an array of 1–100 cells. Fix: add at least one cell, e.g. [{ name: "a" }].');
+  if (!Array.isArray(input.cells)) {
+    v.error('cells-missing', 'cells', `cells is ${show(input.cells)}; it must be an array of 1–100 cells. Fix: add at least one cell, e.g. [{ name: "a" }].`);
   }
+  const config = checkShapes(v, input);
+  const cells = config.cells;
 
   validateDomain(v, config, cells);
-  validateCells(v, config, cells);
+  validateCells(v, config, cells, input.cells);
   validateTls(v, config);
   validateIngress(v, config);
   validateConnection(v, config, cells);
@@ -84,6 +91,51 @@ export function validateTier(config: TierConfig, isUnresolved: IsUnresolved = ne
   validateDns(v, config);
   validateServer(v, config);
   return v.issues;
+}
+
+/** Stands in for a cell entry that is not an object (reported once, then checked as an ALB cell with no name checks). */
+const MALFORMED_CELL: CellConfig = Object.freeze({ name: '' });
+
+/**
+ * Report sections and lists of the wrong shape (plain JavaScript or JSON callers can pass
+ * anything) and return a config every rule can read without throwing. Late-bound sections are
+ * treated as empty: nothing inside them can be checked.
+ */
+function checkShapes(v: Collector, config: TierConfig): TierConfig & { readonly cells: readonly CellConfig[] } {
+  const section = <T>(path: string, value: T | undefined): T | undefined => {
+    if (value === undefined) return undefined;
+    if (!v.known(value)) return {} as T;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
+    v.error('not-an-object', path, `${path} is ${show(value)}; it must be an object of settings. Fix: use { … } with the documented fields, or leave it out for the defaults.`);
+    return {} as T;
+  };
+  const list = (path: string, value: readonly string[] | undefined): readonly string[] | undefined => {
+    if (value === undefined || Array.isArray(value)) return value;
+    // Reported once; later rules then read the list as absent rather than as empty.
+    if (v.known(value)) v.error('not-a-list', path, `${path} is ${show(value)}; it must be a list of CIDR strings. Fix: wrap it in brackets, e.g. ["0.0.0.0/0"].`);
+    return undefined;
+  };
+  const cells = (Array.isArray(config.cells) ? config.cells : []).map((cell: CellConfig, i: number): CellConfig => {
+    if (typeof cell !== 'object' || cell === null || Array.isArray(cell)) {
+      v.error('not-an-object', `cells[${i}]`, `cells[${i}] is ${show(cell)}; each cell must be an object. Fix: e.g. { name: "a" }.`);
+      return MALFORMED_CELL;
+    }
+    return cell.scaling === undefined ? cell : { ...cell, scaling: section(`cells[${i}].scaling`, cell.scaling) };
+  });
+  const connection = section('connection', config.connection);
+  const server = section('server', config.server);
+  return {
+    ...config,
+    cells,
+    ingressCidrs: list('ingressCidrs', config.ingressCidrs),
+    ingressIpv6Cidrs: list('ingressIpv6Cidrs', config.ingressIpv6Cidrs),
+    connection: connection && connection.stickiness !== undefined ? { ...connection, stickiness: section('connection.stickiness', connection.stickiness) } : connection,
+    healthCheck: section('healthCheck', config.healthCheck),
+    scaling: section('scaling', config.scaling),
+    host: section('host', config.host),
+    dns: section('dns', config.dns),
+    server: server && server.environment !== undefined ? { ...server, environment: section('server.environment', server.environment) } : server,
+  };
 }
 
 function lbType(cell: CellConfig): 'application' | 'network' {
@@ -120,14 +172,14 @@ function validateDomain(v: Collector, config: TierConfig, cells: readonly CellCo
   }
 }
 
-function validateCells(v: Collector, config: TierConfig, cells: readonly CellConfig[]): void {
+function validateCells(v: Collector, config: TierConfig, cells: readonly CellConfig[], given: unknown): void {
   const r = LIMITS.weightedRecordsPerName;
-  if (Array.isArray(config.cells) && (cells.length < r.min || cells.length > r.max)) {
+  if (Array.isArray(given) && (cells.length < r.min || cells.length > r.max)) {
     v.error('cell-count', 'cells', `cells has ${cells.length} entries; allowed ${r.min}–${r.max} (Route 53 allows at most 100 weighted records per name and type; ${r.source}). Fix: ${cells.length === 0 ? 'add a cell' : 'split the tier into several tiers under different names'}.`);
   }
   const seen = new Map<string, number>();
-  let allZero = cells.length > 0;
   cells.forEach((cell, i) => {
+    if (cell === MALFORMED_CELL) return;
     const p = `cells[${i}]`;
     const label = cellLabel(cells, i);
     if (v.known(cell.name)) {
@@ -150,29 +202,24 @@ function validateCells(v: Collector, config: TierConfig, cells: readonly CellCon
     const isNlb = lbType(cell) === 'network';
     if (cell.nlbListenerProtocol !== undefined) {
       if (!isNlb) {
-        v.error('nlb-option-on-alb', `${p}.nlbListenerProtocol`, `${label}.nlbListenerProtocol is set but the cell is an application load balancer, which always listens HTTPS. Fix: remove it or set loadBalancerType: 'network'.`);
+        v.error('nlb-option-on-alb', `${p}.nlbListenerProtocol`, `${label}.nlbListenerProtocol is ${show(cell.nlbListenerProtocol)} but the cell is an application load balancer, which always listens HTTPS. Fix: remove it or set loadBalancerType: 'network'.`);
       } else if (cell.nlbListenerProtocol !== 'TCP' && cell.nlbListenerProtocol !== 'TLS') {
         v.error('nlb-protocol-invalid', `${p}.nlbListenerProtocol`, `${label}.nlbListenerProtocol is ${JSON.stringify(cell.nlbListenerProtocol)}; allowed 'TLS' or 'TCP'. Fix: pick one.`);
       }
     }
     if (cell.nlbTargetProtocol !== undefined) {
       if (!isNlb || nlbProtocol(cell) !== 'TLS') {
-        v.error('nlb-target-protocol-unused', `${p}.nlbTargetProtocol`, `${label}.nlbTargetProtocol is set but only NLB cells with a TLS listener choose a target protocol (a TCP listener passes TLS through to a TCP target group). Fix: remove it.`);
+        v.error('nlb-target-protocol-unused', `${p}.nlbTargetProtocol`, `${label}.nlbTargetProtocol is ${show(cell.nlbTargetProtocol)} but only NLB cells with a TLS listener choose a target protocol (a TCP listener passes TLS through to a TCP target group). Fix: remove it.`);
       } else if (cell.nlbTargetProtocol !== 'TCP' && cell.nlbTargetProtocol !== 'TLS') {
         v.error('nlb-target-protocol-invalid', `${p}.nlbTargetProtocol`, `${label}.nlbTargetProtocol is ${JSON.stringify(cell.nlbTargetProtocol)}; allowed 'TCP' or 'TLS'. Fix: pick one.`);
       }
     }
-    const w = cell.weight;
-    if (v.int(`${p}.weight`, w, LIMITS.route53Weight)) {
-      if (w > 0) allZero = false;
-    } else if (w === undefined || !v.known(w)) {
-      allZero = false;
-    }
+    v.int(`${p}.weight`, cell.weight, LIMITS.route53Weight);
     if (v.known(cell.instanceType) && !isInstanceTypeName(String(cell.instanceType))) {
       v.error('instance-type-invalid', `${p}.instanceType`, `${label}.instanceType is ${JSON.stringify(cell.instanceType)}; expected an EC2 instance type such as 'm7g.large'. Fix: use a name from https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html.`);
     }
   });
-  if (allZero) {
+  if (cells.length > 0 && cells.every((cell) => cell.weight === 0)) {
     v.warn('all-weights-zero', 'cells', 'every cell has weight 0; Route 53 then returns all records with equal probability, so weights mean nothing. Fix: give at least one cell a positive weight.');
   }
   if (v.known(config.instanceType) && !isInstanceTypeName(String(config.instanceType))) {
@@ -200,7 +247,13 @@ function isIpv4Cidr(s: string): boolean {
 
 function isIpv6Cidr(s: string): boolean {
   const m = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(s);
-  return !!m && m[1].includes(':') && Number(m[2]) <= 128 && (m[1].match(/::/g) ?? []).length <= 1;
+  if (!m || Number(m[2]) > 128) return false;
+  const halves = m[1].split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.map((h) => (h === '' ? [] : h.split(':')));
+  if (!groups.every((g) => g.every((x) => /^[0-9a-fA-F]{1,4}$/.test(x)))) return false;
+  const n = groups.reduce((sum, g) => sum + g.length, 0);
+  return halves.length === 2 ? n <= 7 : n === 8;
 }
 
 function validateIngress(v: Collector, config: TierConfig): void {
@@ -211,7 +264,7 @@ function validateIngress(v: Collector, config: TierConfig): void {
     }
   });
   if (config.ingressIpv6Cidrs !== undefined && !dual) {
-    v.error('ipv6-cidrs-without-dualstack', 'ingressIpv6Cidrs', `ingressIpv6Cidrs is set but dns.ipAddressType is 'ipv4', so no IPv6 listener exists. Fix: set dns.ipAddressType: 'dualstack' or remove ingressIpv6Cidrs.`);
+    v.error('ipv6-cidrs-without-dualstack', 'ingressIpv6Cidrs', `ingressIpv6Cidrs is ${show(config.ingressIpv6Cidrs)} but dns.ipAddressType is 'ipv4', so no IPv6 listener exists. Fix: set dns.ipAddressType: 'dualstack' or remove ingressIpv6Cidrs.`);
   }
   (config.ingressIpv6Cidrs ?? []).forEach((c, i) => {
     if (v.known(c) && !isIpv6Cidr(c)) {
@@ -238,7 +291,7 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
 
   // ALB idle timeout
   if (c.albIdleTimeoutSeconds !== undefined && !hasAlb) {
-    v.error('alb-idle-unused', `${P}.albIdleTimeoutSeconds`, `${P}.albIdleTimeoutSeconds is set but no cell is an application load balancer, so it would be ignored. Fix: remove it or add an ALB cell.`);
+    v.error('alb-idle-unused', `${P}.albIdleTimeoutSeconds`, `${P}.albIdleTimeoutSeconds is ${show(c.albIdleTimeoutSeconds, 's')} but no cell is an application load balancer, so it would be ignored. Fix: remove it or add an ALB cell.`);
   }
   const albIdleOk = v.int(`${P}.albIdleTimeoutSeconds`, c.albIdleTimeoutSeconds, LIMITS.albIdleTimeoutSeconds, 's');
   const albIdle = albIdleOk ? c.albIdleTimeoutSeconds! : c.albIdleTimeoutSeconds === undefined ? DEFAULTS.connection.albIdleTimeoutSeconds : undefined;
@@ -252,7 +305,7 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
 
   // NLB TCP idle timeout
   if (c.nlbTcpIdleTimeoutSeconds !== undefined && !hasNlbTcp) {
-    v.error('nlb-tcp-idle-without-tcp-listener', `${P}.nlbTcpIdleTimeoutSeconds`, `${P}.nlbTcpIdleTimeoutSeconds is set but no cell has an NLB TCP listener; TLS listeners fix the idle timeout at ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s and cannot change it (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html). Fix: remove it, or use nlbListenerProtocol: 'TCP' with TLS on the instances.`);
+    v.error('nlb-tcp-idle-without-tcp-listener', `${P}.nlbTcpIdleTimeoutSeconds`, `${P}.nlbTcpIdleTimeoutSeconds is ${show(c.nlbTcpIdleTimeoutSeconds, 's')} but no cell has an NLB TCP listener; TLS listeners fix the idle timeout at ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s and cannot change it (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html). Fix: remove it, or use nlbListenerProtocol: 'TCP' with TLS on the instances.`);
   }
   const nlbIdleOk = v.int(`${P}.nlbTcpIdleTimeoutSeconds`, c.nlbTcpIdleTimeoutSeconds, LIMITS.nlbTcpIdleTimeoutSeconds, 's');
   const nlbIdle = nlbIdleOk ? c.nlbTcpIdleTimeoutSeconds! : c.nlbTcpIdleTimeoutSeconds === undefined ? DEFAULTS.connection.nlbTcpIdleTimeoutSeconds : undefined;
@@ -271,13 +324,13 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
   const need = drain !== undefined && grace !== undefined ? drain + grace : undefined;
 
   if (c.albDeregistrationDelaySeconds !== undefined && !hasAlb) {
-    v.error('alb-deregistration-unused', `${P}.albDeregistrationDelaySeconds`, `${P}.albDeregistrationDelaySeconds is set but no cell is an application load balancer. Fix: remove it.`);
+    v.error('alb-deregistration-unused', `${P}.albDeregistrationDelaySeconds`, `${P}.albDeregistrationDelaySeconds is ${show(c.albDeregistrationDelaySeconds, 's')} but no cell is an application load balancer. Fix: remove it.`);
   }
   if (c.nlbDeregistrationDelaySeconds !== undefined && !hasNlb) {
-    v.error('nlb-deregistration-unused', `${P}.nlbDeregistrationDelaySeconds`, `${P}.nlbDeregistrationDelaySeconds is set but no cell is a network load balancer. Fix: remove it.`);
+    v.error('nlb-deregistration-unused', `${P}.nlbDeregistrationDelaySeconds`, `${P}.nlbDeregistrationDelaySeconds is ${show(c.nlbDeregistrationDelaySeconds, 's')} but no cell is a network load balancer. Fix: remove it.`);
   }
   if (c.nlbUnhealthyDrainingIntervalSeconds !== undefined && !hasNlb) {
-    v.error('nlb-draining-interval-unused', `${P}.nlbUnhealthyDrainingIntervalSeconds`, `${P}.nlbUnhealthyDrainingIntervalSeconds is set but no cell is a network load balancer. Fix: remove it.`);
+    v.error('nlb-draining-interval-unused', `${P}.nlbUnhealthyDrainingIntervalSeconds`, `${P}.nlbUnhealthyDrainingIntervalSeconds is ${show(c.nlbUnhealthyDrainingIntervalSeconds, 's')} but no cell is a network load balancer. Fix: remove it.`);
   }
   const albDeregOk = v.int(`${P}.albDeregistrationDelaySeconds`, c.albDeregistrationDelaySeconds, LIMITS.deregistrationDelaySeconds, 's');
   const nlbDeregOk = v.int(`${P}.nlbDeregistrationDelaySeconds`, c.nlbDeregistrationDelaySeconds, LIMITS.deregistrationDelaySeconds, 's');
@@ -291,7 +344,7 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
         v.error('drain-exceeds-alb-deregistration', `${P}.albDeregistrationDelaySeconds`, `${P}.albDeregistrationDelaySeconds is ${c.albDeregistrationDelaySeconds} s but the drain window plus grace is ${drain} + ${grace} = ${need} s; the ALB may cut sockets still open when the delay ends (assumed; AWS does not document otherwise), so the drain must fit it. Fix: raise albDeregistrationDelaySeconds to at least ${need} or shorten drainWindowSeconds.`);
       }
     } else if (c.albDeregistrationDelaySeconds === undefined && need > LIMITS.deregistrationDelaySeconds.max) {
-      v.error('drain-exceeds-alb-maximum', `${P}.drainWindowSeconds`, `${P}.drainWindowSeconds + drainGraceSeconds is ${need} s, but ALB cells drain within the deregistration delay, at most 3600 s (${LIMITS.deregistrationDelaySeconds.source}). Fix: keep drain window + grace ≤ 3600 s, or move long-drain cells to NLB (connections there outlive deregistration).`);
+      v.error('drain-exceeds-alb-maximum', `${P}.drainWindowSeconds`, `${P}.drainWindowSeconds + drainGraceSeconds is ${drain} + ${grace} = ${need} s, but ALB cells drain within the deregistration delay, at most 3600 s (${LIMITS.deregistrationDelaySeconds.source}). Fix: keep drain window + grace ≤ 3600 s, or move long-drain cells to NLB (connections there outlive deregistration).`);
     }
   }
   const hbOk = v.int(`${P}.lifecycleHookHeartbeatSeconds`, c.lifecycleHookHeartbeatSeconds, LIMITS.lifecycleHookHeartbeatSeconds, 's');
@@ -301,7 +354,7 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
         v.error('drain-exceeds-lifecycle-heartbeat', `${P}.lifecycleHookHeartbeatSeconds`, `${P}.lifecycleHookHeartbeatSeconds is ${c.lifecycleHookHeartbeatSeconds} s but the drain window plus grace is ${need} s; the termination hook would time out mid-drain. Fix: raise it to at least ${need} s (max 7200) or shorten drainWindowSeconds.`);
       }
     } else if (c.lifecycleHookHeartbeatSeconds === undefined && need > LIMITS.lifecycleHookHeartbeatSeconds.max) {
-      v.error('drain-exceeds-heartbeat-maximum', `${P}.drainWindowSeconds`, `${P}.drainWindowSeconds + drainGraceSeconds is ${need} s, above the 7200 s maximum lifecycle-hook heartbeat (${LIMITS.lifecycleHookHeartbeatSeconds.source}). Fix: keep drain window + grace ≤ 7200 s.`);
+      v.error('drain-exceeds-heartbeat-maximum', `${P}.drainWindowSeconds`, `${P}.drainWindowSeconds + drainGraceSeconds is ${drain} + ${grace} = ${need} s, above the 7200 s maximum lifecycle-hook heartbeat (${LIMITS.lifecycleHookHeartbeatSeconds.source}). Fix: keep drain window + grace ≤ 7200 s.`);
     }
   }
   if (drain !== undefined && ping !== undefined && drain > 0 && drain < ping) {
@@ -315,7 +368,7 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
   if (longPolling && s.enabled === false) {
     v.error('long-polling-needs-stickiness', `${P}.stickiness.enabled`, `${P}.stickiness.enabled is false while longPollingFallback is true; pre-upgrade polling requests would land on other instances and fail with HTTP 400 "Session ID unknown" (https://socket.io/docs/v4/using-multiple-nodes). Fix: enable stickiness, or set longPollingFallback: false and have clients use transports: ['websocket'].`);
   }
-  if (s.albType !== undefined && s.albType !== 'lb_cookie' && s.albType !== 'app_cookie') {
+  if (v.known(s.albType) && s.albType !== 'lb_cookie' && s.albType !== 'app_cookie') {
     v.error('stickiness-type-invalid', `${P}.stickiness.albType`, `${P}.stickiness.albType is ${JSON.stringify(s.albType)}; allowed 'lb_cookie' or 'app_cookie' (NLB cells always use 'source_ip'). Fix: pick one.`);
   }
   v.int(`${P}.stickiness.cookieDurationSeconds`, s.cookieDurationSeconds, LIMITS.cookieDurationSeconds, 's');
@@ -327,7 +380,7 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
   }
   if (s.cookieName !== undefined && v.known(s.cookieName)) {
     if (albType !== 'app_cookie') {
-      v.error('cookie-name-unused', `${P}.stickiness.cookieName`, `${P}.stickiness.cookieName is set but albType is '${albType}', which ignores it. Fix: set albType: 'app_cookie' or remove cookieName.`);
+      v.error('cookie-name-unused', `${P}.stickiness.cookieName`, `${P}.stickiness.cookieName is ${show(s.cookieName)} but albType is '${albType}', which ignores it. Fix: set albType: 'app_cookie' or remove cookieName.`);
     } else if (!COOKIE_NAME.test(s.cookieName) || RESERVED_COOKIE_PREFIXES.some((p) => s.cookieName!.startsWith(p))) {
       v.error('cookie-name-invalid', `${P}.stickiness.cookieName`, `${P}.stickiness.cookieName is ${JSON.stringify(s.cookieName)}; allowed: a cookie token not starting with ${RESERVED_COOKIE_PREFIXES.join(', ')} (reserved by AWS). Fix: use your application's own cookie name.`);
     }
@@ -335,7 +388,7 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
   if (enabled) {
     cells.forEach((cell, i) => {
       if (lbType(cell) === 'network' && nlbProtocol(cell) === 'TLS' && cell.nlbTargetProtocol === 'TLS') {
-        v.error('source-ip-stickiness-tls-tls', `cells[${i}].nlbTargetProtocol`, `${cellLabel(cells, i)} combines a TLS listener with a TLS target group, where AWS does not support source_ip stickiness, but stickiness is on${longPolling ? ' (longPollingFallback requires it)' : ''}. Fix: use nlbTargetProtocol: 'TCP' (TLS ends at the NLB), or an ALB cell.`);
+        v.error('source-ip-stickiness-tls-tls', `cells[${i}].nlbTargetProtocol`, `${cellLabel(cells, i)} combines a TLS listener with a TLS target group (nlbTargetProtocol is 'TLS'), where AWS does not support source_ip stickiness, but stickiness is on${longPolling ? ' (longPollingFallback requires it)' : ''}. Fix: use nlbTargetProtocol: 'TCP' (TLS ends at the NLB), or an ALB cell.`);
       }
     });
   }
@@ -348,6 +401,16 @@ function validateHealthCheck(v: Collector, config: TierConfig, cells: readonly C
     v.error('health-path-invalid', `${P}.path`, `${P}.path is ${JSON.stringify(h.path)}; allowed: an absolute HTTP path of at most 1024 characters without spaces. Fix: e.g. "/healthz" (a plain HTTP endpoint, never the WebSocket path).`);
   }
   v.int(`${P}.port`, h.port, LIMITS.port);
+  // NLB cells whose instances receive TLS on the application port (TCP pass-through, or TLS
+  // re-encryption) cannot answer the target group's plain-HTTP health check on that same port.
+  const serverPort = config.server?.port ?? DEFAULTS.server.port;
+  const healthPort = h.port ?? serverPort;
+  if (v.known(serverPort) && v.known(healthPort) && healthPort === serverPort) {
+    const tls = cells.flatMap((c, i) => (lbType(c) === 'network' && (nlbProtocol(c) === 'TCP' || c.nlbTargetProtocol === 'TLS') ? [cellLabel(cells, i)] : []));
+    if (tls.length > 0) {
+      v.warn('health-check-on-tls-port', `${P}.port`, `${P}.port is ${healthPort}${h.port === undefined ? ' (the application port)' : ''}, but ${tls.join(', ')} ${tls.length === 1 ? 'sends' : 'send'} TLS to the instances on port ${serverPort}, while target-group health checks are plain HTTP; they fail unless the server also answers plain HTTP there. Fix: set healthCheck.port to a separate plain-HTTP port (e.g. ${serverPort === 65535 ? serverPort - 1 : serverPort + 1}), or terminate TLS at the NLB (nlbListenerProtocol: 'TLS', nlbTargetProtocol: 'TCP').`);
+    }
+  }
   const iOk = v.int(`${P}.intervalSeconds`, h.intervalSeconds, LIMITS.healthCheckIntervalSeconds, 's');
   const tOk = v.int(`${P}.timeoutSeconds`, h.timeoutSeconds, LIMITS.healthCheckTimeoutSeconds, 's');
   v.int(`${P}.healthyThresholdCount`, h.healthyThresholdCount, LIMITS.healthCheckThresholdCount);
@@ -372,7 +435,7 @@ function validateHealthCheck(v: Collector, config: TierConfig, cells: readonly C
   }
 }
 
-function validateScalingBlock(v: Collector, prefix: string, s: { minCapacity?: number; maxCapacity?: number; desiredCapacity?: number; targetConnectionsPerInstance?: number }, inherited: { min?: number; max?: number }): void {
+function validateScalingBlock(v: Collector, prefix: string, s: { minCapacity?: number; maxCapacity?: number; desiredCapacity?: number; targetConnectionsPerInstance?: number }, inherited: { min?: number; max?: number; desired?: number }): void {
   const minOk = v.int(`${prefix}.minCapacity`, s.minCapacity, { min: 0, max: 10000 });
   const maxOk = v.int(`${prefix}.maxCapacity`, s.maxCapacity, { min: 1, max: 10000 });
   const desOk = v.int(`${prefix}.desiredCapacity`, s.desiredCapacity, { min: 0, max: 10000 });
@@ -382,8 +445,10 @@ function validateScalingBlock(v: Collector, prefix: string, s: { minCapacity?: n
   if (min !== undefined && max !== undefined && min > max) {
     v.error('min-above-max', `${prefix}.minCapacity`, `${prefix}.minCapacity is ${min} but maxCapacity is ${max}; allowed: minCapacity ≤ maxCapacity. Fix: lower minCapacity or raise maxCapacity.`);
   }
-  if (desOk && ((min !== undefined && s.desiredCapacity! < min) || (max !== undefined && s.desiredCapacity! > max))) {
-    v.error('desired-outside-min-max', `${prefix}.desiredCapacity`, `${prefix}.desiredCapacity is ${s.desiredCapacity} but must lie within minCapacity ${min} and maxCapacity ${max}. Fix: adjust it, or leave it unset so scaling decides.`);
+  const desired = desOk ? s.desiredCapacity! : s.desiredCapacity === undefined ? inherited.desired : undefined;
+  if (desired !== undefined && ((min !== undefined && desired < min) || (max !== undefined && desired > max))) {
+    const from = desOk ? '' : ' (inherited from scaling.desiredCapacity)';
+    v.error('desired-outside-min-max', `${prefix}.desiredCapacity`, `${prefix}.desiredCapacity is ${desired}${from} but must lie within minCapacity ${min} and maxCapacity ${max}. Fix: adjust it, or leave it unset so scaling decides.`);
   }
 }
 
@@ -393,11 +458,19 @@ function validateScaling(v: Collector, config: TierConfig, cells: readonly CellC
   if (s.signal !== undefined && s.signal !== 'connection-gauge' && s.signal !== 'load-balancer-connections') {
     v.error('scaling-signal-invalid', `${P}.signal`, `${P}.signal is ${JSON.stringify(s.signal)}; allowed 'connection-gauge' or 'load-balancer-connections' (never CPU or request count: idle WebSockets use neither). Fix: pick one.`);
   }
-  const tierMin = s.minCapacity ?? DEFAULTS.scaling.minCapacity;
-  const tierMax = s.maxCapacity ?? DEFAULTS.scaling.maxCapacity;
+  // What a cell inherits: only concrete, in-range tier values take part in a cell's cross-checks.
+  const concrete = (x: number | undefined, lo: number): number | undefined =>
+    v.known(x) && typeof x === 'number' && Number.isInteger(x) && x >= lo && x <= 10000 ? x : undefined;
+  const tierMin = s.minCapacity === undefined ? DEFAULTS.scaling.minCapacity : concrete(s.minCapacity, 0);
+  const tierMax = s.maxCapacity === undefined ? DEFAULTS.scaling.maxCapacity : concrete(s.maxCapacity, 1);
+  const tierDesired = concrete(s.desiredCapacity, 0);
   validateScalingBlock(v, P, s, { min: DEFAULTS.scaling.minCapacity, max: DEFAULTS.scaling.maxCapacity });
   cells.forEach((cell, i) => {
-    if (cell.scaling) validateScalingBlock(v, `cells[${i}].scaling`, cell.scaling, { min: tierMin, max: tierMax });
+    const cs = cell.scaling;
+    if (!cs) return;
+    // A cell that sets none of min/max/desired has the tier's sizes, already checked above.
+    const sizes = cs.minCapacity !== undefined || cs.maxCapacity !== undefined || cs.desiredCapacity !== undefined;
+    validateScalingBlock(v, `cells[${i}].scaling`, cs, sizes ? { min: tierMin, max: tierMax, desired: tierDesired } : {});
   });
   v.int(`${P}.defaultInstanceWarmupSeconds`, s.defaultInstanceWarmupSeconds, LIMITS.defaultInstanceWarmupSeconds, 's');
   v.int(`${P}.healthCheckGracePeriodSeconds`, s.healthCheckGracePeriodSeconds, LIMITS.healthCheckGracePeriodSeconds, 's');
@@ -423,11 +496,11 @@ function validateHost(v: Collector, config: TierConfig): void {
   const somax = soOk ? h.somaxconn! : h.somaxconn === undefined ? DEFAULTS.host.somaxconn : undefined;
   const backlog = blOk ? h.listenBacklog! : h.listenBacklog === undefined ? DEFAULTS.host.listenBacklog : undefined;
   if (somax !== undefined && backlog !== undefined && backlog > somax) {
-    v.error('backlog-above-somaxconn', `${P}.listenBacklog`, `${P}.listenBacklog is ${backlog} but somaxconn is ${somax}; the kernel silently caps the backlog at somaxconn. Fix: raise somaxconn to ${backlog} or lower listenBacklog.`);
+    v.error('backlog-above-somaxconn', `${P}.listenBacklog`, `${P}.listenBacklog is ${backlog}${h.listenBacklog === undefined ? ' (the default)' : ''} but somaxconn is ${somax}; the kernel silently caps the backlog at somaxconn. Fix: raise somaxconn to ${backlog} or lower listenBacklog.`);
   }
-  if (h.localPortRange !== undefined) {
+  if (v.known(h.localPortRange)) {
     if (!(h.localProxy ?? DEFAULTS.host.localProxy)) {
-      v.error('port-range-without-proxy', `${P}.localPortRange`, `${P}.localPortRange is set but localProxy is false, so it would not be written. Fix: set localProxy: true or remove localPortRange.`);
+      v.error('port-range-without-proxy', `${P}.localPortRange`, `${P}.localPortRange is ${show(h.localPortRange)} but localProxy is false, so it would not be written. Fix: set localProxy: true or remove localPortRange.`);
     }
     const m = /^(\d+) (\d+)$/.exec(String(h.localPortRange));
     const r = LIMITS.localPort;
@@ -448,7 +521,7 @@ function validateDns(v: Collector, config: TierConfig): void {
     v.error('health-checks-need-cell-records', `${P}.healthChecks`, `${P}.healthChecks is true but cellRecords is false; each Route 53 health check probes its cell's direct name. Fix: enable cellRecords or disable healthChecks.`);
   }
   if (!healthChecks && (d.healthCheckRequestIntervalSeconds !== undefined || d.healthCheckFailureThreshold !== undefined)) {
-    v.error('health-check-options-unused', `${P}.healthChecks`, `${P}.healthCheckRequestIntervalSeconds/healthCheckFailureThreshold are set but healthChecks is off, so they would be ignored. Fix: set healthChecks: true or remove them.`);
+    v.error('health-check-options-unused', `${P}.healthChecks`, `${P}.healthCheckRequestIntervalSeconds is ${show(d.healthCheckRequestIntervalSeconds)} and ${P}.healthCheckFailureThreshold is ${show(d.healthCheckFailureThreshold)}, but healthChecks is off, so they would be ignored. Fix: set healthChecks: true or remove them.`);
   }
   const ri = d.healthCheckRequestIntervalSeconds;
   if (v.known(ri) && !(ROUTE53_HEALTH_CHECK_INTERVALS as readonly number[]).includes(ri)) {
@@ -476,7 +549,7 @@ function validateServer(v: Collector, config: TierConfig): void {
       v.error('env-key-reserved', `${P}.environment.${k}`, `${P}.environment key "${k}" uses the reserved WST_ prefix; the library derives those from the tier. Fix: rename it or set the matching tier field instead.`);
     }
     if (v.known(val) && /[\n\r]/.test(String(val))) {
-      v.error('env-value-multiline', `${P}.environment.${k}`, `${P}.environment.${k} contains a line break, which systemd environment files cannot hold. Fix: remove the line break.`);
+      v.error('env-value-multiline', `${P}.environment.${k}`, `${P}.environment.${k} is ${show(val)}, which contains a line break, which systemd environment files cannot hold. Fix: remove the line break.`);
     }
   }
 }
