@@ -1,0 +1,78 @@
+/**
+ * Validation through the construct: errors throw once with the construct path and every field,
+ * warnings surface as annotations, late-bound values are not range-checked.
+ */
+import { CfnParameter, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as route53 from 'aws-cdk-lib/aws-route53';
+import type { TierConfig } from '../../lib/core/config';
+import { TierConfigError } from '../../lib/core/plan';
+import { WebSocketTier } from '../../lib/cdk';
+import { createTestApp, oneCell, TEST_ZONE, tierStack } from '../helpers/cdk-app';
+
+function build(config: TierConfig): void {
+  tierStack(config);
+}
+
+describe('WebSocketTier validation', () => {
+  test('an invalid config throws one error naming the construct path and every offending field', () => {
+    const config: TierConfig = {
+      domainName: 'ws.example.com',
+      tlsPolicy: 'ELBSecurityPolicy-2016-08',
+      cells: [{ name: 'a', weight: 300 }],
+      connection: { pingIntervalSeconds: 200, albIdleTimeoutSeconds: 120 },
+    };
+    let error: unknown;
+    try {
+      build(config);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TierConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(/^Test\/Tier: invalid WebSocket tier configuration \(3 problems\)/);
+    expect(message).toMatch(/cells\[0\]\.weight/);
+    expect(message).toMatch(/tlsPolicy: .*ELBSecurityPolicy-2016-08/);
+    expect(message).toMatch(/connection\.pingIntervalSeconds/);
+  });
+
+  test('toThrow reports the field, the value and the fix', () => {
+    expect(() => build(oneCell({ name: 'a' }, { connection: { albIdleTimeoutSeconds: 5000 } }))).toThrow(
+      /Test\/Tier: .*connection\.albIdleTimeoutSeconds is 5000.*allowed 1–4000.*Fix/s,
+    );
+  });
+
+  test('an NLB TCP idle timeout without a TCP listener is refused', () => {
+    expect(() => build(oneCell({ name: 'a', loadBalancerType: 'network' }, { connection: { nlbTcpIdleTimeoutSeconds: 900 } }))).toThrow(
+      /connection\.nlbTcpIdleTimeoutSeconds.*no cell has an NLB TCP listener/,
+    );
+  });
+
+  test('nothing is created when the config is invalid', () => {
+    const app = createTestApp();
+    const stack = new Stack(app, 'Test');
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', TEST_ZONE);
+    expect(() => new WebSocketTier(stack, 'Tier', { ...oneCell({ name: 'BAD' }), hostedZone })).toThrow(/cells\[0\]\.name/);
+    const tier = stack.node.tryFindChild('Tier');
+    expect(tier?.node.children ?? []).toHaveLength(0);
+  });
+
+  test('a warning is reported as an annotation with the @websocket-tier code', () => {
+    const { stack } = tierStack(oneCell({ name: 'a' }, { scaling: { minHealthyPercentage: 90, maxHealthyPercentage: 150 } }));
+    Annotations.fromStack(stack).hasWarning('/Test/Tier', Match.stringLikeRegexp('minHealthyPercentage is 90.*\\[ack: @websocket-tier/terminate-before-launch\\]'));
+  });
+
+  test('a valid config produces no warnings from the tier', () => {
+    const { stack } = tierStack(oneCell({ name: 'a' }));
+    Annotations.fromStack(stack).hasNoWarning('/Test/Tier', Match.stringLikeRegexp('@websocket-tier/'));
+  });
+
+  test('a Token weight is not range-checked and reaches the record unresolved', () => {
+    const app = createTestApp();
+    const stack = new Stack(app, 'Test');
+    const weight = new CfnParameter(stack, 'Weight', { type: 'Number' });
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', TEST_ZONE);
+    new WebSocketTier(stack, 'Tier', { ...oneCell({ name: 'a', weight: Token.asNumber(weight.value) }), hostedZone });
+    Template.fromStack(stack).hasResourceProperties('AWS::Route53::RecordSet', { SetIdentifier: 'a', Weight: { Ref: 'Weight' } });
+  });
+});
