@@ -9,6 +9,7 @@
  *
  * Sources for ranges and defaults: `lib/core/limits.ts` (each with its AWS doc URL).
  */
+import type { TierCapacityConfig } from './capacity';
 
 /** Which Elastic Load Balancing product fronts a cell. */
 export type LoadBalancerType = 'application' | 'network';
@@ -385,4 +386,16 @@ export interface TierConfig {
   readonly dns?: DnsConfig;
   /** Server process settings. @default - see each field */
   readonly server?: ServerConfig;
+  /**
+   * The load the tier must carry at peak (connections, connection and message rates, server
+   * framework, headroom). When set, each cell's `minCapacity`, `maxCapacity` and
+   * `targetConnectionsPerInstance` are derived from a capacity plan of its share of the
+   * connections (by Route 53 weight), its load balancer, listener and instance type, and
+   * `host.fileDescriptorLimit`; explicit `scaling` values still win. An impossible plan (e.g. a
+   * target above the file-descriptor limit, a cell needing more than 1,000 targets, a saturated
+   * backplane) is a validation error with the numbers. See `lib/core/capacity.ts` and
+   * `npx websocket-tier plan`.
+   * @default - no plan: scaling uses its own defaults (min 2, max 10, target 10,000)
+   */
+  readonly capacity?: TierCapacityConfig;
 }

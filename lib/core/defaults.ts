@@ -4,6 +4,7 @@
  * the reason is in ../shared/reference/aws-facts.md §10.
  */
 import type { CellConfig, LoadBalancerType, ScalingSignal, TierConfig } from './config';
+import { sizeCell } from './capacity';
 import { instanceArchitecture } from './instance-types';
 import { activeConnectionsMetric, CONNECTION_GAUGE, GROUP_METRICS, IN_SERVICE_INSTANCES } from './metrics';
 import { NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS } from './limits';
@@ -184,8 +185,13 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
       };
 
   const instanceType = cell.instanceType ?? config.instanceType ?? DEFAULTS.instanceType;
-  const targetValue =
-    cs.targetConnectionsPerInstance ?? sc.targetConnectionsPerInstance ?? DEFAULTS.scaling.targetConnectionsPerInstance;
+  // With `capacity`, the plan sizes the cell; explicit scaling values win (capacity.ts).
+  const sized = sizeCell(config, config.cells.indexOf(cell), {
+    minCapacity: cs.minCapacity ?? sc.minCapacity,
+    maxCapacity: cs.maxCapacity ?? sc.maxCapacity,
+    targetConnectionsPerInstance: cs.targetConnectionsPerInstance ?? sc.targetConnectionsPerInstance,
+  });
+  const targetValue = sized.targetConnectionsPerInstance;
   const signal = sc.signal ?? DEFAULTS.scaling.signal;
 
   const dnsCfg = config.dns ?? {};
@@ -218,8 +224,8 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     autoScaling: {
       instanceType,
       architecture: safeArchitecture(instanceType),
-      minCapacity: cs.minCapacity ?? sc.minCapacity ?? DEFAULTS.scaling.minCapacity,
-      maxCapacity: cs.maxCapacity ?? sc.maxCapacity ?? DEFAULTS.scaling.maxCapacity,
+      minCapacity: sized.minCapacity,
+      maxCapacity: sized.maxCapacity,
       desiredCapacity: cs.desiredCapacity ?? sc.desiredCapacity,
       defaultInstanceWarmupSeconds: sc.defaultInstanceWarmupSeconds ?? DEFAULTS.scaling.defaultInstanceWarmupSeconds,
       healthCheckGracePeriodSeconds: sc.healthCheckGracePeriodSeconds ?? DEFAULTS.scaling.healthCheckGracePeriodSeconds,

@@ -10,3 +10,5 @@ export * from './validate';
 export * from './ids';
 export * from './host-tuning';
 export * from './plan';
+export * from './capacity';
+export * from './capacity-data';

@@ -4,6 +4,7 @@
  * field, the value, what is allowed and the fix. Late-bound values (CDK tokens, Pulumi outputs)
  * are skipped through the `isUnresolved` predicate.
  */
+import { validateTierCapacity } from './capacity';
 import type { CellConfig, TierConfig } from './config';
 import { DEFAULTS } from './defaults';
 import { isInstanceTypeName } from './instance-types';
@@ -90,6 +91,7 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   validateHost(v, config);
   validateDns(v, config);
   validateServer(v, config);
+  v.issues.push(...validateTierCapacity(config, isUnresolved));
   return v.issues;
 }
 
