@@ -12,6 +12,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import { amazonLinux2023ImageParameter } from '../core/instance-types';
 import { activeConnectionsMetric, CONNECTION_GAUGE, newConnectionsMetric } from '../core/metrics';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
 import { renderDns } from './private/dns';
@@ -100,7 +101,7 @@ export class WebSocketCell extends Construct {
       cell,
       vpc,
       securityGroup: groups.instances,
-      machineImage: props.machineImage ?? ec2.MachineImage.latestAmazonLinux2023({ cpuType: cpuType(cell) }),
+      machineImage: props.machineImage ?? amazonLinux2023(cell),
       serverBundle: props.serverBundle,
     };
     if (cell.loadBalancerType === 'application') {
@@ -158,6 +159,7 @@ export class WebSocketCell extends Construct {
   }
 }
 
-function cpuType(cell: ResolvedCell): ec2.AmazonLinuxCpuType {
-  return cell.autoScaling.architecture === 'arm64' ? ec2.AmazonLinuxCpuType.ARM_64 : ec2.AmazonLinuxCpuType.X86_64;
+/** Latest Amazon Linux 2023 for the cell's architecture: the same SSM public parameter every renderer uses, resolved at deploy time (no lookup). */
+function amazonLinux2023(cell: ResolvedCell): ec2.IMachineImage {
+  return ec2.MachineImage.fromSsmParameter(amazonLinux2023ImageParameter(cell.autoScaling.architecture), { os: ec2.OperatingSystemType.LINUX });
 }

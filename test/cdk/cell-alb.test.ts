@@ -105,7 +105,7 @@ describe('ALB cell with defaults', () => {
   });
 
   test('Graviton instance type gets the arm64 Amazon Linux 2023 image from the SSM public parameter', () => {
-    template.hasParameter('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: Match.stringLikeRegexp('al2023-ami-kernel-.*-arm64') });
+    template.hasParameter('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64' });
   });
 
   test('Auto Scaling group uses ELB health checks with the grace period and the launch template', () => {
@@ -343,7 +343,7 @@ describe('ALB cell variants', () => {
 
   test('an x86 instance type gets the x86_64 image', () => {
     const { template } = tierStack(oneCell({ name: 'a', instanceType: 'm7i.large' }));
-    template.hasParameter('*', { Default: Match.stringLikeRegexp('al2023-ami-kernel-.*-x86_64') });
+    template.hasParameter('*', { Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64' });
     template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ InstanceType: 'm7i.large' }) });
   });
 
