@@ -1,0 +1,47 @@
+/**
+ * Runtime settings from the environment the tier writes on every instance (`SERVER_ENV` in
+ * lib/core/defaults.ts, `EMF_ENDPOINT_ENV` and `ASG_NAME_ENV` in lib/core/host-tuning.ts), plus the
+ * few names only the runtime reads (`RUNTIME_ENV`). Explicit options always win over the
+ * environment; the environment wins over the library defaults.
+ */
+import { DEFAULTS, SERVER_ENV } from '../core/defaults';
+
+/** Environment variables read only by the runtime (not written by the renderers yet). */
+export const RUNTIME_ENV = {
+  /** Termination lifecycle hook name; turns on heartbeat + CompleteLifecycleAction (NLB drain path). */
+  lifecycleHookName: 'WST_LIFECYCLE_HOOK_NAME',
+  /** Per-node connection cap (integer ≥ 1). */
+  maxConnections: 'WST_MAX_CONNECTIONS',
+  /** Comma-separated Origin allowlist. */
+  allowedOrigins: 'WST_ALLOWED_ORIGINS',
+  /** Stable node id for the rebalancing store. */
+  nodeId: 'WST_NODE_ID',
+  /** Seconds after the drain window at which leftover sockets are terminated. */
+  drainGraceSeconds: 'WST_DRAIN_GRACE_SECONDS',
+  /** IMDS base URL (tests and IMDS proxies). */
+  imdsBaseUrl: 'WST_IMDS_BASE_URL',
+} as const;
+
+/**
+ * A number from the environment.
+ * @throws Error naming the variable, its value and the allowed range
+ */
+export function envNumber(env: NodeJS.ProcessEnv, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new Error(`${name} is ${JSON.stringify(raw)}; allowed: a number ${min}–${max}. Fix: set it in the server environment or unset it.`);
+  }
+  return value;
+}
+
+/** Drain window from `WST_DRAIN_WINDOW_SECONDS`, else the tier default (seconds). */
+export function drainWindowSecondsFrom(env: NodeJS.ProcessEnv): number {
+  return envNumber(env, SERVER_ENV.drainWindowSeconds, 0, 48 * 3600) ?? DEFAULTS.connection.drainWindowSeconds;
+}
+
+/** Health path from `WST_HEALTH_PATH`, else the tier default. */
+export function healthPathFrom(env: NodeJS.ProcessEnv): string {
+  return env[SERVER_ENV.healthPath] || DEFAULTS.healthCheck.path;
+}
