@@ -6,8 +6,9 @@ import { CfnParameter, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { TierConfig } from '../../lib/core/config';
-import { TierConfigError } from '../../lib/core/plan';
-import { WebSocketTier } from '../../lib/cdk';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { planTier, TierConfigError } from '../../lib/core/plan';
+import { WebSocketCell, WebSocketTier } from '../../lib/cdk';
 import { createTestApp, oneCell, TEST_ZONE, tierStack } from '../helpers/cdk-app';
 
 function build(config: TierConfig): void {
@@ -74,5 +75,24 @@ describe('WebSocketTier validation', () => {
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', TEST_ZONE);
     new WebSocketTier(stack, 'Tier', { ...oneCell({ name: 'a', weight: Token.asNumber(weight.value) }), hostedZone });
     Template.fromStack(stack).hasResourceProperties('AWS::Route53::RecordSet', { SetIdentifier: 'a', Weight: { Ref: 'Weight' } });
+  });
+
+  test('a WebSocketCell whose listener terminates TLS refuses to render without a certificate', () => {
+    const stack = new Stack(createTestApp(), 'Test');
+    const { tier } = planTier('test', oneCell({ name: 'a' }));
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    expect(() => new WebSocketCell(stack, 'Cell', { tier, cell: tier.cells[0], vpc })).toThrow(
+      /Cell "a": its HTTPS listener terminates TLS and needs an ACM certificate, but none was given\. Fix: pass certificate/,
+    );
+  });
+
+  test('a WebSocketCell with a TCP passthrough listener renders without certificate or zone', () => {
+    const stack = new Stack(createTestApp(), 'Test');
+    const { tier } = planTier('test', oneCell({ name: 'n', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }));
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    new WebSocketCell(stack, 'Cell', { tier, cell: tier.cells[0], vpc });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Route53::RecordSet', 0);
+    template.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'TCP', Certificates: Match.absent() });
   });
 });
