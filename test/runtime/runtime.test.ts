@@ -203,13 +203,12 @@ describe('IMDS, Spot and lifecycle actions (fake IMDS on loopback, fake Auto Sca
     const server = http.createServer((req, res) => {
       if (req.method === 'PUT' && req.url === '/latest/api/token') {
         tokens.push(String(req.headers['x-aws-ec2-metadata-token-ttl-seconds']));
-        return res.end('tok');
-      }
-      if (req.headers['x-aws-ec2-metadata-token'] !== 'tok') return res.writeHead(401).end();
-      if (req.url === '/latest/meta-data/autoscaling/target-lifecycle-state') return res.end(state.lifecycle);
-      if (req.url === '/latest/meta-data/instance-id') return res.end('i-0123456789abcdef0');
-      if (req.url === '/latest/meta-data/spot/instance-action' && state.spot) return res.end(state.spot);
-      res.writeHead(404).end();
+        res.end('tok');
+      } else if (req.headers['x-aws-ec2-metadata-token'] !== 'tok') res.writeHead(401).end();
+      else if (req.url === '/latest/meta-data/autoscaling/target-lifecycle-state') res.end(state.lifecycle);
+      else if (req.url === '/latest/meta-data/instance-id') res.end('i-0123456789abcdef0');
+      else if (req.url === '/latest/meta-data/spot/instance-action' && state.spot) res.end(state.spot);
+      else res.writeHead(404).end();
     });
     const port = await listen(server);
     return { baseUrl: `http://127.0.0.1:${port}`, tokens };
@@ -282,7 +281,7 @@ describe('IMDS, Spot and lifecycle actions (fake IMDS on loopback, fake Auto Sca
 test('the connection gauge goes out as an EMF record over UDP', async () => {
   const sock = dgram.createSocket('udp4');
   await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-  cleanups.push(() => sock.close());
+  cleanups.push(() => void sock.close());
   const records: Record<string, unknown>[] = [];
   sock.on('message', (m) => records.push(JSON.parse(m.toString())));
   const udp = `udp://127.0.0.1:${(sock.address() as AddressInfo).port}`;
@@ -309,7 +308,7 @@ test('socket.io: drain closes the transport with the code and hint; the client s
   const port = await listen(server);
   const client = ioClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false });
   cleanups.push(() => void client.close());
-  await withTimeout(new Promise((r) => client.once('connect', r)), 5000, 'connect');
+  await withTimeout(new Promise<void>((r) => client.once('connect', () => r())), 5000, 'connect');
   expect(runtime.connections).toBe(1);
   const disc = new Promise<{ reason: string; code?: number; text?: string }>((r) =>
     client.once('disconnect', (reason, desc) => {
