@@ -1,0 +1,4 @@
+export * from './io';
+export * from './main';
+export * from './plan';
+export * from './chart';

@@ -1,0 +1,42 @@
+/**
+ * The `websocket-tier` command line: commander for arguments, one module per command.
+ * Commands: `plan` (capacity and cost planner). Further commands (e.g. the local twin, `local`)
+ * register themselves in `buildProgram()` the same way `addPlanCommand()` does.
+ */
+import { Command, CommanderError } from 'commander';
+import { CapacityPlanError } from '../core/capacity';
+import { CliError, type CliIo, processIo } from './io';
+import { addPlanCommand } from './plan';
+
+/** The program with every command, writing through `io` and throwing instead of exiting. */
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('websocket-tier')
+    .description('WebSocket tiers on AWS: Route 53 weighted DNS over ALB/NLB cells with autoscaled backends.')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .showHelpAfterError('(run with --help for usage)');
+  addPlanCommand(program, io);
+  return program;
+}
+
+/**
+ * Run the CLI.
+ * @param argv - arguments after the program name, e.g. `['plan', '--connections', '2000000']`
+ * @returns the exit code: 0 on success (and for --help), non-zero with a message on stderr for bad
+ *   input; never throws and never prints a stack trace for input errors
+ */
+export async function main(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode; // commander already printed the message
+    if (e instanceof CliError || e instanceof CapacityPlanError) {
+      io.stderr(`error: ${e.message}\n`);
+      return 1;
+    }
+    io.stderr(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 2;
+  }
+}
