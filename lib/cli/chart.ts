@@ -164,6 +164,8 @@ export function chartSpec(curves: CostCurves, title = 'WebSocket tier: monthly c
           series: c.series,
           connections: c.connections,
           monthlyCost: c.monthlyCost,
+          // Two crossovers can sit close together: one label above its circle, one below.
+          dy: c.series === 'ALB' ? -12 : 16,
           label: `API Gateway = ${c.series} at ${Intl.NumberFormat('en-US', { notation: 'compact' }).format(c.connections)} (${Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 }).format(c.monthlyCost)}/mo)`,
         })),
       },
@@ -195,7 +197,8 @@ export function chartSpec(curves: CostCurves, title = 'WebSocket tier: monthly c
             encode: {
               enter: {
                 x: { scale: 'x', field: 'connections', offset: 8 },
-                y: { scale: 'ycost', field: 'monthlyCost', offset: 14 },
+                y: { scale: 'ycost', field: 'monthlyCost' },
+                dy: { field: 'dy' },
                 text: { field: 'label' },
                 fontSize: { value: 11 },
                 fill: { value: '#d62728' },
