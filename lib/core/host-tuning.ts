@@ -33,6 +33,9 @@ export const EMF_AGENT_PORT = 25888;
  * none (the agent's default). Renderers scope the instance role's `logs:*` permissions to this
  * group, so the server must not set `LogGroupName` in its EMF metadata.
  * Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Generation_CloudWatch_Agent.html
+ * (agent set-up); the default name itself is `defaultLogGroupName = "emf/logs/default"` in the
+ * amazon-cloudwatch-agent translator (translator/translate/otel/exporter/awscloudwatchlogs), which
+ * the AWS page does not state.
  */
 export const EMF_LOG_GROUP = 'emf/logs/default';
 
