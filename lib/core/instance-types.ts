@@ -14,7 +14,8 @@ export function isInstanceTypeName(name: string): boolean {
 
 /**
  * CPU architecture of an instance type: arm64 when the attribute letters after the generation
- * digit contain `g` (Graviton: m7g, c7gn, r8g, t4g, x2gd, im4gn), else x86_64.
+ * digit contain `g` (Graviton: m7g, c7gn, r8g, t4g, x2gd, im4gn), and for `a1` (first-generation
+ * Graviton, which predates the `g` attribute); else x86_64.
  * @throws Error when the name is not shaped like an instance type
  */
 export function instanceArchitecture(name: string): 'arm64' | 'x86_64' {
@@ -22,6 +23,7 @@ export function instanceArchitecture(name: string): 'arm64' | 'x86_64' {
   if (!m) {
     throw new Error(`instanceType '${name}' is not an EC2 instance type name (expected family.size, e.g. 'm7g.large')`);
   }
+  if (m[1] === 'a' && m[2] === '1') return 'arm64';
   const attributes = m[3].replace(/-flex$/, '');
   return attributes.includes('g') ? 'arm64' : 'x86_64';
 }
