@@ -1,0 +1,3 @@
+export * from './backoff';
+export * from './reconnecting-websocket';
+export * from './socket-io';
