@@ -450,7 +450,8 @@ function validateScalingBlock(v: Collector, prefix: string, s: { minCapacity?: n
   const desired = desOk ? s.desiredCapacity! : s.desiredCapacity === undefined ? inherited.desired : undefined;
   if (desired !== undefined && ((min !== undefined && desired < min) || (max !== undefined && desired > max))) {
     const from = desOk ? '' : ' (inherited from scaling.desiredCapacity)';
-    v.error('desired-outside-min-max', `${prefix}.desiredCapacity`, `${prefix}.desiredCapacity is ${desired}${from} but must lie within minCapacity ${min} and maxCapacity ${max}. Fix: adjust it, or leave it unset so scaling decides.`);
+    const fix = desOk ? 'adjust it, or leave it unset so scaling decides' : `set ${prefix}.desiredCapacity within that range, or remove scaling.desiredCapacity so scaling decides`;
+    v.error('desired-outside-min-max', `${prefix}.desiredCapacity`, `${prefix}.desiredCapacity is ${desired}${from} but must lie within minCapacity ${min} and maxCapacity ${max}. Fix: ${fix}.`);
   }
 }
 
@@ -523,7 +524,7 @@ function validateDns(v: Collector, config: TierConfig): void {
     v.error('health-checks-need-cell-records', `${P}.healthChecks`, `${P}.healthChecks is true but cellRecords is false; each Route 53 health check probes its cell's direct name. Fix: enable cellRecords or disable healthChecks.`);
   }
   if (!healthChecks && (d.healthCheckRequestIntervalSeconds !== undefined || d.healthCheckFailureThreshold !== undefined)) {
-    v.error('health-check-options-unused', `${P}.healthChecks`, `${P}.healthCheckRequestIntervalSeconds is ${show(d.healthCheckRequestIntervalSeconds)} and ${P}.healthCheckFailureThreshold is ${show(d.healthCheckFailureThreshold)}, but healthChecks is off, so they would be ignored. Fix: set healthChecks: true or remove them.`);
+    v.error('health-check-options-unused', `${P}.healthChecks`, `${[d.healthCheckRequestIntervalSeconds === undefined ? '' : `${P}.healthCheckRequestIntervalSeconds is ${show(d.healthCheckRequestIntervalSeconds)}`, d.healthCheckFailureThreshold === undefined ? '' : `${P}.healthCheckFailureThreshold is ${show(d.healthCheckFailureThreshold)}`].filter(Boolean).join(' and ')}, but healthChecks is off, so they would be ignored. Fix: set healthChecks: true or remove them.`);
   }
   const ri = d.healthCheckRequestIntervalSeconds;
   if (v.known(ri) && !(ROUTE53_HEALTH_CHECK_INTERVALS as readonly number[]).includes(ri)) {
