@@ -94,10 +94,41 @@ describe('resolveTier: every default in DEFAULTS', () => {
     expect(read(resolveTier(config))).toEqual(expected);
   });
 
-  it('the table agrees with DEFAULTS (so a changed default changes a documented value, not silently)', () => {
-    expect(DEFAULTS.tlsPolicy).toBe(RECOMMENDED_TLS_POLICY);
-    expect(DEFAULTS.connection).toMatchObject({ pingIntervalSeconds: 25, albIdleTimeoutSeconds: 120, nlbTcpIdleTimeoutSeconds: 600, drainWindowSeconds: 300, drainGraceSeconds: 30 });
-    expect(DEFAULTS.scaling).toMatchObject({ minCapacity: 2, maxCapacity: 10, targetConnectionsPerInstance: 10000 });
+  it('DEFAULTS holds exactly the values the rows above check (a new or changed default needs a row)', () => {
+    expect(DEFAULTS).toEqual({
+      instanceType: 'm7g.large',
+      tlsPolicy: RECOMMENDED_TLS_POLICY,
+      ingressCidrs: ['0.0.0.0/0'],
+      ingressIpv6Cidrs: ['::/0'],
+      cell: { loadBalancerType: 'application', nlbListenerProtocol: 'TLS', nlbTargetProtocol: 'TCP', weight: 100 },
+      connection: {
+        pingIntervalSeconds: 25,
+        albIdleTimeoutSeconds: 120,
+        nlbTcpIdleTimeoutSeconds: 600,
+        drainWindowSeconds: 300,
+        drainGraceSeconds: 30,
+        nlbDeregistrationDelaySeconds: 120,
+        nlbUnhealthyDrainingIntervalSeconds: 300,
+        longPollingFallback: false,
+        albStickinessType: 'lb_cookie',
+        cookieDurationSeconds: 86400,
+      },
+      healthCheck: { path: '/healthz', intervalSeconds: 10, timeoutSeconds: 5, healthyThresholdCount: 3, unhealthyThresholdCount: 3, healthyHttpCodes: '200' },
+      scaling: {
+        signal: 'connection-gauge',
+        minCapacity: 2,
+        maxCapacity: 10,
+        targetConnectionsPerInstance: 10000,
+        defaultInstanceWarmupSeconds: 180,
+        healthCheckGracePeriodSeconds: 300,
+        minHealthyPercentage: 100,
+        maxHealthyPercentage: 150,
+        rootVolumeGiB: 16,
+      },
+      host: { fileDescriptorLimit: 1048576, somaxconn: 65535, tcpMaxSynBacklog: 65535, listenBacklog: 65535, localProxy: false, localPortRange: '1024 65535' },
+      dns: { ipAddressType: 'ipv4', cellRecords: true, healthChecks: false, healthCheckRequestIntervalSeconds: 30, healthCheckFailureThreshold: 3 },
+      server: { port: 8080, serviceName: 'websocket-server', nodePackage: 'nodejs22' },
+    });
   });
 });
 
