@@ -1,0 +1,141 @@
+/**
+ * The provider-neutral view of one rendered cell that the parity test compares. Both normalizers
+ * (normalize-cdk.ts from the CloudFormation template, normalize-pulumi.ts from the recorded Pulumi
+ * inputs) produce this shape; late-bound references become the markers below.
+ */
+
+/** Marker for "this cell's Auto Scaling group name" in metric dimensions. */
+export const ASG = '<this cell: Auto Scaling group name>';
+/** Marker for "this cell's load balancer full name" in metric dimensions. */
+export const LB = '<this cell: load balancer full name>';
+/** Every S3 URI in user data becomes this (CDK asset bucket vs Pulumi bucket). */
+export const BUNDLE_URI = 's3://<server-bundle>';
+
+/** Target-group health check, AWS field names. */
+export interface HealthCheckView {
+  enabled: boolean;
+  protocol: string;
+  path: string;
+  port: string;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  healthyThresholdCount: number;
+  unhealthyThresholdCount: number;
+  matcher: string;
+}
+
+/** One Route 53 record of the cell. */
+export interface RecordView {
+  name: string;
+  type: string;
+  setIdentifier?: string;
+  weight?: number;
+  evaluateTargetHealth: boolean;
+  /** True when the alias points at this cell's load balancer. */
+  aliasToThisCell: boolean;
+  /** True when the record carries this cell's Route 53 health check. */
+  healthCheck: boolean;
+}
+
+/** One metric-math query of the scaling policy. */
+export interface MetricQueryView {
+  id: string;
+  expression?: string;
+  label?: string;
+  returnData: boolean;
+  stat?: string;
+  namespace?: string;
+  metricName?: string;
+  dimensions?: { name: string; value: string }[];
+}
+
+/** Everything the parity test compares for one cell. Optional fields are left out when absent. */
+export interface CellView {
+  loadBalancer: {
+    type: string;
+    scheme: 'internet-facing' | 'internal';
+    ipAddressType: string;
+    idleTimeoutSeconds?: number;
+    dropInvalidHeaderFields?: boolean;
+    crossZone?: boolean;
+  };
+  listener: {
+    port: number;
+    protocol: string;
+    sslPolicy?: string;
+    alpnPolicy?: string;
+    tcpIdleTimeoutSeconds?: number;
+    hasCertificate: boolean;
+  };
+  httpRedirect?: { port: number; protocol: string; toProtocol: string; toPort: string; statusCode: string };
+  targetGroup: {
+    protocol: string;
+    port: number;
+    protocolVersion?: string;
+    targetType: string;
+    deregistrationDelaySeconds: number;
+    stickiness: { enabled: boolean; type?: string; cookieDurationSeconds?: number; cookieName?: string };
+    connectionTermination?: boolean;
+    preserveClientIp?: boolean;
+    unhealthyConnectionTermination?: boolean;
+    unhealthyDrainingIntervalSeconds?: number;
+    healthCheck: HealthCheckView;
+  };
+  autoScaling: {
+    minSize: number;
+    maxSize: number;
+    desiredCapacity?: number;
+    healthCheckType: string;
+    healthCheckGracePeriodSeconds: number;
+    defaultInstanceWarmupSeconds: number;
+    minHealthyPercentage: number;
+    maxHealthyPercentage: number;
+    metrics: string[];
+    metricsGranularity: string;
+  };
+  lifecycleHook: { transition: string; heartbeatTimeoutSeconds: number; defaultResult: string };
+  scalingPolicy: { policyType: string; targetValue: number; metrics: MetricQueryView[] };
+  launchTemplate: {
+    instanceType: string;
+    httpTokens: string;
+    instanceMetadataTags: string;
+    rootVolume: { deviceName: string; sizeGiB: number; type: string; encrypted: boolean };
+  };
+  /** User-data script lines after `#!/bin/bash`, S3 URIs replaced by BUNDLE_URI. */
+  userData: string[];
+  records: RecordView[];
+  route53HealthCheck?: {
+    type: string;
+    fqdn: string;
+    port: number;
+    resourcePath: string;
+    requestIntervalSeconds: number;
+    failureThreshold: number;
+    enableSni: boolean;
+  };
+}
+
+/** Drop keys whose value is undefined (so absent and undefined compare equal), recursively. */
+export function clean<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(clean) as unknown as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, clean(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+/** A full user-data script → its lines after the shebang, with S3 URIs neutralised. */
+export function userDataScriptLines(script: string): string[] {
+  const lines = script.replace(/s3:\/\/[^'\s]+/g, BUNDLE_URI).split('\n');
+  if (lines[0] !== '#!/bin/bash') throw new Error(`user data does not start with #!/bin/bash: ${lines[0]}`);
+  return lines.slice(1);
+}
+
+/** Records sorted by type then name, so order of creation does not matter. */
+export function sortRecords(records: RecordView[]): RecordView[] {
+  return [...records].sort((a, b) => `${a.name}|${a.type}`.localeCompare(`${b.name}|${b.type}`));
+}

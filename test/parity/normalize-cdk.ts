@@ -1,0 +1,191 @@
+/**
+ * CloudFormation template of a CDK `WebSocketTier` → one `CellView` per cell. Resources are found
+ * through the cell's public children (never by guessing logical ids), then read from the
+ * synthesized template, so the view is what CloudFormation would receive.
+ */
+import { CfnElement, type Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
+import type { IConstruct } from 'constructs';
+import type { WebSocketCell, WebSocketTier } from '../../lib/cdk';
+import { CELL_IDS } from '../../lib/core/ids';
+import { ASG, type CellView, clean, LB, type RecordView, sortRecords, userDataScriptLines } from './cell-view';
+
+type Props = Record<string, any>;
+
+/** The CloudFormation resource behind a construct (an L1, or an L2's default child). */
+function cfnOf(construct: IConstruct): CfnElement {
+  const cfn = construct instanceof CfnElement ? construct : construct.node.defaultChild;
+  if (!(cfn instanceof CfnElement)) throw new Error(`no CloudFormation resource behind ${construct.node.path}`);
+  return cfn;
+}
+
+/** `[{Key, Value}]` → `{Key: Value}`. */
+function attributes(list: { Key: string; Value: string }[] | undefined): Record<string, string> {
+  return Object.fromEntries((list ?? []).map((a) => [a.Key, a.Value]));
+}
+
+const num = (v: unknown): number | undefined => (v === undefined ? undefined : Number(v));
+const bool = (v: string | undefined): boolean | undefined => (v === undefined ? undefined : v === 'true');
+
+/** Render Fn::Base64 / Fn::Join / Fn::Sub user data as text (tokens stay as their template text). */
+function userDataText(value: any): string {
+  if (typeof value === 'string') return value;
+  if (value['Fn::Base64'] !== undefined) return userDataText(value['Fn::Base64']);
+  if (value['Fn::Join'] !== undefined) return (value['Fn::Join'][1] as unknown[]).map(userDataText).join(value['Fn::Join'][0]);
+  if (value['Fn::Sub'] !== undefined) return String(value['Fn::Sub']);
+  return `<${JSON.stringify(value)}>`;
+}
+
+/** A view of every cell of the tier, in config order. */
+export function cdkCellViews(stack: Stack, tier: WebSocketTier, template: Template): CellView[] {
+  const resources: Record<string, { Type: string; Properties: Props }> = template.toJSON().Resources;
+  const idOf = (c: IConstruct) => stack.getLogicalId(cfnOf(c));
+  const props = (c: IConstruct): Props => {
+    const r = resources[idOf(c)];
+    if (!r) throw new Error(`no resource ${idOf(c)} in the template`);
+    return r.Properties;
+  };
+  return tier.cells.map((cell) => cellView(cell, props, idOf));
+}
+
+function cellView(cell: WebSocketCell, props: (c: IConstruct) => Props, idOf: (c: IConstruct) => string): CellView {
+  const lbId = idOf(cell.loadBalancer);
+  const asgId = idOf(cell.autoScalingGroup);
+  const lb = props(cell.loadBalancer);
+  const lbAttrs = attributes(lb.LoadBalancerAttributes);
+  const listener = props(cell.listener);
+  const listenerAttrs = attributes(listener.ListenerAttributes);
+  const tg = props(cell.targetGroup);
+  const tgAttrs = attributes(tg.TargetGroupAttributes);
+  const stickinessOn = tgAttrs['stickiness.enabled'] === 'true';
+  const stickType = stickinessOn ? tgAttrs['stickiness.type'] : undefined;
+  const asg = props(cell.autoScalingGroup);
+  const hook = props(cell.terminationHook);
+  const policy = props(cell.scalingPolicy).TargetTrackingConfiguration;
+  const lt = props(cell.launchTemplate).LaunchTemplateData;
+  const root = lt.BlockDeviceMappings[0];
+  const redirect = cell.httpRedirectListener ? props(cell.httpRedirectListener) : undefined;
+  const hcId = cell.route53HealthCheck ? idOf(cell.route53HealthCheck) : undefined;
+  const hc = cell.route53HealthCheck ? props(cell.route53HealthCheck).HealthCheckConfig : undefined;
+
+  const dimensionValue = (v: unknown): string => {
+    const s = JSON.stringify(v);
+    if (s === JSON.stringify({ Ref: asgId })) return ASG;
+    if (s === JSON.stringify({ 'Fn::GetAtt': [lbId, 'LoadBalancerFullName'] })) return LB;
+    return s;
+  };
+
+  const records: RecordView[] = [];
+  for (const id of [CELL_IDS.weightedRecord, CELL_IDS.weightedRecordIpv6, CELL_IDS.cellRecord, CELL_IDS.cellRecordIpv6]) {
+    const construct = cell.node.tryFindChild(id);
+    if (!construct) continue;
+    const r = props(construct);
+    records.push({
+      name: String(r.Name).replace(/\.$/, ''),
+      type: r.Type,
+      setIdentifier: r.SetIdentifier,
+      weight: r.Weight,
+      evaluateTargetHealth: r.AliasTarget.EvaluateTargetHealth === true,
+      aliasToThisCell: JSON.stringify(r.AliasTarget.DNSName).includes(`"${lbId}"`),
+      healthCheck: hcId !== undefined && JSON.stringify(r.HealthCheckId) === JSON.stringify({ Ref: hcId }),
+    });
+  }
+
+  return clean<CellView>({
+    loadBalancer: {
+      type: lb.Type,
+      scheme: lb.Scheme,
+      ipAddressType: lb.IpAddressType,
+      idleTimeoutSeconds: num(lbAttrs['idle_timeout.timeout_seconds']),
+      dropInvalidHeaderFields: bool(lbAttrs['routing.http.drop_invalid_header_fields.enabled']),
+      crossZone: bool(lbAttrs['load_balancing.cross_zone.enabled']),
+    },
+    listener: {
+      port: listener.Port,
+      protocol: listener.Protocol,
+      sslPolicy: listener.SslPolicy,
+      alpnPolicy: listener.AlpnPolicy?.[0],
+      tcpIdleTimeoutSeconds: num(listenerAttrs['tcp.idle_timeout.seconds']),
+      hasCertificate: (listener.Certificates ?? []).length > 0,
+    },
+    httpRedirect: redirect && {
+      port: redirect.Port,
+      protocol: redirect.Protocol,
+      toProtocol: redirect.DefaultActions[0].RedirectConfig.Protocol,
+      toPort: redirect.DefaultActions[0].RedirectConfig.Port,
+      statusCode: redirect.DefaultActions[0].RedirectConfig.StatusCode,
+    },
+    targetGroup: {
+      protocol: tg.Protocol,
+      port: tg.Port,
+      protocolVersion: tg.ProtocolVersion,
+      targetType: tg.TargetType,
+      deregistrationDelaySeconds: Number(tgAttrs['deregistration_delay.timeout_seconds']),
+      stickiness: {
+        enabled: stickinessOn,
+        type: stickType,
+        cookieDurationSeconds: stickType && stickType !== 'source_ip' ? num(tgAttrs[`stickiness.${stickType}.duration_seconds`]) : undefined,
+        cookieName: stickType === 'app_cookie' ? tgAttrs['stickiness.app_cookie.cookie_name'] : undefined,
+      },
+      connectionTermination: bool(tgAttrs['deregistration_delay.connection_termination.enabled']),
+      preserveClientIp: bool(tgAttrs['preserve_client_ip.enabled']),
+      unhealthyConnectionTermination: bool(tgAttrs['target_health_state.unhealthy.connection_termination.enabled']),
+      unhealthyDrainingIntervalSeconds: num(tgAttrs['target_health_state.unhealthy.draining_interval_seconds']),
+      healthCheck: {
+        enabled: tg.HealthCheckEnabled,
+        protocol: tg.HealthCheckProtocol,
+        path: tg.HealthCheckPath,
+        port: tg.HealthCheckPort,
+        intervalSeconds: tg.HealthCheckIntervalSeconds,
+        timeoutSeconds: tg.HealthCheckTimeoutSeconds,
+        healthyThresholdCount: tg.HealthyThresholdCount,
+        unhealthyThresholdCount: tg.UnhealthyThresholdCount,
+        matcher: tg.Matcher?.HttpCode,
+      },
+    },
+    autoScaling: {
+      minSize: Number(asg.MinSize),
+      maxSize: Number(asg.MaxSize),
+      desiredCapacity: num(asg.DesiredCapacity),
+      healthCheckType: asg.HealthCheckType,
+      healthCheckGracePeriodSeconds: asg.HealthCheckGracePeriod,
+      defaultInstanceWarmupSeconds: asg.DefaultInstanceWarmup,
+      minHealthyPercentage: asg.InstanceMaintenancePolicy.MinHealthyPercentage,
+      maxHealthyPercentage: asg.InstanceMaintenancePolicy.MaxHealthyPercentage,
+      metrics: [...asg.MetricsCollection[0].Metrics].sort(),
+      metricsGranularity: asg.MetricsCollection[0].Granularity,
+    },
+    lifecycleHook: { transition: hook.LifecycleTransition, heartbeatTimeoutSeconds: hook.HeartbeatTimeout, defaultResult: hook.DefaultResult },
+    scalingPolicy: {
+      policyType: props(cell.scalingPolicy).PolicyType,
+      targetValue: policy.TargetValue,
+      metrics: policy.CustomizedMetricSpecification.Metrics.map((m: any) => ({
+        id: m.Id,
+        expression: m.Expression,
+        label: m.Label,
+        returnData: m.ReturnData,
+        stat: m.MetricStat?.Stat,
+        namespace: m.MetricStat?.Metric.Namespace,
+        metricName: m.MetricStat?.Metric.MetricName,
+        dimensions: m.MetricStat?.Metric.Dimensions.map((d: any) => ({ name: d.Name, value: dimensionValue(d.Value) })),
+      })),
+    },
+    launchTemplate: {
+      instanceType: lt.InstanceType,
+      httpTokens: lt.MetadataOptions.HttpTokens,
+      instanceMetadataTags: lt.MetadataOptions.InstanceMetadataTags,
+      rootVolume: { deviceName: root.DeviceName, sizeGiB: root.Ebs.VolumeSize, type: root.Ebs.VolumeType, encrypted: root.Ebs.Encrypted === true },
+    },
+    userData: userDataScriptLines(userDataText(lt.UserData)),
+    records: sortRecords(records),
+    route53HealthCheck: hc && {
+      type: hc.Type,
+      fqdn: hc.FullyQualifiedDomainName,
+      port: hc.Port,
+      resourcePath: hc.ResourcePath,
+      requestIntervalSeconds: hc.RequestInterval,
+      failureThreshold: hc.FailureThreshold,
+      enableSni: hc.EnableSNI,
+    },
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * Inputs recorded by the Pulumi mocks → one `CellView` per cell. Resources are found by the names
+ * the core id table gives them (`${cellName}-${kebab(id)}`), so a renamed child fails here too.
+ */
+import { CELL_IDS, cellId, childName } from '../../lib/core/ids';
+import type { PulumiRecorder } from '../helpers/pulumi-mocks';
+import { ASG, type CellView, clean, LB, type RecordView, sortRecords, userDataScriptLines } from './cell-view';
+
+/** Views of the named cells of the Pulumi tier `tierName`, in the order given. */
+export function pulumiCellViews(recorder: PulumiRecorder, tierName: string, cellNames: readonly string[]): CellView[] {
+  return cellNames.map((cellName) => cellView(recorder, childName(tierName, cellId(cellName))));
+}
+
+function cellView(recorder: PulumiRecorder, cell: string): CellView {
+  const get = (id: string) => recorder.resources.find((r) => r.name === childName(cell, id))?.inputs;
+  const must = (id: string) => {
+    const inputs = get(id);
+    if (!inputs) throw new Error(`no Pulumi resource named ${childName(cell, id)}`);
+    return inputs;
+  };
+  const asgName = childName(cell, CELL_IDS.autoScalingGroup);
+  const lbName = childName(cell, CELL_IDS.loadBalancer);
+  const hcName = childName(cell, CELL_IDS.route53HealthCheck);
+  const lb = must(CELL_IDS.loadBalancer);
+  const isAlb = lb.loadBalancerType === 'application';
+  const listener = must(CELL_IDS.listener);
+  const tg = must(CELL_IDS.targetGroup);
+  const health = (tg.targetHealthStates ?? [])[0];
+  const asg = must(CELL_IDS.autoScalingGroup);
+  const hook = must(CELL_IDS.terminationHook);
+  const policy = must(CELL_IDS.scalingPolicy);
+  const lt = must(CELL_IDS.launchTemplate);
+  const root = lt.blockDeviceMappings[0];
+  const redirect = get(CELL_IDS.httpRedirectListener);
+  const hc = get(CELL_IDS.route53HealthCheck);
+
+  // Mock outputs: a group's name is its Pulumi name; a load balancer's arnSuffix is `app|net/<name>/…`.
+  const dimensionValue = (v: string): string => (v === asgName ? ASG : v.split('/')[1] === lbName ? LB : v);
+
+  const records: RecordView[] = [];
+  for (const id of [CELL_IDS.weightedRecord, CELL_IDS.weightedRecordIpv6, CELL_IDS.cellRecord, CELL_IDS.cellRecordIpv6]) {
+    const r = get(id);
+    if (!r) continue;
+    records.push({
+      name: r.name,
+      type: r.type,
+      setIdentifier: r.setIdentifier,
+      weight: r.weightedRoutingPolicies?.[0]?.weight,
+      evaluateTargetHealth: r.aliases[0].evaluateTargetHealth === true,
+      aliasToThisCell: String(r.aliases[0].name).startsWith(`${lbName}.`),
+      healthCheck: r.healthCheckId === `${hcName}-id`,
+    });
+  }
+  const stickiness = tg.stickiness?.enabled
+    ? { enabled: true, type: tg.stickiness.type, cookieDurationSeconds: tg.stickiness.cookieDuration, cookieName: tg.stickiness.cookieName }
+    : { enabled: false };
+
+  return clean<CellView>({
+    loadBalancer: {
+      type: lb.loadBalancerType,
+      scheme: lb.internal ? 'internal' : 'internet-facing',
+      ipAddressType: lb.ipAddressType,
+      idleTimeoutSeconds: lb.idleTimeout,
+      dropInvalidHeaderFields: lb.dropInvalidHeaderFields,
+      // ALB: cross-zone is always on and not an attribute; the CDK template leaves it out too.
+      crossZone: isAlb ? undefined : lb.enableCrossZoneLoadBalancing,
+    },
+    listener: {
+      port: listener.port,
+      protocol: listener.protocol,
+      sslPolicy: listener.sslPolicy,
+      alpnPolicy: listener.alpnPolicy,
+      tcpIdleTimeoutSeconds: listener.tcpIdleTimeoutSeconds,
+      hasCertificate: listener.certificateArn !== undefined,
+    },
+    httpRedirect: redirect && {
+      port: redirect.port,
+      protocol: redirect.protocol,
+      toProtocol: redirect.defaultActions[0].redirect.protocol,
+      toPort: redirect.defaultActions[0].redirect.port,
+      statusCode: redirect.defaultActions[0].redirect.statusCode,
+    },
+    targetGroup: {
+      protocol: tg.protocol,
+      port: tg.port,
+      protocolVersion: tg.protocolVersion,
+      targetType: tg.targetType,
+      deregistrationDelaySeconds: tg.deregistrationDelay,
+      stickiness,
+      connectionTermination: tg.connectionTermination,
+      preserveClientIp: tg.preserveClientIp === undefined ? undefined : tg.preserveClientIp === 'true',
+      unhealthyConnectionTermination: health?.enableUnhealthyConnectionTermination,
+      unhealthyDrainingIntervalSeconds: health?.unhealthyDrainingInterval,
+      healthCheck: {
+        enabled: tg.healthCheck.enabled,
+        protocol: tg.healthCheck.protocol,
+        path: tg.healthCheck.path,
+        port: tg.healthCheck.port,
+        intervalSeconds: tg.healthCheck.interval,
+        timeoutSeconds: tg.healthCheck.timeout,
+        healthyThresholdCount: tg.healthCheck.healthyThreshold,
+        unhealthyThresholdCount: tg.healthCheck.unhealthyThreshold,
+        matcher: tg.healthCheck.matcher,
+      },
+    },
+    autoScaling: {
+      minSize: asg.minSize,
+      maxSize: asg.maxSize,
+      desiredCapacity: asg.desiredCapacity,
+      healthCheckType: asg.healthCheckType,
+      healthCheckGracePeriodSeconds: asg.healthCheckGracePeriod,
+      defaultInstanceWarmupSeconds: asg.defaultInstanceWarmup,
+      minHealthyPercentage: asg.instanceMaintenancePolicy.minHealthyPercentage,
+      maxHealthyPercentage: asg.instanceMaintenancePolicy.maxHealthyPercentage,
+      metrics: [...asg.enabledMetrics].sort(),
+      metricsGranularity: asg.metricsGranularity,
+    },
+    lifecycleHook: { transition: hook.lifecycleTransition, heartbeatTimeoutSeconds: hook.heartbeatTimeout, defaultResult: hook.defaultResult },
+    scalingPolicy: {
+      policyType: policy.policyType,
+      targetValue: policy.targetTrackingConfiguration.targetValue,
+      metrics: policy.targetTrackingConfiguration.customizedMetricSpecification.metrics.map((m: any) => ({
+        id: m.id,
+        expression: m.expression,
+        label: m.label,
+        returnData: m.returnData,
+        stat: m.metricStat?.stat,
+        namespace: m.metricStat?.metric.namespace,
+        metricName: m.metricStat?.metric.metricName,
+        dimensions: m.metricStat?.metric.dimensions.map((d: any) => ({ name: d.name, value: dimensionValue(d.value) })),
+      })),
+    },
+    launchTemplate: {
+      instanceType: lt.instanceType,
+      httpTokens: lt.metadataOptions.httpTokens,
+      instanceMetadataTags: lt.metadataOptions.instanceMetadataTags,
+      rootVolume: { deviceName: root.deviceName, sizeGiB: root.ebs.volumeSize, type: root.ebs.volumeType, encrypted: root.ebs.encrypted === 'true' },
+    },
+    userData: userDataScriptLines(Buffer.from(lt.userData, 'base64').toString('utf8')),
+    records: sortRecords(records),
+    route53HealthCheck: hc && {
+      type: hc.type,
+      fqdn: hc.fqdn,
+      port: hc.port,
+      resourcePath: hc.resourcePath,
+      requestIntervalSeconds: hc.requestInterval,
+      failureThreshold: hc.failureThreshold,
+      enableSni: hc.enableSni,
+    },
+  });
+}

@@ -1,0 +1,195 @@
+/**
+ * Parity: for a table of tiers, the CDK template and the Pulumi inputs agree field by field on
+ * every WebSocket-critical setting of every cell (normalized by normalize-cdk.ts and
+ * normalize-pulumi.ts into one `CellView`). Both views are also checked against core's plan, so a
+ * normalizer that reads nothing cannot make the two sides agree.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { errorsOf, resolveTier, type TierConfig, userDataLines, validateTier } from '../../lib/core';
+import { WebSocketTier as PulumiTier } from '../../lib/pulumi';
+import { testBundleFile, tierStack } from '../helpers/cdk-app';
+import { recordProgram } from '../helpers/pulumi-mocks';
+import { BUNDLE_URI, type CellView } from './cell-view';
+import { cdkCellViews } from './normalize-cdk';
+import { pulumiCellViews } from './normalize-pulumi';
+
+interface Case {
+  readonly title: string;
+  readonly config: TierConfig;
+  readonly serverBundle?: boolean;
+}
+
+const DOMAIN = 'ws.example.com';
+const CASES: Case[] = [
+  { title: '1 ALB cell, every default', config: { domainName: DOMAIN, cells: [{ name: 'a' }] } },
+  { title: '1 NLB cell, TLS listener, defaults', config: { domainName: DOMAIN, cells: [{ name: 'n', loadBalancerType: 'network' }] } },
+  {
+    title: '1 NLB cell, TCP listener (TLS on the hosts), custom TCP idle timeout, separate health port',
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }],
+      connection: { nlbTcpIdleTimeoutSeconds: 1800, pingIntervalSeconds: 50 },
+      healthCheck: { port: 8081 },
+    },
+  },
+  {
+    title: '3 cells ALB + NLB TLS + NLB TCP, long-polling fallback (lb_cookie and source_ip stickiness)',
+    config: {
+      domainName: DOMAIN,
+      cells: [
+        { name: 'a', weight: 100 },
+        { name: 'n', loadBalancerType: 'network', nlbListenerProtocol: 'TLS', weight: 60 },
+        { name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP', weight: 20 },
+      ],
+      connection: { longPollingFallback: true },
+      healthCheck: { port: 8081 },
+    },
+  },
+  {
+    title: '4 ALB cells, app_cookie stickiness, custom timers and per-cell scaling',
+    config: {
+      domainName: DOMAIN,
+      cells: [
+        { name: 'a', weight: 255 },
+        { name: 'b', weight: 0, instanceType: 'c7i.xlarge' },
+        { name: 'c', weight: 1, scaling: { minCapacity: 0, maxCapacity: 3, targetConnectionsPerInstance: 2500 } },
+        { name: 'd', scaling: { minCapacity: 4, maxCapacity: 40, desiredCapacity: 6 } },
+      ],
+      connection: {
+        pingIntervalSeconds: 30,
+        albIdleTimeoutSeconds: 300,
+        drainWindowSeconds: 900,
+        drainGraceSeconds: 60,
+        albDeregistrationDelaySeconds: 1000,
+        lifecycleHookHeartbeatSeconds: 1200,
+        stickiness: { enabled: true, albType: 'app_cookie', cookieName: 'io', cookieDurationSeconds: 7200 },
+      },
+      healthCheck: { path: '/ready', intervalSeconds: 20, timeoutSeconds: 6, healthyThresholdCount: 2, unhealthyThresholdCount: 5, healthyHttpCodes: '200-204' },
+      scaling: { defaultInstanceWarmupSeconds: 240, healthCheckGracePeriodSeconds: 600, minHealthyPercentage: 90, maxHealthyPercentage: 120 },
+    },
+  },
+  {
+    title: 'dual-stack ALB + NLB TLS with Route 53 health checks (fast interval)',
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 'a' }, { name: 'n', loadBalancerType: 'network', weight: 30 }],
+      dns: { ipAddressType: 'dualstack', healthChecks: true, healthCheckRequestIntervalSeconds: 10, healthCheckFailureThreshold: 5 },
+    },
+  },
+  {
+    title: 'load-balancer-connections signal (metric math) on ALB and NLB cells, custom NLB drain timers',
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 'a' }, { name: 'n', loadBalancerType: 'network' }],
+      scaling: { signal: 'load-balancer-connections', targetConnectionsPerInstance: 20000 },
+      connection: { nlbDeregistrationDelaySeconds: 600, nlbUnhealthyDrainingIntervalSeconds: 900, drainWindowSeconds: 3000, drainGraceSeconds: 120 },
+    },
+  },
+  {
+    title: 'NLB TLS re-encrypting to TLS targets, no cell records, custom TLS policy',
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 'r', loadBalancerType: 'network', nlbListenerProtocol: 'TLS', nlbTargetProtocol: 'TLS' }],
+      tlsPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+      healthCheck: { port: 8081 },
+      dns: { cellRecords: false },
+    },
+  },
+  {
+    title: 'server bundle, local proxy host tuning, restricted ingress, 2 ALB cells with health checks',
+    serverBundle: true,
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 'a' }, { name: 'b', weight: 50 }],
+      ingressCidrs: ['203.0.113.0/24', '198.51.100.0/24'],
+      host: { localProxy: true, fileDescriptorLimit: 500000, somaxconn: 32768, tcpMaxSynBacklog: 131072, listenBacklog: 32768 },
+      server: { port: 9000, serviceName: 'chat', nodePackage: 'nodejs20', environment: { LOG_LEVEL: 'info' } },
+      dns: { healthChecks: true },
+    },
+  },
+  {
+    title: 'same example tier as examples/ (a, b ALB; c NLB TLS; 100/100/50; health checks)',
+    serverBundle: true,
+    config: {
+      domainName: DOMAIN,
+      cells: [
+        { name: 'a', loadBalancerType: 'application', weight: 100 },
+        { name: 'b', loadBalancerType: 'application', weight: 100 },
+        { name: 'c', loadBalancerType: 'network', nlbListenerProtocol: 'TLS', weight: 50 },
+      ],
+      connection: { pingIntervalSeconds: 25, albIdleTimeoutSeconds: 120, drainWindowSeconds: 300, longPollingFallback: false },
+      dns: { healthChecks: true },
+    },
+  },
+];
+
+async function views(c: Case): Promise<{ cdk: CellView[]; pulumi: CellView[] }> {
+  const bundle = c.serverBundle ? { serverBundleFile: testBundleFile() } : {};
+  const { stack, tier, template } = tierStack(c.config, bundle);
+  const cdk = cdkCellViews(stack, tier, template);
+  const { recorder } = await recordProgram(() => new PulumiTier('tier', { ...c.config, ...bundle, hostedZoneId: 'Z0123456789TESTZONE' }));
+  return { cdk, pulumi: pulumiCellViews(recorder, 'tier', c.config.cells.map((cell) => cell.name)) };
+}
+
+let warn: jest.SpyInstance;
+beforeAll(() => {
+  warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve()); // warnings are the validation tests' business
+});
+afterAll(() => warn.mockRestore());
+
+test('the table covers ALB and NLB, TCP and TLS listeners, stickiness on and off, 1 to 4 cells, dual-stack, health checks', () => {
+  expect(CASES.length).toBeGreaterThanOrEqual(8);
+  const cells = CASES.flatMap((c) => resolveTier(c.config).cells);
+  expect(new Set(cells.map((c) => c.listener.protocol))).toEqual(new Set(['HTTPS', 'TLS', 'TCP']));
+  expect(new Set(cells.map((c) => c.targetGroup.stickiness?.type ?? 'off'))).toEqual(new Set(['off', 'lb_cookie', 'app_cookie', 'source_ip']));
+  expect(new Set(CASES.map((c) => c.config.cells.length))).toEqual(new Set([1, 2, 3, 4]));
+  expect(cells.some((c) => c.ipAddressType === 'dualstack')).toBe(true);
+  expect(cells.some((c) => c.dns.healthCheck !== undefined)).toBe(true);
+  for (const c of CASES) expect(errorsOf(validateTier(c.config))).toEqual([]);
+});
+
+describe.each(CASES)('$title', (c) => {
+  let cdk: CellView[];
+  let pul: CellView[];
+  const plan = resolveTier(c.config);
+  beforeAll(async () => {
+    ({ cdk, pulumi: pul } = await views(c));
+  });
+
+  test.each(plan.cells.map((cell, i) => [cell.name, i] as const))('cell %s: CDK and Pulumi agree field by field', (_name, i) => {
+    for (const key of Object.keys(cdk[i]) as (keyof CellView)[]) {
+      expect({ [key]: pul[i][key] }).toEqual({ [key]: cdk[i][key] });
+    }
+    expect(pul[i]).toEqual(cdk[i]);
+  });
+
+  test('the views carry the plan (normalizers read real values)', () => {
+    plan.cells.forEach((cell, i) => {
+      const v = cdk[i];
+      expect(v.listener.protocol).toBe(cell.listener.protocol);
+      expect(v.listener.sslPolicy).toBe(cell.listener.tlsPolicy);
+      expect(v.loadBalancer.idleTimeoutSeconds).toBe(cell.albIdleTimeoutSeconds);
+      expect(v.listener.tcpIdleTimeoutSeconds).toBe(cell.listener.tcpIdleTimeoutSeconds);
+      expect(v.targetGroup.deregistrationDelaySeconds).toBe(cell.targetGroup.deregistrationDelaySeconds);
+      expect(v.targetGroup.stickiness.type).toBe(cell.targetGroup.stickiness?.type);
+      expect(v.targetGroup.healthCheck.intervalSeconds).toBe(cell.targetGroup.healthCheck.intervalSeconds);
+      expect(v.autoScaling.maxSize).toBe(cell.autoScaling.maxCapacity);
+      expect(v.lifecycleHook.heartbeatTimeoutSeconds).toBe(cell.autoScaling.lifecycleHook.heartbeatTimeoutSeconds);
+      expect(v.scalingPolicy.targetValue).toBe(cell.autoScaling.scalingPolicy.targetValue);
+      expect(v.scalingPolicy.metrics.map((m) => m.id)).toEqual(cell.autoScaling.scalingPolicy.metrics.map((m) => m.id));
+      const weighted = v.records.filter((r) => r.setIdentifier !== undefined);
+      expect(weighted.map((r) => [r.setIdentifier, r.weight, r.evaluateTargetHealth, r.aliasToThisCell])).toEqual(
+        (cell.ipAddressType === 'dualstack' ? [0, 1] : [0]).map(() => [cell.dns.setIdentifier, cell.dns.weight, true, true]),
+      );
+      expect(v.route53HealthCheck?.fqdn).toBe(cell.dns.healthCheck?.fqdn);
+    });
+  });
+
+  test('the host-tuning user data on both sides is exactly core\'s script', () => {
+    plan.cells.forEach((cell, i) => {
+      const expected = userDataLines(plan, cell, c.serverBundle ? { s3Uri: BUNDLE_URI } : undefined).join('\n').split('\n');
+      expect(cdk[i].userData).toEqual(expected);
+      expect(pul[i].userData).toEqual(expected);
+    });
+  });
+});
