@@ -123,7 +123,7 @@ export interface RuntimeOptions {
   readonly drainGraceSeconds?: number;
   /** 1001 (leaving) or 1012 (restart). @default 1001 */
   readonly drainCloseCode?: DrainCloseCode;
-  /** Upper bound, ms, of the extra random delay hinted to clients on every close. @default 1000 */
+  /** Upper bound, ms, of the extra random delay hinted to clients on every close. @default env `WST_RETRY_AFTER_MS`, else 1000 */
   readonly retryAfterMs?: number;
   /** @default env `WST_HEALTH_PATH`, else `/healthz` */
   readonly healthPath?: string;
@@ -378,7 +378,8 @@ export class WebSocketRuntime extends EventEmitter {
   }
 
   private reason(why: string): string {
-    return closeReason({ retryAfterMs: this.opts.retryAfterMs ?? RUNTIME_DEFAULTS.retryAfterMs, why });
+    const retryAfterMs = this.opts.retryAfterMs ?? envNumber(this.env, RUNTIME_ENV.retryAfterMs, 0) ?? RUNTIME_DEFAULTS.retryAfterMs;
+    return closeReason({ retryAfterMs: Math.round(retryAfterMs), why });
   }
 
   private closeOne(t: Tracked, code: number, why: string): void {

@@ -20,7 +20,32 @@ export const RUNTIME_ENV = {
   drainGraceSeconds: 'WST_DRAIN_GRACE_SECONDS',
   /** IMDS base URL (tests and IMDS proxies). */
   imdsBaseUrl: 'WST_IMDS_BASE_URL',
+  /** Backplane URL (`redis://host:port`), used by the example chat server and the local twin. */
+  redisUrl: 'WST_REDIS_URL',
+  /** Rebalancing interval, ms ≥ 100; setting it turns rebalancing on. */
+  rebalanceIntervalMs: 'WST_REBALANCE_INTERVAL_MS',
+  /** Rebalancing tolerance above fair share, 0–10. */
+  rebalanceTolerance: 'WST_REBALANCE_TOLERANCE',
+  /** Largest fraction of sockets shed per interval, 0–1. */
+  rebalanceMaxShedFraction: 'WST_REBALANCE_MAX_SHED_FRACTION',
+  /** Retry-hint upper bound sent in close reasons, ms. */
+  retryAfterMs: 'WST_RETRY_AFTER_MS',
 } as const;
+
+/**
+ * Rebalancing knobs from the environment, or undefined when `WST_REBALANCE_INTERVAL_MS` is unset
+ * (rebalancing off).
+ * @throws Error naming a variable whose value is out of range
+ */
+export function rebalanceOptionsFromEnv(env: NodeJS.ProcessEnv): { intervalMs: number; tolerance?: number; maxShedFraction?: number } | undefined {
+  const intervalMs = envNumber(env, RUNTIME_ENV.rebalanceIntervalMs, 100);
+  if (intervalMs === undefined) return undefined;
+  return {
+    intervalMs,
+    tolerance: envNumber(env, RUNTIME_ENV.rebalanceTolerance, 0, 10),
+    maxShedFraction: envNumber(env, RUNTIME_ENV.rebalanceMaxShedFraction, 0, 1),
+  };
+}
 
 /**
  * A number from the environment.

@@ -1,0 +1,2 @@
+export * from './twin';
+export * from './bundle';
