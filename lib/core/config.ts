@@ -10,6 +10,7 @@
  * Sources for ranges and defaults: `lib/core/limits.ts` (each with its AWS doc URL).
  */
 import type { TierCapacityConfig } from './capacity';
+import type { OperationsConfig } from './operations';
 
 /** Which Elastic Load Balancing product fronts a cell. */
 export type LoadBalancerType = 'application' | 'network';
@@ -398,4 +399,12 @@ export interface TierConfig {
    * @default - no plan: scaling uses its own defaults (min 2, max 10, target 10,000)
    */
   readonly capacity?: TierCapacityConfig;
+  /**
+   * Dashboards, alarms (each tunable or switchable off, optional SNS topic), access and connection
+   * logs, an optional WAF web ACL on ALB cells, LCU reservation and deletion protection.
+   * See `lib/core/operations.ts` and docs/operations.md.
+   * @default - dashboard and every applicable alarm on, access logs on (90 days), WAF off, no LCU
+   *   reservation, deletion protection on
+   */
+  readonly operations?: OperationsConfig;
 }

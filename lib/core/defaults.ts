@@ -8,8 +8,8 @@ import { sizeCell } from './capacity';
 import { instanceArchitecture } from './instance-types';
 import { activeConnectionsMetric, CONNECTION_GAUGE, GROUP_METRICS, IN_SERVICE_INSTANCES } from './metrics';
 import { NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS } from './limits';
+import { type CellWithoutOperations, resolveCellOperations, resolveTierOperations } from './operations';
 import type {
-  ResolvedCell,
   ResolvedIngressRule,
   ResolvedListener,
   ResolvedScalingPolicy,
@@ -131,12 +131,17 @@ export function resolveTier(config: TierConfig): ResolvedTier {
       environment: { ...(server.environment ?? {}) },
     },
   };
-  return { ...tier, cells: config.cells.map((cell) => resolveCell(config, cell, tier)) };
+  const cells = config.cells.map((cell) => resolveCell(config, cell, tier));
+  return {
+    ...tier,
+    cells: cells.map((cell) => ({ ...cell, operations: resolveCellOperations(cell, config) })),
+    operations: resolveTierOperations(config, cells),
+  };
 }
 
-type TierPart = Omit<ResolvedTier, 'cells'>;
+type TierPart = Omit<ResolvedTier, 'cells' | 'operations'>;
 
-function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): ResolvedCell {
+function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): CellWithoutOperations {
   const c = config.connection ?? {};
   const hc = config.healthCheck ?? {};
   const sc = config.scaling ?? {};

@@ -12,3 +12,4 @@ export * from './host-tuning';
 export * from './plan';
 export * from './capacity';
 export * from './capacity-data';
+export * from './operations';

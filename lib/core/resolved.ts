@@ -3,6 +3,7 @@
  * this: they hold no defaults and branch only on resolved fields.
  */
 import type { IpAddressType, LoadBalancerType, ScalingSignal, StickinessType } from './config';
+import type { ResolvedCellOperations, ResolvedTierOperations } from './operations';
 
 /** Resolved stickiness of one target group. */
 export interface ResolvedStickiness {
@@ -172,6 +173,8 @@ export interface ResolvedCell {
   readonly drainWindowSeconds: number;
   readonly drainGraceSeconds: number;
   readonly pingIntervalSeconds: number;
+  /** Alarms, logs, WAF association, LCU reservation and deletion protection of this cell. */
+  readonly operations: ResolvedCellOperations;
 }
 
 /** Resolved host tuning. */
@@ -205,4 +208,6 @@ export interface ResolvedTier {
   readonly host: ResolvedHostTuning;
   readonly server: ResolvedServer;
   readonly cells: readonly ResolvedCell[];
+  /** Dashboard, alarm topic, log bucket and web ACL of the tier. */
+  readonly operations: ResolvedTierOperations;
 }

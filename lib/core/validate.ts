@@ -5,6 +5,7 @@
  * are skipped through the `isUnresolved` predicate.
  */
 import { validateTierCapacity } from './capacity';
+import { validateOperations } from './operations';
 import type { CellConfig, TierConfig } from './config';
 import { DEFAULTS } from './defaults';
 import { isInstanceTypeName } from './instance-types';
@@ -92,6 +93,7 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   validateDns(v, config);
   validateServer(v, config);
   v.issues.push(...validateTierCapacity(config, isUnresolved));
+  v.issues.push(...validateOperations(input, isUnresolved));
   return v.issues;
 }
 
