@@ -190,8 +190,12 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const stopAll = async () => {
     if (stopped) return;
     stopped = true;
-    for (const c of children) c.kill('SIGKILL');
-    await Promise.all([...children].map((c) => exited(c, 3000)));
+    // SIGINT: the chat server, redis-server and haproxy all exit at once on it; SIGKILL whatever is left.
+    const all = [...children];
+    for (const c of all) c.kill('SIGINT');
+    await Promise.all(all.map((c) => exited(c, 2000)));
+    for (const c of all) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await Promise.all(all.map((c) => exited(c, 3000)));
     fs.rmSync(dir, { recursive: true, force: true });
   };
 
