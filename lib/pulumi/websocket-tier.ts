@@ -16,6 +16,8 @@ import type { Scope } from './private/util';
 import { renderVpc, type TierNetwork } from './private/vpc';
 import { WebSocketCell } from './websocket-cell';
 
+export type { TierNetwork } from './private/vpc';
+
 /**
  * Arguments of a `WebSocketTier`: the provider-neutral `TierConfig` (plain values: fields that
  * decide which resources exist are never Inputs) plus the AWS objects it is rendered into.
@@ -30,7 +32,8 @@ export interface WebSocketTierArgs extends TierConfig {
    * Existing VPC of every cell; give `publicSubnetIds` and `privateSubnetIds` with it. With
    * `dns.ipAddressType: 'dualstack'` its public subnets must have IPv6.
    * @default - a new VPC (10.0.0.0/16) with a public and a private subnet in each of two AZs and
-   *   one NAT gateway per AZ; dual-stack public subnets when `dns.ipAddressType` is `dualstack`
+   *   one NAT gateway per AZ; dual-stack public subnets when `dns.ipAddressType` is `dualstack`.
+   *   (The CDK construct's VPC spans up to three AZs when the stack's environment is known.)
    */
   readonly vpcId?: pulumi.Input<string>;
   /** Public subnets of `vpcId` (at least two AZs) for the load balancers. @default - the created VPC's */
