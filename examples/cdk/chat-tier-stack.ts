@@ -38,20 +38,19 @@ export class ChatTierStack extends Stack {
   public readonly tier: WebSocketTier;
 
   constructor(scope: Construct, id: string, props: ChatTierStackProps) {
+    const { domainName, hostedZoneId, hostedZoneName, serverBundleFile, ...stackProps } = props;
     super(scope, id, {
-      description: `websocket-tier example: chat WebSocket tier at ${props.domainName} (three cells, weighted DNS)`,
-      ...props,
+      description: `websocket-tier example: chat WebSocket tier at ${domainName} (three cells, weighted DNS)`,
+      ...stackProps,
     });
 
-    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', {
-      hostedZoneId: props.hostedZoneId,
-      zoneName: props.hostedZoneName,
-    });
+    // Imported from its attributes: no lookup, so synthesis needs no AWS account.
+    const hostedZone = route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId, zoneName: hostedZoneName });
 
     this.tier = new WebSocketTier(this, 'Tier', {
-      domainName: props.domainName,
+      domainName,
       hostedZone,
-      serverBundleFile: props.serverBundleFile ?? bundleServer(),
+      serverBundleFile: serverBundleFile ?? bundleServer(),
       cells: [
         { name: 'a', loadBalancerType: 'application', weight: 100 },
         { name: 'b', loadBalancerType: 'application', weight: 100 },
