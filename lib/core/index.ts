@@ -13,3 +13,4 @@ export * from './plan';
 export * from './capacity';
 export * from './capacity-data';
 export * from './operations';
+export * from './local-twin';
