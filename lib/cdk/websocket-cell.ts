@@ -10,17 +10,35 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { amazonLinux2023ImageParameter } from '../core/instance-types';
-import { activeConnectionsMetric, CONNECTION_GAUGE, newConnectionsMetric } from '../core/metrics';
+import {
+  activeConnectionsMetric,
+  CONNECTION_GAUGE,
+  elb5xxMetric,
+  groupMetric,
+  hostCountMetric,
+  type MetricSpec,
+  newConnectionsMetric,
+  portAllocationErrorsMetric,
+  rejectedConnectionsMetric,
+  route53HealthCheckStatusMetric,
+  targetConnectionErrorsMetric,
+} from '../core/metrics';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
+import { type CellAlarms, renderAlarms } from './private/alarms';
 import { renderDns } from './private/dns';
 import { renderFleet } from './private/fleet';
 import { renderApplicationLoadBalancer, renderNetworkLoadBalancer } from './private/load-balancer';
-import { bindMetric, type MetricDimensionValues } from './private/metrics';
+import { renderLoadBalancerLogs } from './private/logs';
+import { bindMetric, bindMetricSpec, type MetricDimensionValues, type MetricSpecValues } from './private/metrics';
 import { renderScalingPolicy } from './private/scaling';
 import { renderSecurityGroups } from './private/security-groups';
+import { renderWebAclAssociation } from './private/waf';
 
 /** Properties of a `WebSocketCell`. */
 export interface WebSocketCellProps {
@@ -51,6 +69,22 @@ export interface WebSocketCellProps {
    * @default - latest Amazon Linux 2023 (SSM public parameter) for the instance type's architecture
    */
   readonly machineImage?: ec2.IMachineImage;
+  /**
+   * Bucket for access (and ALB connection) logs when `cell.operations.accessLogPrefix` is set; must
+   * use S3-managed encryption (ALB log delivery supports no KMS keys).
+   * @default - no logs written
+   */
+  readonly logBucket?: s3.IBucket;
+  /**
+   * Regional web ACL associated with the ALB when `cell.operations.webAclAssociation` is true.
+   * @default - no WAF association
+   */
+  readonly webAcl?: wafv2.CfnWebACL;
+  /**
+   * SNS topic notified when one of the cell's alarms fires or recovers.
+   * @default - alarms without actions
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /** One cell: load balancer, listener(s), target group, Auto Scaling group, scaling policy, DNS. */
@@ -83,9 +117,15 @@ export class WebSocketCell extends Construct {
   readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
   /** The Route 53 health check of this cell, when `dns.healthChecks` is on and a zone was given. */
   readonly route53HealthCheck?: route53.HealthCheck;
+  /** The cell's CloudWatch alarms keyed by alarm key (`rejectedConnections`, `unhealthyHosts`, …); see core `ALARM_KEYS`. */
+  readonly alarms: CellAlarms;
+  /** ALB cells with WAF on: the web ACL association. */
+  readonly webAclAssociation?: wafv2.CfnWebACLAssociation;
 
   private readonly resolved: ResolvedCell;
   private readonly dimensionValues: MetricDimensionValues;
+  /** Every late-bound value an operations metric may name (dashboards read it through `metricValues`). */
+  readonly metricValues: MetricSpecValues;
 
   constructor(scope: Construct, id: string, props: WebSocketCellProps) {
     super(scope, id);
@@ -133,6 +173,18 @@ export class WebSocketCell extends Construct {
     if (props.hostedZone) {
       this.route53HealthCheck = renderDns(this, tier, cell, props.hostedZone, this.loadBalancer).healthCheck;
     }
+
+    // Operations (lib/core/operations.ts): logs, WAF, alarms.
+    renderLoadBalancerLogs(this.loadBalancer, cell.operations, props.logBucket);
+    if (cell.operations.webAclAssociation && props.webAcl && this.applicationLoadBalancer) {
+      this.webAclAssociation = renderWebAclAssociation(this, props.webAcl, this.applicationLoadBalancer);
+    }
+    this.metricValues = {
+      ...this.dimensionValues,
+      targetGroupFullName: this.targetGroup.targetGroupFullName,
+      route53HealthCheckId: this.route53HealthCheck?.healthCheckId,
+    };
+    this.alarms = renderAlarms(this, cell.operations.alarms, this.metricValues, props.alarmTopic);
   }
 
   /**
@@ -156,6 +208,76 @@ export class WebSocketCell extends Construct {
    */
   metricConnectionsPerInstance(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return bindMetric(CONNECTION_GAUGE, this.dimensionValues, options);
+  }
+
+  /**
+   * ALB cells: `RejectedConnectionCount` (the ALB reached its connection limit), statistic Sum,
+   * period 60 s. @throws Error on NLB cells (use `metricPortAllocationErrors()`)
+   */
+  metricRejectedConnections(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.operationsMetric(rejectedConnectionsMetric(), 'metricRejectedConnections', options);
+  }
+
+  /** ALB cells: `TargetConnectionErrorCount`, statistic Sum, period 60 s. @throws Error on NLB cells */
+  metricTargetConnectionErrors(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.operationsMetric(targetConnectionErrorsMetric(), 'metricTargetConnectionErrors', options);
+  }
+
+  /** ALB cells: `HTTPCode_ELB_5XX_Count` (load-balancer-generated 5xx), statistic Sum, period 60 s. @throws Error on NLB cells */
+  metricElb5xx(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.operationsMetric(elb5xxMetric(), 'metricElb5xx', options);
+  }
+
+  /**
+   * NLB cells: `PortAllocationErrorCount` (~55,000 connections per target under client address
+   * translation), statistic Sum, period 60 s. @throws Error on ALB cells
+   */
+  metricPortAllocationErrors(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.operationsMetric(portAllocationErrorsMetric(), 'metricPortAllocationErrors', options);
+  }
+
+  /** `UnHealthyHostCount` of the cell's target group, statistic Minimum (AWS's advice for alarms), period 60 s. */
+  metricUnhealthyHosts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.operationsMetric(hostCountMetric(this.resolved.loadBalancerType, 'unhealthy'), 'metricUnhealthyHosts', options);
+  }
+
+  /** `HealthyHostCount` of the cell's target group, statistic Minimum, period 60 s. */
+  metricHealthyHosts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.operationsMetric(hostCountMetric(this.resolved.loadBalancerType, 'healthy'), 'metricHealthyHosts', options);
+  }
+
+  /** Auto Scaling `GroupInServiceInstances`, statistic Maximum, period 60 s. */
+  metricInServiceInstances(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.operationsMetric(groupMetric('GroupInServiceInstances'), 'metricInServiceInstances', options);
+  }
+
+  /** Auto Scaling `GroupTerminatingInstances` (includes instances draining in Terminating:Wait), statistic Maximum, period 60 s. */
+  metricTerminatingInstances(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.operationsMetric(groupMetric('GroupTerminatingInstances'), 'metricTerminatingInstances', options);
+  }
+
+  /**
+   * Route 53 `HealthCheckStatus` of the cell's health check (1 healthy, 0 unhealthy), statistic
+   * Minimum, period 60 s, region us-east-1 (the only region Route 53 publishes it in).
+   * @throws Error when the cell has no Route 53 health check (`dns.healthChecks` off or no zone)
+   */
+  metricRoute53HealthCheckStatus(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.operationsMetric(route53HealthCheckStatusMetric(), 'metricRoute53HealthCheckStatus', options);
+  }
+
+  /** Bind an operations metric to this cell, or throw naming why it does not exist here. */
+  private operationsMetric(spec: MetricSpec, helper: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const forType = spec.namespace === 'AWS/ApplicationELB' ? 'application' : spec.namespace === 'AWS/NetworkELB' ? 'network' : undefined;
+    if (forType !== undefined && forType !== this.resolved.loadBalancerType) {
+      throw new Error(
+        `${this.node.path}: ${helper}() reads ${spec.namespace} ${spec.metricName}, but cell "${this.resolved.name}" is an ${this.resolved.loadBalancerType === 'application' ? 'ALB' : 'NLB'} cell. Fix: call it on ${forType === 'application' ? 'an ALB' : 'an NLB'} cell.`,
+      );
+    }
+    const metric = bindMetricSpec(spec, this.metricValues, options);
+    if (metric === undefined) {
+      throw new Error(`${this.node.path}: ${helper}() needs the cell's Route 53 health check, and cell "${this.resolved.name}" has none. Fix: set dns.healthChecks: true and give the tier a hosted zone.`);
+    }
+    return metric;
   }
 }
 

@@ -4,15 +4,22 @@
  */
 import { Annotations, CfnOutput, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { TierConfig } from '../core/config';
-import { cellId, cellUrlOutputId, TIER_IDS } from '../core/ids';
+import { cellId, cellUrlOutputId, OPERATIONS_TIER_IDS, TIER_IDS } from '../core/ids';
 import { WARNING_PREFIX } from '../core/issues';
 import { planTier } from '../core/plan';
 import type { ResolvedTier } from '../core/resolved';
+import { renderDashboard } from './private/dashboard';
+import { renderLogBucket } from './private/logs';
+import { renderWebAcl } from './private/waf';
 import { WebSocketCell } from './websocket-cell';
 
 /**
@@ -51,6 +58,12 @@ export interface WebSocketTierProps extends TierConfig {
    * @default - latest Amazon Linux 2023 (SSM public parameter, no context lookup) for the instance type's architecture
    */
   readonly machineImage?: ec2.IMachineImage;
+  /**
+   * SNS topic every cell alarm notifies on ALARM and OK. Takes precedence over
+   * `operations.alarmTopicArn`.
+   * @default - the topic named by `operations.alarmTopicArn`, else alarms have no actions
+   */
+  readonly alarmTopic?: sns.ITopic;
 }
 
 /** A WebSocket tier: weighted DNS over cells, each an ALB or NLB in front of its own Auto Scaling group. */
@@ -65,6 +78,16 @@ export class WebSocketTier extends Construct {
   readonly serverBundle?: s3assets.Asset;
   /** The cells, in config order. */
   readonly cells: readonly WebSocketCell[];
+  /** The tier's CloudWatch dashboard (summary row, one row per cell), unless `operations.dashboard` is false. */
+  readonly dashboard?: cloudwatch.Dashboard;
+  /**
+   * The access/connection log bucket (SSE-S3, TLS-only, private, lifecycle-expired), when logs are
+   * on and the stack has a concrete region (ELB log delivery needs it; env-agnostic stacks get a
+   * warning per load balancer instead).
+   */
+  readonly logBucket?: s3.IBucket;
+  /** The regional WAF web ACL associated with every ALB cell, when `operations.waf.enabled`. */
+  readonly webAcl?: wafv2.CfnWebACL;
 
   /**
    * @throws TierConfigError when the config has errors; the message starts with this construct's
@@ -94,6 +117,12 @@ export class WebSocketTier extends Construct {
       ? new s3assets.Asset(this, TIER_IDS.serverBundle, { path: props.serverBundleFile })
       : undefined;
 
+    const ops = tier.operations;
+    this.logBucket = renderLogBucket(this, ops);
+    this.webAcl = renderWebAcl(this, ops.webAcl);
+    const alarmTopic =
+      props.alarmTopic ?? (ops.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, OPERATIONS_TIER_IDS.alarmTopic, ops.alarmTopicArn) : undefined);
+
     this.cells = tier.cells.map(
       (cell) =>
         new WebSocketCell(this, cellId(cell.name), {
@@ -104,8 +133,12 @@ export class WebSocketTier extends Construct {
           hostedZone: props.hostedZone,
           serverBundle: this.serverBundle,
           machineImage: props.machineImage,
+          logBucket: this.logBucket,
+          webAcl: this.webAcl,
+          alarmTopic,
         }),
     );
+    this.dashboard = renderDashboard(this, ops.dashboard?.rows, new Map(this.cells.map((c, i) => [tier.cells[i].name, c.metricValues])));
 
     new CfnOutput(this, TIER_IDS.tierUrlOutput, {
       value: `wss://${tier.domainName}`,

@@ -98,3 +98,40 @@ export const VPC_IDS = {
   privateDefaultRoute: (slot: number) => `PrivateSubnet${slot}DefaultRoute`,
   privateSubnetRouteTableAssociation: (slot: number) => `PrivateSubnet${slot}RouteTableAssociation`,
 } as const;
+
+/**
+ * Children the operations layer adds (lib/core/operations.ts). Same rule as CELL_IDS: ids are API.
+ * Alarms of a cell are `Alarm` + the alarm key with its first letter upper-cased
+ * (`AlarmRejectedConnections`), see {@link alarmId}.
+ */
+export const OPERATIONS_CELL_IDS = {
+  webAclAssociation: 'WebAclAssociation',
+} as const;
+
+/** Tier-level children of the operations layer. */
+export const OPERATIONS_TIER_IDS = {
+  dashboard: 'Dashboard',
+  logBucket: 'LogBucket',
+  webAcl: 'WebAcl',
+  /** CDK only: the imported topic of `operations.alarmTopicArn` (no resource). */
+  alarmTopic: 'AlarmTopic',
+  /**
+   * CDK only, one per stack (suffixed with the region without dashes, e.g. `Route53MetricsRegionuseast1`):
+   * the condition under which alarms on us-east-1-only metrics are created in an env-agnostic stack.
+   */
+  route53MetricsRegionCondition: 'Route53MetricsRegion',
+} as const;
+
+/** Pulumi-only operations children (CDK creates them inside the bucket construct). */
+export const PULUMI_OPERATIONS_TIER_IDS = {
+  logBucketEncryption: 'LogBucketEncryption',
+  logBucketPublicAccessBlock: 'LogBucketPublicAccessBlock',
+  logBucketOwnership: 'LogBucketOwnership',
+  logBucketLifecycle: 'LogBucketLifecycle',
+  logBucketPolicy: 'LogBucketPolicy',
+} as const;
+
+/** Construct id / Pulumi name suffix of a cell's alarm: `rejectedConnections` → `AlarmRejectedConnections`. */
+export function alarmId(key: string): string {
+  return `Alarm${key.charAt(0).toUpperCase()}${key.slice(1)}`;
+}

@@ -72,6 +72,8 @@ export function renderApplicationLoadBalancer(scope: Construct, inputs: LoadBala
     ipAddressType: ipAddressType(cell),
     idleTimeout: seconds(required(cell.albIdleTimeoutSeconds, 'albIdleTimeoutSeconds', cell.name)),
     dropInvalidHeaderFields: required(cell.dropInvalidHeaderFields, 'dropInvalidHeaderFields', cell.name),
+    deletionProtection: cell.operations.deletionProtection,
+    minimumCapacityUnit: cell.operations.minimumCapacityUnits,
   });
   const targetGroup = new elbv2.ApplicationTargetGroup(scope, CELL_IDS.targetGroup, {
     vpc,
@@ -117,6 +119,8 @@ export function renderNetworkLoadBalancer(scope: Construct, inputs: LoadBalancer
     securityGroups: [inputs.securityGroup], // only attachable at creation
     crossZoneEnabled: cell.crossZoneEnabled,
     ipAddressType: ipAddressType(cell),
+    deletionProtection: cell.operations.deletionProtection,
+    minimumCapacityUnit: cell.operations.minimumCapacityUnits,
   });
   const targetGroup = new elbv2.NetworkTargetGroup(scope, CELL_IDS.targetGroup, {
     vpc,

@@ -1,0 +1,73 @@
+/**
+ * The tier's regional AWS WAF web ACL (L1: aws-cdk-lib has no WAF L2) and its association with ALB
+ * cells. WAF inspects only the HTTP upgrade request: after `101 Switching Protocols` no frame is
+ * seen (aws-facts §1). Rules: the AWS managed common rule set (with `NoUserAgent_HEADER` counted,
+ * not blocked: many native WebSocket clients send no User-Agent) and a per-IP rate limit on upgrade
+ * requests (header `Upgrade` contains `websocket`). Source:
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
+ */
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
+import type { Construct } from 'constructs';
+import { OPERATIONS_CELL_IDS, OPERATIONS_TIER_IDS } from '../../core/ids';
+import type { ResolvedWebAcl } from '../../core/operations';
+
+function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
+  return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
+}
+
+/** The tier's web ACL, when WAF is on. */
+export function renderWebAcl(scope: Construct, acl: ResolvedWebAcl | undefined): wafv2.CfnWebACL | undefined {
+  if (acl === undefined) return undefined;
+  const m = acl.managedRuleGroup;
+  const r = acl.rateRule;
+  return new wafv2.CfnWebACL(scope, OPERATIONS_TIER_IDS.webAcl, {
+    scope: acl.scope,
+    defaultAction: { allow: {} },
+    visibilityConfig: visibility(acl.metricPrefix),
+    rules: [
+      {
+        name: m.name,
+        priority: m.priority,
+        overrideAction: { none: {} },
+        statement: {
+          managedRuleGroupStatement: {
+            vendorName: m.vendorName,
+            name: m.name,
+            ruleActionOverrides: m.countRules.map((name) => ({ name, actionToUse: { count: {} } })),
+          },
+        },
+        visibilityConfig: visibility(`${acl.metricPrefix}-${m.name}`),
+      },
+      {
+        name: r.name,
+        priority: r.priority,
+        action: { block: {} },
+        statement: {
+          rateBasedStatement: {
+            limit: r.limit,
+            evaluationWindowSec: r.evaluationWindowSeconds,
+            aggregateKeyType: r.aggregateKeyType,
+            scopeDownStatement: {
+              byteMatchStatement: {
+                fieldToMatch: { singleHeader: { Name: r.scopeDown.header } },
+                positionalConstraint: 'CONTAINS',
+                searchString: r.scopeDown.contains,
+                textTransformations: [{ priority: 0, type: r.scopeDown.textTransformation }],
+              },
+            },
+          },
+        },
+        visibilityConfig: visibility(`${acl.metricPrefix}-${r.name}`),
+      },
+    ],
+  });
+}
+
+/** Associate the tier's web ACL with an ALB cell. */
+export function renderWebAclAssociation(scope: Construct, acl: wafv2.CfnWebACL, loadBalancer: elbv2.ApplicationLoadBalancer): wafv2.CfnWebACLAssociation {
+  return new wafv2.CfnWebACLAssociation(scope, OPERATIONS_CELL_IDS.webAclAssociation, {
+    resourceArn: loadBalancer.loadBalancerArn,
+    webAclArn: acl.attrArn,
+  });
+}
