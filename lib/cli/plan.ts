@@ -28,6 +28,7 @@ export const FLAG_OF: Readonly<Record<string, string>> = {
   'framework.bytesPerConnection': '--framework',
   headroomPercent: '--headroom',
   maxConnectionsPerInstance: '--max-per-instance',
+  processesPerInstance: '--processes',
   backplane: '--backplane',
   cacheNodeType: '--cache-node-type',
   loadBalancerType: '--lb',
@@ -72,6 +73,7 @@ interface PlanOptions {
   cells?: number;
   cellLimit?: number;
   maxPerInstance?: number;
+  processes?: number;
   backplane?: 'broadcast' | 'sharded' | 'none';
   cacheNodeType?: string;
   fdLimit?: number;
@@ -101,6 +103,7 @@ export function capacityInputFromOptions(o: PlanOptions): CapacityConfig {
     cells: o.cells,
     connectionsPerCellLimit: o.cellLimit,
     maxConnectionsPerInstance: o.maxPerInstance,
+    processesPerInstance: o.processes,
     backplane: o.backplane,
     cacheNodeType: o.cacheNodeType,
     fileDescriptorLimit: o.fdLimit,
@@ -131,6 +134,7 @@ export function addPlanCommand(program: Command, io: CliIo): Command {
     .option('--cells <n>', 'number of cells (default: connections ÷ --cell-limit, rounded up)', number)
     .option('--cell-limit <n>', 'most connections per cell when choosing the cell count (default: 1000000)', number)
     .option('--max-per-instance <n>', 'per-instance maximum you measured (replaces the memory/CPU estimate)', number)
+    .option('--processes <n>', 'server processes per instance; CPU counts min(vCPUs, processes) (default: 1)', number)
     .addOption(new Option('--backplane <mode>', 'Redis backplane (default: broadcast when messages > 0)').choices(['broadcast', 'sharded', 'none']))
     .option('--cache-node-type <type>', 'ElastiCache node type of the backplane (default: cache.r7g.large)')
     .option('--fd-limit <n>', 'LimitNOFILE of the server unit (default: 1048576)', number)

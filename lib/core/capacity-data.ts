@@ -151,21 +151,34 @@ export const GP3_PRICE_PER_GIB_MONTH = 0.08;
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Server-process RSS growth per idle WebSocket, bytes, measured on loopback with Node v20.20.2
- * after two `gc()` calls (dataplane.md §1.7):
- * - `ws` 8.23: 18,000 connections took RSS from 53.5 to 158.4 MB → 104.9e6 ÷ 18,000 = 5,828 B.
- * - `socket.io` 4.8.4 (`transports: ['websocket']`): 12,000 connections, 58.1 → 256.6 MB →
- *   198.5e6 ÷ 12,000 = 16,542 B.
- * `bench/calibration.ts` re-measures these on the machine it runs on.
+ * Server-process RSS growth per additional idle WebSocket, bytes (the marginal cost once the
+ * process has warmed up; see {@link RUNTIME_WARMUP_BYTES} for the one-off part). Node v20.20.2,
+ * loopback, RSS read after `gc()` twice:
+ * - `ws`: 4,017 B, the least-squares slope of RSS growth over 1,500–13,500 connections to a bare
+ *   `ws` 8.18 server in calibration run 1 of `bench/calibration.ts` (2026-11-21; samples in
+ *   bench/README.md). Validated in run 2 (up to 18,000 connections, bench/results/calibration.json).
+ *   For comparison, dataplane.md §1.7 measured 5.8 KB *average* at 18,000 connections with ws
+ *   8.23, which includes the warm-up.
+ * - `socket.io` 4.8.4 (`transports: ['websocket']`): 15,056 B = dataplane.md §1.7's growth of
+ *   198.5 MB over 12,000 connections minus the warm-up, (198.5e6 − 17.8e6) ÷ 12,000.
+ * A server that keeps more per connection costs more: the example server measured about 6.2–6.7 KB
+ * marginal (bench/results/calibration.json); pass `{ bytesPerConnection }` for your own.
  */
 export const FRAMEWORK_BYTES_PER_CONNECTION = {
-  ws: 5_828,
-  'socket.io': 16_542,
+  ws: 4_017,
+  'socket.io': 15_056,
 } as const;
 
 /**
+ * One-off RSS growth of a Node WebSocket server once connections start arriving (V8 grows its
+ * young generation and old space and keeps the pages after GC), bytes: the intercept of the same
+ * fits, 16.2–19.0 MiB for `ws` servers in calibration runs 1 and 2; 17 MiB used.
+ */
+export const RUNTIME_WARMUP_BYTES = 17 * 1024 * 1024;
+
+/**
  * Baseline RSS of a Node WebSocket server process before any connection, bytes: 53.5–58.8 MB
- * measured in dataplane.md §1.7; rounded up.
+ * measured in dataplane.md §1.7 and 45–54 MiB in bench/calibration.ts; rounded up.
  */
 export const PROCESS_BASE_RSS_BYTES = 60e6;
 

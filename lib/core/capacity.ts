@@ -42,6 +42,7 @@ import {
   REDIS_DELIVERIES_PER_SECOND_PER_PRIMARY,
   RESERVED_FILE_DESCRIPTORS,
   ROUTE53_PRICES,
+  RUNTIME_WARMUP_BYTES,
   SECONDS_PER_MONTH,
   TLS_BYTES_PER_CONNECTION,
   TLS_HANDSHAKES_PER_VCPU_SECOND,
@@ -54,13 +55,13 @@ import { LIMITS } from './limits';
 
 /** A server measured elsewhere: its process RSS growth per idle connection, bytes. */
 export interface MeasuredFramework {
-  /** Bytes of server-process RSS per idle connection, integer ≥ 1 (e.g. from `bench/calibration.ts`). */
+  /** Bytes of server-process RSS per additional idle connection, integer ≥ 1 (e.g. `measuredBytesPerConnection` from `bench/calibration.ts`). */
   readonly bytesPerConnection: number;
 }
 
 /**
- * The WebSocket server on the instances: `ws` (5,828 B per idle connection measured) or
- * `socket.io` (16,542 B, websocket transport only), or your own measurement.
+ * The WebSocket server on the instances: `ws` (4,017 B per additional idle connection, measured)
+ * or `socket.io` (15,056 B, websocket transport only), or your own measurement.
  */
 export type ServerFramework = 'ws' | 'socket.io' | MeasuredFramework;
 
@@ -120,6 +121,13 @@ export interface TierCapacityConfig {
    * @default - derived from memory, file descriptors, CPU and NLB limits
    */
   readonly maxConnectionsPerInstance?: number;
+  /**
+   * Server processes per instance, integer 1–256. A Node process runs JavaScript on one core, so
+   * the CPU budget counts min(vCPUs, processes); memory keeps a baseline and warm-up per process;
+   * each process has its own `LimitNOFILE`. The example server runs one process.
+   * @default 1
+   */
+  readonly processesPerInstance?: number;
   /** Backplane mode. @default - 'broadcast' when messagesPerSecond > 0, else 'none' */
   readonly backplane?: BackplaneMode;
   /**
@@ -315,6 +323,7 @@ export interface ResolvedCapacityInput {
   readonly framework: ServerFramework;
   readonly headroomPercent: number;
   readonly maxConnectionsPerInstance?: number;
+  readonly processesPerInstance: number;
   readonly backplane: BackplaneMode;
   readonly cacheNodeType: string;
   readonly loadBalancerType: LoadBalancerType;
@@ -345,6 +354,7 @@ export const CAPACITY_DEFAULTS = {
   connectionsPerCellLimit: 1_000_000,
   availabilityZones: 2,
   minInstancesPerCell: 2,
+  processesPerInstance: 1,
   /** Most targets in one target group (NLB and ALB quota, aws-facts §2). */
   maxInstancesPerCell: 1_000,
 } as const;
@@ -392,11 +402,12 @@ export function frameworkBytesPerConnection(framework: ServerFramework): number 
 }
 
 /**
- * Idle connections one server process holds within an RSS-growth budget: the planner's
- * prediction that `bench/calibration.ts` compares with a measurement.
+ * Idle connections one server process holds within an RSS-growth budget: (budget − the one-off
+ * runtime warm-up) ÷ bytes per connection. The planner's prediction that `bench/calibration.ts`
+ * compares with a measurement.
  */
 export function predictConnectionsWithinBudget(framework: ServerFramework, rssBudgetBytes: number): number {
-  return Math.floor(rssBudgetBytes / frameworkBytesPerConnection(framework));
+  return Math.max(0, Math.floor((rssBudgetBytes - RUNTIME_WARMUP_BYTES) / frameworkBytesPerConnection(framework)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -463,6 +474,7 @@ function evaluate(input: CapacityConfig, prefix: string, isUnresolved: IsUnresol
   check(v.num('messageBytes', input.messageBytes, { min: 1, max: 100 * 1024 * 1024, integer: true, fix: 'give the payload size in bytes, e.g. 100' }), input.messageBytes);
   check(v.num('fanOut', input.fanOut, { min: 1, fix: 'give how many clients receive each message (1 for point-to-point)' }), input.fanOut);
   check(v.num('headroomPercent', input.headroomPercent, { min: 5, max: 90, integer: true, fix: 'use 30 (scaling target at 70 % of the per-instance maximum)' }), input.headroomPercent);
+  check(v.num('processesPerInstance', input.processesPerInstance, { min: 1, max: 256, integer: true, fix: 'use 1 (one Node process), or the number of vCPUs when you run one worker per core' }), input.processesPerInstance);
   check(v.num('maxConnectionsPerInstance', input.maxConnectionsPerInstance, { min: 1, integer: true, fix: 'give the per-instance maximum you measured, or leave it unset' }), input.maxConnectionsPerInstance);
   check(v.num('cells', input.cells, { min: 1, max: LIMITS.weightedRecordsPerName.max, integer: true, fix: 'use 1–100 cells (Route 53 holds at most 100 weighted records per name)' }), input.cells);
   check(v.num('connectionsPerCellLimit', input.connectionsPerCellLimit, { min: 1, integer: true, fix: 'give the most connections one cell should hold, e.g. 1000000' }), input.connectionsPerCellLimit);
@@ -544,6 +556,7 @@ function resolveInput(input: CapacityConfig): ResolvedCapacityInput {
     framework: input.framework ?? CAPACITY_DEFAULTS.framework,
     headroomPercent: input.headroomPercent ?? CAPACITY_DEFAULTS.headroomPercent,
     maxConnectionsPerInstance: input.maxConnectionsPerInstance,
+    processesPerInstance: input.processesPerInstance ?? CAPACITY_DEFAULTS.processesPerInstance,
     backplane: input.backplane ?? (messages > 0 ? 'broadcast' : 'none'),
     cacheNodeType: input.cacheNodeType ?? CAPACITY_DEFAULTS.cacheNodeType,
     loadBalancerType: lbType,
@@ -593,14 +606,15 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: Issues):
     total: 0,
   };
   bytes.total = bytes.framework + bytes.tls + bytes.kernel;
-  const memoryBudgetBytes = Math.floor((it.memoryGiB * 1024 - HOST_RESERVED_MIB) * 1024 * 1024 * MEMORY_USABLE_FRACTION - PROCESS_BASE_RSS_BYTES);
+  const procs = r.processesPerInstance;
+  const memoryBudgetBytes = Math.floor((it.memoryGiB * 1024 - HOST_RESERVED_MIB) * 1024 * 1024 * MEMORY_USABLE_FRACTION - procs * (PROCESS_BASE_RSS_BYTES + RUNTIME_WARMUP_BYTES));
   if (memoryBudgetBytes < bytes.total) {
-    v.error('capacity-instance-too-small', 'instanceType', `${p('instanceType')} ${it.name} has ${it.memoryGiB} GiB; after ${HOST_RESERVED_MIB} MiB for the OS and the server's own ${PROCESS_BASE_RSS_BYTES / 1e6} MB nothing is left for connections. Fix: use a larger type (e.g. t4g.small or m7g.medium and up).`);
+    v.error('capacity-instance-too-small', 'instanceType', `${p('instanceType')} ${it.name} has ${it.memoryGiB} GiB; after ${HOST_RESERVED_MIB} MiB for the OS and ${Math.round((PROCESS_BASE_RSS_BYTES + RUNTIME_WARMUP_BYTES) / 1e6)} MB for each of ${procs} server process(es) nothing is left for connections. Fix: use a larger type (e.g. t4g.small or m7g.medium and up) or fewer processes.`);
     return undefined;
   }
 
   // 2. Connections per instance.
-  const cpuBudget = it.vcpus * ((it.baselineCpuPercent ?? 100) / 100);
+  const cpuBudget = Math.min(it.vcpus, procs) * ((it.baselineCpuPercent ?? 100) / 100);
   const deliveriesPerConnection = (r.messagesPerSecond * r.fanOut) / r.peakConnections;
   const sizeFactor = Math.max(1, r.messageBytes / 1024);
   const newPerConnection = r.newConnectionsPerSecond / r.peakConnections;
@@ -608,7 +622,7 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: Issues):
     1 / IDLE_CONNECTIONS_PER_VCPU + (deliveriesPerConnection * sizeFactor) / DELIVERIES_PER_VCPU_SECOND + (tlsOnInstance ? newPerConnection / TLS_HANDSHAKES_PER_VCPU_SECOND : 0);
   const limits = {
     memory: Math.floor(memoryBudgetBytes / bytes.total),
-    fileDescriptors: r.fileDescriptorLimit - RESERVED_FILE_DESCRIPTORS,
+    fileDescriptors: procs * (r.fileDescriptorLimit - RESERVED_FILE_DESCRIPTORS),
     cpu: Math.floor(cpuBudget / cpuPerConnection),
     nlbTarget: r.loadBalancerType === 'network' && !r.nlbClientIpPreservation ? NLB_CONNECTIONS_PER_TARGET_WITH_TRANSLATION : undefined,
     measured: r.maxConnectionsPerInstance,
@@ -621,7 +635,7 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: Issues):
   let limitedBy: InstanceLimit;
   if (limits.measured !== undefined) {
     if (limits.measured > limits.fileDescriptors) {
-      v.error('capacity-above-fd-limit', 'maxConnectionsPerInstance', `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)} but the file-descriptor limit ${fmt(r.fileDescriptorLimit)} leaves ${fmt(limits.fileDescriptors)} for sockets (${RESERVED_FILE_DESCRIPTORS} kept for the process); one socket takes one descriptor. Fix: lower it to at most ${fmt(limits.fileDescriptors)} or raise fileDescriptorLimit (max ${fmt(LIMITS.fileDescriptorLimit.max)}).`);
+      v.error('capacity-above-fd-limit', 'maxConnectionsPerInstance', `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)} but the file-descriptor limit ${fmt(r.fileDescriptorLimit)} leaves ${fmt(limits.fileDescriptors)} for sockets (${RESERVED_FILE_DESCRIPTORS} kept per process, ${procs} process(es)); one socket takes one descriptor. Fix: lower it to at most ${fmt(limits.fileDescriptors)}, raise fileDescriptorLimit (max ${fmt(LIMITS.fileDescriptorLimit.max)}) or run more processes.`);
       return undefined;
     }
     if (limits.nlbTarget !== undefined && limits.measured > limits.nlbTarget) {
@@ -691,11 +705,11 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: Issues):
   if (tlsOnInstance) {
     tlsHandshakeSecondsPerStormSecond = stormPerInstance / (cpuBudget * TLS_HANDSHAKES_PER_VCPU_SECOND);
     if (tlsHandshakeSecondsPerStormSecond > 1) {
-      v.warn('capacity-tls-storm', 'reconnectStormConnectionsPerSecond', `${p('reconnectStormConnectionsPerSecond')}: with TLS on the instance each ${it.name} must handshake ${fmt(stormPerInstance)} connections per storm second but does about ${fmt(cpuBudget * TLS_HANDSHAKES_PER_VCPU_SECOND)}/s (UNCONFIRMED ~${TLS_HANDSHAKES_PER_VCPU_SECOND}/vCPU), so the storm lasts ${tlsHandshakeSecondsPerStormSecond.toFixed(1)}× longer. Fix: terminate TLS on the load balancer, add instances, or spread reconnects.`);
+      v.warn('capacity-tls-storm', 'reconnectStormConnectionsPerSecond', `${p('reconnectStormConnectionsPerSecond')}: with TLS on the instance each ${it.name} must handshake ${fmt(stormPerInstance)} connections per storm second but does about ${fmt(cpuBudget * TLS_HANDSHAKES_PER_VCPU_SECOND)}/s (UNCONFIRMED ~${TLS_HANDSHAKES_PER_VCPU_SECOND}/vCPU), so each second of storm takes ${tlsHandshakeSecondsPerStormSecond.toFixed(2)} s of handshaking and a backlog builds. Fix: terminate TLS on the load balancer, add instances, or spread reconnects.`);
     }
   }
   const host: HostLimitsPlan = {
-    limitNoFile: Math.max(r.fileDescriptorLimit, Math.min(LIMITS.fileDescriptorLimit.max, maxConnections + RESERVED_FILE_DESCRIPTORS)),
+    limitNoFile: Math.max(r.fileDescriptorLimit, Math.min(LIMITS.fileDescriptorLimit.max, Math.ceil(maxConnections / procs) + RESERVED_FILE_DESCRIPTORS)),
     listenBacklog: backlog,
     somaxconn: Math.max(backlog, DEFAULTS.host.somaxconn),
     tcpMaxSynBacklog: Math.max(backlog, DEFAULTS.host.tcpMaxSynBacklog),
@@ -785,8 +799,8 @@ function apiGatewayCost(r: ResolvedCapacityInput): ApiGatewayComparison {
 function assumptions(r: ResolvedCapacityInput, it: InstanceTypeSpec): string[] {
   const fw = typeof r.framework === 'object' ? `${r.framework.bytesPerConnection} B/connection (measured by you)` : `${r.framework} (${FRAMEWORK_BYTES_PER_CONNECTION[r.framework]} B/connection measured on Node 20)`;
   return [
-    `one Node server process per instance; framework ${fw}, plus ${KERNEL_BYTES_PER_SOCKET} B kernel per socket${r.tlsTermination === 'instance' ? ` and ${TLS_BYTES_PER_CONNECTION} B TLS state (UNCONFIRMED)` : ''}`,
-    `memory budget: (${it.memoryGiB} GiB − ${HOST_RESERVED_MIB} MiB for the OS) × ${MEMORY_USABLE_FRACTION} − ${PROCESS_BASE_RSS_BYTES / 1e6} MB process baseline`,
+    `${r.processesPerInstance} Node server process${r.processesPerInstance === 1 ? '' : 'es'} per instance (CPU counts min(vCPUs, processes)); framework ${fw}, plus ${KERNEL_BYTES_PER_SOCKET} B kernel per socket${r.tlsTermination === 'instance' ? ` and ${TLS_BYTES_PER_CONNECTION} B TLS state (UNCONFIRMED)` : ''}`,
+    `memory budget: (${it.memoryGiB} GiB − ${HOST_RESERVED_MIB} MiB for the OS) × ${MEMORY_USABLE_FRACTION} − ${PROCESS_BASE_RSS_BYTES / 1e6} MB process baseline − ${RUNTIME_WARMUP_BYTES / 1024 / 1024} MiB runtime warm-up (calibrated on loopback, bench/calibration.ts)`,
     `CPU heuristics: ${fmt(IDLE_CONNECTIONS_PER_VCPU)} idle connections, ${fmt(DELIVERIES_PER_VCPU_SECOND)} ~1 KB deliveries/s${r.tlsTermination === 'instance' ? `, ${fmt(TLS_HANDSHAKES_PER_VCPU_SECOND)} TLS handshakes/s (UNCONFIRMED)` : ''} per vCPU${it.baselineCpuPercent ? `; ${it.name} counted at its ${it.baselineCpuPercent} % baseline` : ''}`,
     `scaling target = maximum × ${(100 - r.headroomPercent) / 100}; cost counts the peak fleet for all ${HOURS_PER_MONTH} hours (an upper bound)`,
     `on-demand us-east-1 prices${it.priceConfirmed ? '' : `; the ${it.name} price is UNCONFIRMED`}; ElastiCache, Route 53 health-check and public IPv4 prices UNCONFIRMED`,

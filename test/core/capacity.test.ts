@@ -16,6 +16,7 @@ import {
   planCapacity,
   predictConnectionsWithinBudget,
   resolveTier,
+  RUNTIME_WARMUP_BYTES,
   type CapacityConfig,
   type TierConfig,
   validateCapacity,
@@ -53,11 +54,18 @@ describe('per-instance bounds', () => {
     expect(inst.loadBalancer.listenerProtocol).toBe('TCP');
   });
 
-  test('CPU: idle connections on m7g.large are CPU-bound by the stated heuristic (100k per vCPU)', () => {
-    const p = planCapacity({ peakConnections: 1_000_000 });
-    expect(p.perInstance.limitedBy).toBe('cpu');
-    expect(p.perInstance.limits.cpu).toBeLessThanOrEqual(200_000);
-    expect(p.perInstance.limits.cpu).toBeGreaterThan(190_000);
+  test('CPU: idle connections on m7g.large are CPU-bound by the stated heuristic (100k per vCPU, one vCPU per Node process)', () => {
+    const one = planCapacity({ peakConnections: 1_000_000 });
+    expect(one.perInstance.limitedBy).toBe('cpu');
+    expect(one.perInstance.limits.cpu).toBeLessThanOrEqual(100_000);
+    expect(one.perInstance.limits.cpu).toBeGreaterThan(95_000);
+    const two = planCapacity({ peakConnections: 1_000_000, processesPerInstance: 2 });
+    expect(Math.abs(two.perInstance.limits.cpu - 2 * one.perInstance.limits.cpu)).toBeLessThanOrEqual(2);
+    // More processes than vCPUs buy no CPU, but each keeps its own baseline memory and descriptors.
+    const four = planCapacity({ peakConnections: 1_000_000, processesPerInstance: 4 });
+    expect(four.perInstance.limits.cpu).toBe(two.perInstance.limits.cpu);
+    expect(four.perInstance.limits.memory).toBeLessThan(two.perInstance.limits.memory);
+    expect(four.perInstance.limits.fileDescriptors).toBe(4 * (1_048_576 - 1024));
   });
 
   test('a burstable type is counted at its baseline CPU share', () => {
@@ -278,9 +286,10 @@ describe('bad input: the field, the value, what works', () => {
   });
 });
 
-test('predictConnectionsWithinBudget: the calibration prediction is budget ÷ measured bytes', () => {
-  expect(predictConnectionsWithinBudget('ws', 256 * 1024 * 1024)).toBe(Math.floor((256 * 1024 * 1024) / FRAMEWORK_BYTES_PER_CONNECTION.ws));
-  expect(predictConnectionsWithinBudget({ bytesPerConnection: 1000 }, 10_000)).toBe(10);
+test('predictConnectionsWithinBudget: the calibration prediction is (budget − warm-up) ÷ bytes per connection', () => {
+  expect(predictConnectionsWithinBudget('ws', 256 * 1024 * 1024)).toBe(Math.floor((256 * 1024 * 1024 - RUNTIME_WARMUP_BYTES) / FRAMEWORK_BYTES_PER_CONNECTION.ws));
+  expect(predictConnectionsWithinBudget({ bytesPerConnection: 1000 }, RUNTIME_WARMUP_BYTES + 10_000)).toBe(10);
+  expect(predictConnectionsWithinBudget('socket.io', 1024)).toBe(0);
 });
 
 describe('tier integration', () => {
@@ -356,7 +365,11 @@ describe('tier integration', () => {
     expect(errorsOf(issues).map((i) => i.code)).toContain('capacity-backplane-saturated');
   });
 
-  test('a valid capacity adds no issue', () => {
-    expect(validateTier(base).filter((i) => i.path.startsWith('capacity'))).toEqual([]);
+  test('a valid capacity adds no error; TLS on the instances warns about handshakes in a storm', () => {
+    const issues = validateTier(base).filter((i) => i.path.startsWith('capacity'));
+    expect(errorsOf(issues)).toEqual([]);
+    expect(issues.map((i) => i.code)).toEqual(['capacity-tls-storm']);
+    expect(issues[0].message).toMatch(/^cells\[1\] \('b'\): .*handshake 1,042 connections per storm second but does about 1,000\/s/);
+    expect(validateTier({ ...base, cells: [{ name: 'a' }] }).filter((i) => i.path.startsWith('capacity'))).toEqual([]);
   });
 });
