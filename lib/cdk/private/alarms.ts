@@ -36,7 +36,8 @@ export function renderAlarms(scope: Construct, alarms: readonly ResolvedAlarm[],
   const out: Partial<Record<AlarmKey, cloudwatch.Alarm>> = {};
   const stackRegion = Stack.of(scope).region;
   for (const a of alarms) {
-    const metric = bindMetricSpec(a.metric, values, {}, false);
+    // No label: an alarm on a labelled metric renders as metric math (`Metrics`), not the plain form.
+    const metric = bindMetricSpec(a.metric, values, { label: undefined }, false);
     if (metric === undefined) continue; // e.g. the cell was rendered without a hosted zone: no health check
     const fixedRegion = a.metric.region;
     if (fixedRegion !== undefined && !Token.isUnresolved(stackRegion) && stackRegion !== fixedRegion) {
