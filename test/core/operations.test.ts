@@ -1,0 +1,286 @@
+/**
+ * Operations in core: defaults, validation (one row per rule), alarm descriptors and thresholds,
+ * the dashboard layout, and how they land on the resolved tier.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import {
+  ALARM_KEYS,
+  type AlarmKey,
+  errorsOf,
+  type Issue,
+  OPERATIONS_DEFAULTS,
+  type OperationsConfig,
+  resolveTier,
+  type TierConfig,
+  validateOperations,
+  validateTier,
+} from '../../lib/core';
+import { alb, isLate, late, LATE, LATE_NUMBER, nlbTcp, nlbTls, tier } from './fixtures';
+
+const withOps = (operations: OperationsConfig, cells = [alb('a'), nlbTls('n')]): TierConfig => tier({ cells, operations });
+const alarmKeys = (config: TierConfig, cell = 0): AlarmKey[] => resolveTier(config).cells[cell].operations.alarms.map((a) => a.key);
+
+describe('defaults', () => {
+  const plan = resolveTier(tier({ cells: [alb('a'), nlbTls('n'), nlbTcp('t')] }));
+
+  test('deletion protection on, no LCU reservation, no WAF association', () => {
+    for (const c of plan.cells) {
+      expect(c.operations.deletionProtection).toBe(true);
+      expect(c.operations.minimumCapacityUnits).toBeUndefined();
+      expect(c.operations.webAclAssociation).toBe(false);
+    }
+    expect(plan.operations.webAcl).toBeUndefined();
+  });
+
+  test('logs on: one SSE-S3, TLS-only, private bucket for 90 days; ALB access + connection prefixes, NLB access only', () => {
+    expect(plan.operations.logBucket).toEqual({ retentionDays: 90, encryption: 'S3_MANAGED', enforceSsl: true, blockPublicAccess: true });
+    expect(plan.cells.map((c) => [c.operations.accessLogPrefix, c.operations.connectionLogPrefix])).toEqual([
+      ['a/access', 'a/connection'],
+      ['n/access', undefined],
+      ['t/access', undefined],
+    ]);
+  });
+
+  test('no alarm topic; dashboard on', () => {
+    expect(plan.operations.alarmTopicArn).toBeUndefined();
+    expect(plan.operations.dashboard?.rows.length).toBe(4);
+  });
+
+  test('the defaults table matches the documented values', () => {
+    expect(OPERATIONS_DEFAULTS).toMatchObject({
+      dashboard: true,
+      accessLogs: { enabled: true, retentionDays: 90 },
+      waf: { enabled: false, rateLimitPer5Minutes: 600 },
+      deletionProtection: true,
+    });
+  });
+});
+
+describe('alarm inventory per cell type', () => {
+  test('ALB cell: rejected, unhealthy, 5xx, storm, per-instance (no NLB alarm, no Route 53 without health checks)', () => {
+    expect(alarmKeys(tier({ cells: [alb('a')] }))).toEqual(['rejectedConnections', 'unhealthyHosts', 'elb5xx', 'newConnectionSpike', 'connectionsPerInstance']);
+  });
+
+  test('NLB cell: unhealthy, port allocation, storm, per-instance', () => {
+    expect(alarmKeys(tier({ cells: [nlbTls('n')] }))).toEqual(['unhealthyHosts', 'portAllocationErrors', 'newConnectionSpike', 'connectionsPerInstance']);
+  });
+
+  test('Route 53 health checks on add the health-check alarm on a us-east-1 metric', () => {
+    const plan = resolveTier(tier({ cells: [alb('a')], dns: { healthChecks: true } }));
+    const r53 = plan.cells[0].operations.alarms.find((a) => a.key === 'route53HealthCheck');
+    expect(r53).toMatchObject({
+      metric: { namespace: 'AWS/Route53', metricName: 'HealthCheckStatus', statistic: 'Minimum', region: 'us-east-1', dimensions: [{ name: 'HealthCheckId', valueOf: 'route53HealthCheckId' }] },
+      comparisonOperator: 'LessThanThreshold',
+      threshold: 1,
+    });
+  });
+
+  test('every alarm key is reachable by some cell type', () => {
+    const plan = resolveTier(tier({ cells: [alb('a'), nlbTls('n')], dns: { healthChecks: true } }));
+    const keys = new Set(plan.cells.flatMap((c) => c.operations.alarms.map((a) => a.key)));
+    expect([...keys].sort()).toEqual([...ALARM_KEYS].sort());
+  });
+});
+
+describe('alarm thresholds', () => {
+  const byKey = (config: TierConfig, cell = 0) => new Map(resolveTier(config).cells[cell].operations.alarms.map((a) => [a.key, a]));
+
+  test.each([
+    ['rejectedConnections', 'RejectedConnectionCount', 'Sum', 0, 1, 1],
+    ['unhealthyHosts', 'UnHealthyHostCount', 'Minimum', 0, 2, 2],
+    ['elb5xx', 'HTTPCode_ELB_5XX_Count', 'Sum', 10, 5, 3],
+  ] as const)('%s: %s %s > %d, %d periods, %d datapoints', (key, metricName, statistic, threshold, periods, datapoints) => {
+    expect(byKey(tier({ cells: [alb('a')] })).get(key)).toMatchObject({
+      metric: { metricName, statistic, periodSeconds: 60 },
+      comparisonOperator: 'GreaterThanThreshold',
+      threshold,
+      evaluationPeriods: periods,
+      datapointsToAlarm: datapoints,
+    });
+  });
+
+  test('unhealthy hosts reads the target group and load balancer dimensions', () => {
+    expect(byKey(tier({ cells: [nlbTls('n')] })).get('unhealthyHosts')?.metric.dimensions.map((d) => d.valueOf)).toEqual(['targetGroupFullName', 'loadBalancerFullName']);
+  });
+
+  test('NLB port allocation errors: Sum > 0', () => {
+    expect(byKey(tier({ cells: [nlbTls('n')] })).get('portAllocationErrors')).toMatchObject({ metric: { namespace: 'AWS/NetworkELB', metricName: 'PortAllocationErrorCount', statistic: 'Sum' }, threshold: 0 });
+  });
+
+  test('reconnect storm = ceil(legs × 0.25 × maxCapacity × target): ALB counts 2 legs, NLB 1', () => {
+    const scaling = { maxCapacity: 7, targetConnectionsPerInstance: 3333 };
+    expect(byKey(tier({ cells: [alb('a')], scaling })).get('newConnectionSpike')).toMatchObject({ metric: { metricName: 'NewConnectionCount' }, threshold: Math.ceil(2 * 0.25 * 7 * 3333) });
+    expect(byKey(tier({ cells: [nlbTls('n')], scaling })).get('newConnectionSpike')).toMatchObject({ metric: { metricName: 'NewFlowCount' }, threshold: Math.ceil(0.25 * 7 * 3333) });
+  });
+
+  test('per-cell scaling overrides feed the storm threshold of that cell only', () => {
+    const config = tier({ cells: [alb('a'), alb('b', { scaling: { maxCapacity: 20 } })] });
+    expect(byKey(config, 0).get('newConnectionSpike')?.threshold).toBe(2 * 0.25 * 10 * 10000);
+    expect(byKey(config, 1).get('newConnectionSpike')?.threshold).toBe(2 * 0.25 * 20 * 10000);
+  });
+
+  test('connections per instance = ceil(0.9 × target ÷ (1 − headroom)), on the server gauge Average', () => {
+    expect(byKey(tier({ cells: [alb('a')] })).get('connectionsPerInstance')).toMatchObject({
+      metric: { namespace: 'WebSocketTier', metricName: 'ActiveConnections', statistic: 'Average' },
+      threshold: Math.ceil((0.9 * 10000) / 0.7),
+      evaluationPeriods: 3,
+    });
+  });
+
+  test('tuning replaces threshold and periods; datapoints default to min(default, periods)', () => {
+    const a = byKey(withOps({ alarms: { elb5xx: { threshold: 100, evaluationPeriods: 2 } } })).get('elb5xx');
+    expect(a).toMatchObject({ threshold: 100, evaluationPeriods: 2, datapointsToAlarm: 2 });
+  });
+
+  test.each(ALARM_KEYS.map((k) => [k]))('%s: enabled false removes it from every cell', (key) => {
+    const plan = resolveTier(tier({ cells: [alb('a'), nlbTls('n')], dns: { healthChecks: true }, operations: { alarms: { [key]: { enabled: false } } } }));
+    for (const c of plan.cells) expect(c.operations.alarms.map((a) => a.key)).not.toContain(key);
+  });
+
+  test('every alarm has a description naming the cell and a fix', () => {
+    for (const a of resolveTier(tier({ cells: [alb('a'), nlbTls('n')], dns: { healthChecks: true } })).cells.flatMap((c) => c.operations.alarms)) {
+      expect(a.description).toMatch(/^Cell [an] of ws\.example\.com: /);
+    }
+  });
+});
+
+describe('edge settings', () => {
+  test('WAF on: one ACL for the tier, associated with ALB cells only', () => {
+    const plan = resolveTier(withOps({ waf: { enabled: true, rateLimitPer5Minutes: 100 } }));
+    expect(plan.operations.webAcl).toMatchObject({
+      scope: 'REGIONAL',
+      managedRuleGroup: { name: 'AWSManagedRulesCommonRuleSet', countRules: ['NoUserAgent_HEADER'] },
+      rateRule: { limit: 100, aggregateKeyType: 'IP', scopeDown: { header: 'upgrade', contains: 'websocket' } },
+      metricPrefix: 'wst-ws-example-com',
+    });
+    expect(plan.cells.map((c) => c.operations.webAclAssociation)).toEqual([true, false]);
+  });
+
+  test('WAF on with only NLB cells: no ACL', () => {
+    expect(resolveTier(withOps({ waf: { enabled: true } }, [nlbTls('n')])).operations.webAcl).toBeUndefined();
+  });
+
+  test('LCU reservation per cell name; deletion protection switchable; logs switchable', () => {
+    const plan = resolveTier(withOps({ minimumCapacityUnits: { a: 200 }, deletionProtection: false, accessLogs: { enabled: false }, dashboard: false, alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:t' }));
+    expect(plan.cells.map((c) => c.operations.minimumCapacityUnits)).toEqual([200, undefined]);
+    expect(plan.cells.every((c) => !c.operations.deletionProtection && c.operations.accessLogPrefix === undefined)).toBe(true);
+    expect(plan.operations.logBucket).toBeUndefined();
+    expect(plan.operations.dashboard).toBeUndefined();
+    expect(plan.operations.alarmTopicArn).toBe('arn:aws:sns:us-east-1:123456789012:t');
+  });
+});
+
+describe('dashboard layout', () => {
+  const rows = resolveTier(tier({ cells: [alb('a'), nlbTls('n')], dns: { healthChecks: true } })).operations.dashboard?.rows ?? [];
+
+  test('a tier summary row, then one row per cell in config order', () => {
+    expect(rows.map((r) => r.title)).toEqual(['Tier summary', 'Cell a (ALB)', 'Cell n (NLB)']);
+  });
+
+  test('summary widgets carry one metric per cell, stacked', () => {
+    for (const w of rows[0].widgets) {
+      expect(w.stacked).toBe(true);
+      expect(w.metrics.map((m) => m.cell)).toEqual(['a', 'n']);
+    }
+  });
+
+  test('each cell row is six graphs filling the 24-column grid', () => {
+    for (const row of rows.slice(1)) {
+      expect(row.widgets).toHaveLength(6);
+      expect(row.widgets.reduce((n, w) => n + w.width, 0)).toBe(24);
+    }
+  });
+
+  test('ALB row: active/new/rejected, target errors + 5xx; NLB row: flows + port allocation, resets', () => {
+    const names = (i: number) => rows[i].widgets.flatMap((w) => w.metrics.map((m) => m.metric.metricName));
+    expect(names(1)).toEqual(expect.arrayContaining(['ActiveConnectionCount', 'NewConnectionCount', 'RejectedConnectionCount', 'TargetConnectionErrorCount', 'HTTPCode_ELB_5XX_Count']));
+    expect(names(2)).toEqual(expect.arrayContaining(['ActiveFlowCount', 'NewFlowCount', 'PortAllocationErrorCount', 'TCP_ELB_Reset_Count', 'TCP_Target_Reset_Count']));
+    for (const i of [1, 2]) {
+      expect(names(i)).toEqual(expect.arrayContaining(['HealthyHostCount', 'UnHealthyHostCount', 'HealthCheckStatus', 'GroupInServiceInstances', 'GroupTerminatingInstances', 'ActiveConnections']));
+    }
+  });
+
+  test('a cell without a Route 53 health check has an empty health-check graph', () => {
+    const plain = resolveTier(tier({ cells: [alb('a')] })).operations.dashboard?.rows ?? [];
+    expect(plain[1].widgets.find((w) => w.title === 'Route 53 health check')?.metrics).toEqual([]);
+  });
+});
+
+/** One row per validation rule of operations. */
+interface Row {
+  readonly code: string;
+  readonly what: string;
+  readonly operations: unknown;
+  readonly cells?: TierConfig['cells'];
+  readonly path: string;
+  readonly severity: 'error' | 'warning';
+  readonly message: RegExp;
+}
+
+const ROWS: Row[] = [
+  { code: 'not-an-object', what: 'operations is a string', operations: 'on', path: 'operations', severity: 'error', message: /operations is "on"; it must be an object.*Fix/ },
+  { code: 'not-an-object', what: 'alarms is a list', operations: { alarms: [] }, path: 'operations.alarms', severity: 'error', message: /must be an object keyed by alarm key.*Fix/ },
+  { code: 'alarm-unknown', what: 'misspelt alarm key', operations: { alarms: { elb5XX: { enabled: false } } }, path: 'operations.alarms.elb5XX', severity: 'error', message: /"elb5XX" is not an alarm key; allowed: rejectedConnections, .*elb5xx.*Fix/ },
+  { code: 'not-a-boolean', what: 'enabled as a string', operations: { alarms: { elb5xx: { enabled: 'no' } } }, path: 'operations.alarms.elb5xx.enabled', severity: 'error', message: /"no"; allowed: true or false.*Fix/ },
+  { code: 'alarm-threshold-invalid', what: 'negative threshold', operations: { alarms: { elb5xx: { threshold: -1 } } }, path: 'operations.alarms.elb5xx.threshold', severity: 'error', message: /-1; allowed: a finite number ≥ 0.*Fix/ },
+  { code: 'out-of-range', what: 'evaluation periods over one day', operations: { alarms: { elb5xx: { evaluationPeriods: 1441 } } }, path: 'operations.alarms.elb5xx.evaluationPeriods', severity: 'error', message: /1441 periods of 60 s; allowed: an integer 1–1440.*Fix/ },
+  { code: 'not-an-integer', what: 'fractional datapoints', operations: { alarms: { elb5xx: { datapointsToAlarm: 1.5 } } }, path: 'operations.alarms.elb5xx.datapointsToAlarm', severity: 'error', message: /1\.5; allowed: an integer.*Fix/ },
+  { code: 'alarm-datapoints-above-periods', what: 'more datapoints than periods', operations: { alarms: { unhealthyHosts: { evaluationPeriods: 2, datapointsToAlarm: 3 } } }, path: 'operations.alarms.unhealthyHosts.datapointsToAlarm', severity: 'error', message: /3, above evaluationPeriods \(2\).*Fix/ },
+  { code: 'alarm-not-applicable', what: 'NLB alarm tuned in an ALB-only tier', operations: { alarms: { portAllocationErrors: { threshold: 5 } } }, cells: [alb('a')], path: 'operations.alarms.portAllocationErrors', severity: 'warning', message: /no cell gets this alarm.*no NLB cell.*Fix: remove/ },
+  { code: 'alarm-not-applicable', what: 'Route 53 alarm without health checks', operations: { alarms: { route53HealthCheck: { threshold: 1 } } }, path: 'operations.alarms.route53HealthCheck', severity: 'warning', message: /dns\.healthChecks is off.*Fix/ },
+  { code: 'alarm-topic-arn-invalid', what: 'a topic name instead of an ARN', operations: { alarmTopicArn: 'pager' }, path: 'operations.alarmTopicArn', severity: 'error', message: /"pager"; allowed: an SNS topic ARN.*Fix/ },
+  { code: 'not-a-boolean', what: 'deletionProtection as a string', operations: { deletionProtection: 'true' }, path: 'operations.deletionProtection', severity: 'error', message: /"true"; allowed: true or false/ },
+  { code: 'not-an-object', what: 'accessLogs as a boolean', operations: { accessLogs: false }, path: 'operations.accessLogs', severity: 'error', message: /must be \{ enabled\?, retentionDays\? \}.*Fix/ },
+  { code: 'out-of-range', what: 'zero retention days', operations: { accessLogs: { retentionDays: 0 } }, path: 'operations.accessLogs.retentionDays', severity: 'error', message: /0 days; allowed: an integer 1–3650 days/ },
+  { code: 'not-an-object', what: 'waf as a boolean', operations: { waf: true }, path: 'operations.waf', severity: 'error', message: /must be \{ enabled\?, rateLimitPer5Minutes\? \}.*Fix: e\.g\. \{ enabled: true \}/ },
+  { code: 'out-of-range', what: 'WAF rate limit below 10', operations: { waf: { enabled: true, rateLimitPer5Minutes: 5 } }, path: 'operations.waf.rateLimitPer5Minutes', severity: 'error', message: /5 requests; allowed: an integer 10–2000000000/ },
+  { code: 'waf-without-alb', what: 'WAF on an NLB-only tier', operations: { waf: { enabled: true } }, cells: [nlbTls('n')], path: 'operations.waf.enabled', severity: 'warning', message: /no ALB cell.*cannot be associated with Network Load Balancers.*Fix/ },
+  { code: 'not-an-object', what: 'minimumCapacityUnits as a number', operations: { minimumCapacityUnits: 100 }, path: 'operations.minimumCapacityUnits', severity: 'error', message: /keyed by cell name.*Fix: e\.g\. \{ a: 100 \}/ },
+  { code: 'lcu-reservation-unknown-cell', what: 'reservation for a cell that does not exist', operations: { minimumCapacityUnits: { z: 100 } }, path: 'operations.minimumCapacityUnits.z', severity: 'error', message: /no cell named "z"; known cells: "a", "n".*Fix/ },
+  { code: 'out-of-range', what: 'zero LCUs', operations: { minimumCapacityUnits: { a: 0 } }, path: 'operations.minimumCapacityUnits.a', severity: 'error', message: /0 LCUs; allowed: an integer 1–1000000/ },
+  { code: 'lcu-reservation-nlb-tls', what: 'reservation on an NLB with a TLS listener', operations: { minimumCapacityUnits: { n: 100 } }, path: 'operations.minimumCapacityUnits.n', severity: 'error', message: /NLB with a TLS listener.*not support LCU reservation.*Fix: remove the reservation, or use nlbListenerProtocol 'TCP'/ },
+];
+
+describe('validation', () => {
+  test.each(ROWS.map((r) => [r.code, r.what, r]))('%s: %s', (_code, _what, row) => {
+    const r = row as Row;
+    const config = tier({ cells: r.cells ?? [alb('a'), nlbTls('n')], operations: late<OperationsConfig>(r.operations) });
+    const issues = validateTier(config);
+    const hit = issues.find((i: Issue) => i.code === r.code && i.path === r.path);
+    expect(hit).toBeDefined();
+    expect(hit?.severity).toBe(r.severity);
+    expect(hit?.message).toMatch(r.message);
+    expect(hit?.message).toContain('Fix');
+  });
+
+  test('every code operations.ts emits has a row', () => {
+    const src = readFileSync(join(__dirname, '../../lib/core/operations.ts'), 'utf8');
+    const emitted = new Set([...src.matchAll(/\b(?:error|warn)\(\s*'([a-z0-9-]+)'/g)].map((m) => m[1]));
+    const tested = new Set(ROWS.map((r) => r.code));
+    expect([...emitted].filter((c) => !tested.has(c)).sort()).toEqual([]);
+  });
+
+  test('a valid, fully tuned operations block has no issues', () => {
+    const ops: OperationsConfig = {
+      alarms: { elb5xx: { threshold: 25, evaluationPeriods: 10, datapointsToAlarm: 5 }, route53HealthCheck: { enabled: false } },
+      alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops-pager',
+      accessLogs: { retentionDays: 30 },
+      waf: { enabled: true, rateLimitPer5Minutes: 1000 },
+      minimumCapacityUnits: { a: 100, t: 50 },
+      deletionProtection: false,
+      dashboard: true,
+    };
+    expect(validateTier(tier({ cells: [alb('a'), nlbTcp('t')], healthCheck: { port: 8081 }, operations: ops }))).toEqual([]);
+  });
+
+  test('late-bound values are not checked', () => {
+    const ops = { alarms: { elb5xx: { threshold: LATE_NUMBER, evaluationPeriods: LATE_NUMBER } }, alarmTopicArn: LATE, accessLogs: { retentionDays: LATE_NUMBER } };
+    expect(validateOperations(tier({ operations: late<OperationsConfig>(ops) }), isLate)).toEqual([]);
+    expect(validateOperations(tier({ operations: late<OperationsConfig>(LATE) }), isLate)).toEqual([]);
+  });
+
+  test('issues reach planTier through validateTier (errors stop resolution)', () => {
+    expect(errorsOf(validateTier(withOps({ alarms: late({ nope: {} }) }))).map((i) => i.code)).toEqual(['alarm-unknown']);
+  });
+});
