@@ -153,7 +153,7 @@ export function chartSpec(curves: CostCurves, title = 'WebSocket tier: monthly c
     background: 'white',
     title: {
       text: title,
-      subtitle: `on-demand us-east-1, peak fleet all month; NLB TLS on the ${curves.nlbTls === 'instance' ? 'instances (TCP listener)' : 'load balancer'}; circles: API Gateway = load balancer`,
+      subtitle: `on-demand us-east-1, peak fleet all month; NLB TLS on the ${curves.nlbTls === 'instance' ? 'instances (TCP listener)' : 'load balancer'}; ${crossoverNote(curves)}`,
     },
     data: [
       { name: 'cost', values: curves.points.map((p) => ({ series: p.series, connections: p.connections, monthlyCost: Math.max(p.monthlyCost, 1) })) },
@@ -216,6 +216,18 @@ export function chartSpec(curves: CostCurves, title = 'WebSocket tier: monthly c
       },
     ],
   };
+}
+
+/** What the chart says about crossovers, including when there is none in range. */
+export function crossoverNote(curves: CostCurves): string {
+  const missing = (['ALB', 'NLB'] as const).filter((lb) => !curves.crossovers.some((c) => c.series === lb));
+  const notes = curves.crossovers.length > 0 ? ['circles: API Gateway = load balancer'] : [];
+  for (const lb of missing) {
+    const first = curves.points.find((p) => p.series === lb);
+    const api = first && curves.points.find((p) => p.series === 'API Gateway' && p.connections === first.connections);
+    if (first && api) notes.push(`API Gateway costs ${api.monthlyCost > first.monthlyCost ? 'more' : 'less'} than ${lb} across the range`);
+  }
+  return notes.join('; ');
 }
 
 /** ESM `import()` that survives TypeScript's CommonJS emit (Vega 6 ships ESM only). */
