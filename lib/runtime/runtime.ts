@@ -53,13 +53,28 @@ import { ASG_NAME_ENV, EMF_ENDPOINT_ENV } from '../core/host-tuning';
 import { DEFAULTS, SERVER_ENV } from '../core/defaults';
 import { drainWindowSecondsFrom, envNumber, healthPathFrom, RUNTIME_ENV } from './settings';
 
-/** One connection as the runtime sees it; the adapters implement it over ws and socket.io. */
+/** One connection as the runtime sees it (a `ws` WebSocket already is one). */
 export interface RuntimeConnection {
   /** Send a close frame with this code and reason (the client sees both). */
   close(code: number, reason: string): void;
   /** Drop the connection without a close handshake. */
   terminate(): void;
 }
+
+/**
+ * How to close connections of one kind. Adapters pass one shared closer for all their
+ * connections, so tracking allocates nothing per connection beyond a map entry.
+ */
+export interface ConnectionCloser<T extends object> {
+  close(conn: T, code: number, reason: string): void;
+  terminate(conn: T): void;
+}
+
+/** The closer for connections that implement `RuntimeConnection` themselves. */
+export const DIRECT_CLOSER: ConnectionCloser<RuntimeConnection> = {
+  close: (conn, code, reason) => conn.close(code, reason),
+  terminate: (conn) => conn.terminate(),
+};
 
 /** What started a drain. */
 export type DrainTrigger = 'signal' | 'lifecycle-state' | 'spot-interruption' | 'explicit';
@@ -174,12 +189,6 @@ export const RUNTIME_DEFAULTS = {
   spotMarginSeconds: 10,
 } as const;
 
-interface Tracked {
-  readonly conn: RuntimeConnection;
-  closing: boolean;
-  lifetimeTimer?: NodeJS.Timeout;
-}
-
 /**
  * Events: `draining` (trigger), `drained`, `shed` (count, why), `warning` (Error: IMDS, Redis or
  * AWS call failures; never thrown).
@@ -196,7 +205,12 @@ export class WebSocketRuntime extends EventEmitter {
   private readonly opts: RuntimeOptions;
   private readonly env: NodeJS.ProcessEnv;
   private readonly random: () => number;
-  private readonly tracked = new Set<Tracked>();
+  /** Open connections and how to close each (one shared closer per adapter). */
+  private readonly tracked = new Map<object, ConnectionCloser<object>>();
+  /** Connections a close frame was sent to. */
+  private readonly closing = new WeakSet<object>();
+  /** Lifetime timers, only when a maximum lifetime is set. */
+  private readonly lifetimes = new Map<object, NodeJS.Timeout>();
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly signalHandlers: [NodeJS.Signals, () => void][] = [];
   private readonly imds?: ImdsClient;
@@ -270,7 +284,8 @@ export class WebSocketRuntime extends EventEmitter {
   stop(): void {
     for (const t of this.timers.splice(0)) clearInterval(t);
     for (const [signal, handler] of this.signalHandlers.splice(0)) process.off(signal, handler);
-    for (const t of this.tracked) if (t.lifetimeTimer) clearTimeout(t.lifetimeTimer);
+    for (const t of this.lifetimes.values()) clearTimeout(t);
+    this.lifetimes.clear();
     this.emf?.close();
     this.started = false;
   }
@@ -290,32 +305,41 @@ export class WebSocketRuntime extends EventEmitter {
 
   /**
    * Start tracking an accepted connection. Over the cap it is closed at once with 1013; while
-   * draining with the drain close code.
-   * @returns a function to call when the connection closes, or undefined when it was refused
+   * draining with the drain close code. Call `untrack(conn)` when it closes.
+   * @param closer - how to close it (default: its own `close(code, reason)` and `terminate()`)
+   * @returns false when the connection was refused (and closed)
    */
-  track(conn: RuntimeConnection): (() => void) | undefined {
+  track<T extends object>(conn: T, ...closer: T extends RuntimeConnection ? [ConnectionCloser<T>?] : [ConnectionCloser<T>]): boolean {
+    const c = (closer[0] ?? DIRECT_CLOSER) as ConnectionCloser<object>;
     if (this._state !== 'serving') {
-      conn.close(this.drainCode(), this.reason('drain'));
-      return undefined;
+      c.close(conn, this.drainCode(), this.reason('drain'));
+      return false;
     }
     if (this.tracked.size >= this.maxConnections) {
-      conn.close(CLOSE_TRY_AGAIN_LATER, this.reason('capacity'));
+      c.close(conn, CLOSE_TRY_AGAIN_LATER, this.reason('capacity'));
       this.emit('shed', 1, 'capacity');
-      return undefined;
+      return false;
     }
-    const t: Tracked = { conn, closing: false };
-    this.tracked.add(t);
+    this.tracked.set(conn, c);
     const life = this.opts.maxConnectionLifetimeSeconds;
     if (life !== undefined) {
       const dither = this.opts.connectionLifetimeDitherSeconds ?? life / 10;
-      t.lifetimeTimer = setTimeout(() => this.closeOne(t, CLOSE_TRY_AGAIN_LATER, 'lifetime'), connectionLifetimeMs(life * 1000, dither * 1000, this.random));
-      t.lifetimeTimer.unref();
+      const timer = setTimeout(() => this.closeOne(conn, CLOSE_TRY_AGAIN_LATER, 'lifetime'), connectionLifetimeMs(life * 1000, dither * 1000, this.random));
+      timer.unref();
+      this.lifetimes.set(conn, timer);
     }
-    return () => {
-      if (t.lifetimeTimer) clearTimeout(t.lifetimeTimer);
-      this.tracked.delete(t);
-      this.maybeDrained();
-    };
+    return true;
+  }
+
+  /** Stop tracking a closed connection (idempotent). */
+  untrack(conn: object): void {
+    if (!this.tracked.delete(conn)) return;
+    const timer = this.lifetimes.get(conn);
+    if (timer) {
+      clearTimeout(timer);
+      this.lifetimes.delete(conn);
+    }
+    this.maybeDrained();
   }
 
   /**
@@ -350,7 +374,7 @@ export class WebSocketRuntime extends EventEmitter {
     });
     void this.opts.rebalance?.store.remove(this.nodeId).catch((e) => this.warn(e));
     const heartbeat = this.startLifecycleHeartbeat();
-    const targets = [...this.tracked];
+    const targets = [...this.tracked.keys()];
     const offsets = drainOffsets(targets.length, Math.max(0, windowMs), this.random);
     const code = this.drainCode();
     targets.forEach((t, i) => {
@@ -358,9 +382,9 @@ export class WebSocketRuntime extends EventEmitter {
       this.timers.push(timer);
     });
     const hard = setTimeout(() => {
-      for (const t of [...this.tracked]) {
-        t.conn.terminate();
-        this.tracked.delete(t);
+      for (const [conn, closer] of [...this.tracked]) {
+        closer.terminate(conn);
+        this.tracked.delete(conn);
       }
       this.maybeDrained();
     }, windowMs + this.drainGraceMs);
@@ -382,14 +406,15 @@ export class WebSocketRuntime extends EventEmitter {
     return closeReason({ retryAfterMs: Math.round(retryAfterMs), why });
   }
 
-  private closeOne(t: Tracked, code: number, why: string): void {
-    if (t.closing || !this.tracked.has(t)) return;
-    t.closing = true;
+  private closeOne(conn: object, code: number, why: string): void {
+    const closer = this.tracked.get(conn);
+    if (!closer || this.closing.has(conn)) return;
+    this.closing.add(conn);
     try {
-      t.conn.close(code, this.reason(why));
+      closer.close(conn, code, this.reason(why));
     } catch (e) {
       this.warn(e);
-      t.conn.terminate();
+      closer.terminate(conn);
     }
   }
 
@@ -512,7 +537,7 @@ export class WebSocketRuntime extends EventEmitter {
       counts.set(this.nodeId, own);
       const n = shedCount(own, [...counts.values()], r);
       if (n <= 0) return;
-      const open = [...this.tracked].filter((t) => !t.closing);
+      const open = [...this.tracked.keys()].filter((c) => !this.closing.has(c));
       for (let i = 0; i < n && open.length > 0; i++) {
         const j = Math.floor(this.random() * open.length);
         const [t] = open.splice(j, 1);

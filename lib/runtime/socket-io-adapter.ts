@@ -15,13 +15,13 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Server, ServerOptions } from 'socket.io';
-import type { WebSocketRuntime } from './runtime';
+import type { ConnectionCloser, WebSocketRuntime } from './runtime';
 
 /** The slice of an Engine.IO server socket the adapter uses. */
-interface EngineSocket {
+export interface EngineSocket {
   readonly transport: { readonly name: string; readonly socket?: { close(code: number, reason: string): void } };
   close(discard?: boolean): void;
-  once(event: 'close', listener: () => void): unknown;
+  on(event: 'close', listener: (this: EngineSocket) => void): unknown;
 }
 
 /**
@@ -39,27 +39,29 @@ export function socketIoServerOptions(runtime: WebSocketRuntime): Pick<Partial<S
   };
 }
 
-/** Track one Engine.IO connection. @returns false when refused (closed already) */
-export function trackEngineSocket(runtime: WebSocketRuntime, raw: EngineSocket): boolean {
-  const untrack = runtime.track({
-    close: (code, reason) => {
-      const ws = raw.transport.name === 'websocket' ? raw.transport.socket : undefined;
-      if (ws) ws.close(code, reason);
-      else raw.close();
-    },
-    terminate: () => raw.close(true),
-  });
-  if (!untrack) return false;
-  raw.once('close', untrack);
-  return true;
-}
+/** Closes Engine.IO connections: the WebSocket transport with a close frame, polling by closing the session. */
+export const ENGINE_IO_CLOSER: ConnectionCloser<EngineSocket> = {
+  close(raw, code, reason) {
+    const ws = raw.transport.name === 'websocket' ? raw.transport.socket : undefined;
+    if (ws) ws.close(code, reason);
+    else raw.close();
+  },
+  terminate(raw) {
+    raw.close(true);
+  },
+};
 
 /**
  * Track every connection of a socket.io server. Create it with `socketIoServerOptions(runtime)`.
  * @returns a function that detaches the adapter
  */
 export function attachSocketIoServer(runtime: WebSocketRuntime, io: Server): () => void {
-  const onConnection = (raw: EngineSocket) => void trackEngineSocket(runtime, raw);
+  function onClose(this: EngineSocket): void {
+    runtime.untrack(this);
+  }
+  const onConnection = (raw: EngineSocket) => {
+    if (runtime.track(raw, ENGINE_IO_CLOSER)) raw.on('close', onClose);
+  };
   io.engine.on('connection', onConnection);
   return () => io.engine.off('connection', onConnection);
 }

@@ -27,27 +27,25 @@ export function wsServerOptions(runtime: WebSocketRuntime): Pick<ServerOptions, 
   };
 }
 
-/** Track one accepted `ws` socket. @returns false when the runtime refused it (closed already) */
-export function trackWebSocket(runtime: WebSocketRuntime, ws: WebSocket): boolean {
-  const untrack = runtime.track({
-    close: (code, reason) => ws.close(code, reason),
-    terminate: () => ws.terminate(),
-  });
-  // ws emits 'error' (e.g. 1009 on an oversized message) before closing; without a listener Node
-  // would throw. Report it as a runtime warning instead.
-  ws.on('error', (e) => runtime.emit('warning', e));
-  if (!untrack) return false;
-  ws.once('close', untrack);
-  return true;
-}
-
 /**
  * Track every connection of a `ws` server. Create the server with `wsServerOptions(runtime)` so
- * admission and the message-size limit apply.
+ * admission and the message-size limit apply. A `ws` WebSocket is itself a `RuntimeConnection`,
+ * and the listeners are shared by every socket, so tracking allocates almost nothing per socket.
  * @returns a function that detaches the adapter
  */
 export function attachWebSocketServer(runtime: WebSocketRuntime, wss: WebSocketServer): () => void {
-  const onConnection = (ws: WebSocket) => void trackWebSocket(runtime, ws);
+  function onClose(this: WebSocket): void {
+    runtime.untrack(this);
+  }
+  // ws emits 'error' (e.g. 1009 on an oversized message) before closing; without a listener Node
+  // would throw. Report it as a runtime warning instead.
+  function onError(this: WebSocket, e: Error): void {
+    runtime.emit('warning', e);
+  }
+  const onConnection = (ws: WebSocket) => {
+    ws.on('error', onError);
+    if (runtime.track(ws)) ws.on('close', onClose);
+  };
   wss.on('connection', onConnection);
   return () => wss.off('connection', onConnection);
 }
