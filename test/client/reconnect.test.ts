@@ -95,3 +95,49 @@ test('manageSocketIoReconnect refuses a socket that reconnects by itself', () =>
   const client = ioClient('http://127.0.0.1:1', { autoConnect: false });
   expect(() => manageSocketIoReconnect(client)).toThrow(/reconnection: false/);
 });
+
+test('ReconnectingWebSocket stops on a terminal close code and never reconnects', async () => {
+  const server = http.createServer();
+  const wss = new WebSocketServer({ server });
+  let connections = 0;
+  wss.on('connection', (ws) => {
+    connections++;
+    ws.close(4001, 'banned');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(() => {
+    wss.close();
+    return new Promise((r) => server.close(r));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const rws = new ReconnectingWebSocket(`ws://127.0.0.1:${port}/`, { WebSocket: WebSocket as unknown as WebSocketConstructor, baseMs: 10, capMs: 20 });
+  cleanups.push(() => rws.close());
+  const stopped = await waitFor(new Promise<CloseInfo>((r) => rws.on('stopped', r)), 5000, 'stopped');
+  expect(stopped.code).toBe(4001);
+  await new Promise((r) => setTimeout(r, 200));
+  expect(connections).toBe(1);
+});
+
+test('ReconnectingWebSocket: a node at its cap answers 1013 and the client retries after at least the hint', async () => {
+  const runtime = new WebSocketRuntime({ signals: [], env: {}, maxConnections: 1, retryAfterMs: 300 }).start();
+  const server = http.createServer();
+  const wss = new WebSocketServer({ server, ...wsServerOptions(runtime) });
+  attachWebSocketServer(runtime, wss);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  cleanups.push(() => {
+    runtime.stop();
+    for (const c of wss.clients) c.terminate();
+    wss.close();
+    return new Promise((r) => server.close(r));
+  });
+  const port = (server.address() as AddressInfo).port;
+  const holder = new WebSocket(`ws://127.0.0.1:${port}/`);
+  await new Promise((r) => holder.once('open', r));
+  const rws = new ReconnectingWebSocket(`ws://127.0.0.1:${port}/`, { WebSocket: WebSocket as unknown as WebSocketConstructor, baseMs: 50 });
+  cleanups.push(() => rws.close());
+  const [delay, info] = await waitFor(new Promise<[number, CloseInfo]>((r) => rws.on('reconnecting', (d, i) => r([d, i]))), 5000, '1013');
+  expect(info.code).toBe(1013);
+  expect(delay).toBeGreaterThanOrEqual(300);
+  holder.terminate();
+  await waitFor(new Promise<void>((r) => rws.on('open', () => r())), 5000, 'open after the holder left');
+});

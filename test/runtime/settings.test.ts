@@ -1,0 +1,65 @@
+import { DEFAULTS, SERVER_ENV } from '../../lib/core';
+import { envNumber, rebalanceOptionsFromEnv, RUNTIME_ENV, WebSocketRuntime } from '../../lib/runtime';
+
+describe('settings from the tier environment', () => {
+  test('drain window and health path come from WST_* (the numbers the renderers write)', () => {
+    const r = new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.drainWindowSeconds]: '42', [SERVER_ENV.healthPath]: '/ready' } });
+    expect(r.drainWindowMs).toBe(42_000);
+    expect(r.healthPath).toBe('/ready');
+  });
+
+  test('without environment the tier defaults apply', () => {
+    const r = new WebSocketRuntime({ signals: [], env: {} });
+    expect(r.drainWindowMs).toBe(DEFAULTS.connection.drainWindowSeconds * 1000);
+    expect(r.healthPath).toBe(DEFAULTS.healthCheck.path);
+    expect(r.maxConnections).toBe(Number.POSITIVE_INFINITY);
+    expect(r.allowedOrigins).toBeUndefined();
+  });
+
+  test('explicit options win over the environment', () => {
+    const r = new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.drainWindowSeconds]: '42' }, drainWindowSeconds: 7 });
+    expect(r.drainWindowMs).toBe(7000);
+  });
+
+  test('cap, origins and node id from the runtime’s own variables', () => {
+    const r = new WebSocketRuntime({
+      signals: [],
+      env: { [RUNTIME_ENV.maxConnections]: '500', [RUNTIME_ENV.allowedOrigins]: 'https://a.example.com, https://*.b.example.com', [RUNTIME_ENV.nodeId]: 'node-7' },
+    });
+    expect(r.maxConnections).toBe(500);
+    expect(r.allowedOrigins).toEqual(['https://a.example.com', 'https://*.b.example.com']);
+    expect(r.nodeId).toBe('node-7');
+  });
+
+  test('a bad value names the variable, the value and the range', () => {
+    expect(() => new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.drainWindowSeconds]: 'soon' } })).toThrow(/WST_DRAIN_WINDOW_SECONDS is "soon"; allowed: a number 0–172800/);
+    expect(() => new WebSocketRuntime({ signals: [], env: {}, maxConnections: 0 })).toThrow(/maxConnections is 0/);
+    expect(() => new WebSocketRuntime({ signals: [], env: {}, maxConnectionLifetimeSeconds: 10, connectionLifetimeDitherSeconds: 10 })).toThrow(
+      /connectionLifetimeDitherSeconds is 10/,
+    );
+    expect(() => envNumber({ X: '2' }, 'X', 0, 1)).toThrow(/X is "2"; allowed: a number 0–1/);
+  });
+
+  test('rebalancing is off unless its interval is set', () => {
+    expect(rebalanceOptionsFromEnv({})).toBeUndefined();
+    expect(rebalanceOptionsFromEnv({ [RUNTIME_ENV.rebalanceIntervalMs]: '1000', [RUNTIME_ENV.rebalanceTolerance]: '0.2' })).toEqual({
+      intervalMs: 1000,
+      tolerance: 0.2,
+      maxShedFraction: undefined,
+    });
+    expect(() => rebalanceOptionsFromEnv({ [RUNTIME_ENV.rebalanceIntervalMs]: '10' })).toThrow(/WST_REBALANCE_INTERVAL_MS is "10"/);
+  });
+
+  test('health answers 503 while draining even with no connections (state flips before anything closes)', async () => {
+    const r = new WebSocketRuntime({ signals: [], env: {}, drainWindowSeconds: 0 });
+    const res = { status: 0, body: '', writeHead(s: number) { this.status = s; return this; }, end(b?: string) { this.body = b ?? ''; } };
+    const req = { url: '/healthz?x=1', method: 'GET' };
+    expect(r.handleHealth(req, res as never)).toBe(true);
+    expect(res.status).toBe(200);
+    await r.drain();
+    r.handleHealth(req, res as never);
+    expect(res.status).toBe(503);
+    expect(JSON.parse(res.body).status).toBe('drained');
+    expect(r.handleHealth({ url: '/other', method: 'GET' }, res as never)).toBe(false);
+  });
+});
