@@ -80,7 +80,10 @@ export interface AlarmsConfig {
   readonly portAllocationErrors?: AlarmConfig;
   /** ALB cells: `HTTPCode_ELB_5XX_Count` Sum > 10 per minute in 3 of 5 minutes. */
   readonly elb5xx?: AlarmConfig;
-  /** Every cell: new connections per minute above 25 % of the cell's planned capacity (reconnect storm). */
+  /**
+   * Every cell: new connections per minute above 25 % of the cell's planned capacity (reconnect
+   * storm). Its default threshold derives from scaling; with late-bound scaling values give one.
+   */
   readonly newConnectionSpike?: AlarmConfig;
   /** Every cell: server gauge Average above 90 % of the per-instance maximum, 3 minutes running. */
   readonly connectionsPerInstance?: AlarmConfig;
@@ -383,7 +386,16 @@ function alarmDefaults(cell: CellWithoutOperations, config: TierConfig): Record<
   };
 }
 
-/** The alarms of one cell after the user's tuning. */
+/** A concrete, usable threshold (derived ones are integers well below 2^53). */
+function plausibleThreshold(value: number): boolean {
+  return Number.isFinite(value) && value >= 0 && value < Number.MAX_SAFE_INTEGER;
+}
+
+/**
+ * The alarms of one cell after the user's tuning. `newConnectionSpike` and
+ * `connectionsPerInstance` derive their default threshold from the cell's scaling; when that is
+ * late-bound, they are created only with an explicit `threshold`.
+ */
 export function resolveCellAlarms(cell: CellWithoutOperations, config: TierConfig): ResolvedAlarm[] {
   const defaults = alarmDefaults(cell, config);
   const tuning = (config.operations?.alarms ?? {}) as Readonly<Record<string, AlarmConfig | undefined>>;
@@ -392,6 +404,9 @@ export function resolveCellAlarms(cell: CellWithoutOperations, config: TierConfi
     const d = defaults[key];
     const t = tuning[key] ?? {};
     if (d === undefined || t.enabled === false) continue;
+    // A threshold derived from late-bound capacity (a CDK token, a Pulumi output) is meaningless:
+    // without an explicit threshold the alarm is left out rather than created on a garbage number.
+    if (t.threshold === undefined && !plausibleThreshold(d.threshold)) continue;
     const evaluationPeriods = t.evaluationPeriods ?? d.evaluationPeriods;
     alarms.push({
       key,

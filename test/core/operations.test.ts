@@ -284,3 +284,12 @@ describe('validation', () => {
     expect(errorsOf(validateTier(withOps({ alarms: late({ nope: {} }) }))).map((i) => i.code)).toEqual(['alarm-unknown']);
   });
 });
+
+describe('late-bound capacity', () => {
+  test('derived thresholds of late-bound scaling leave the alarm out unless a threshold is given', () => {
+    const scaling = { maxCapacity: LATE_NUMBER };
+    expect(alarmKeys(tier({ cells: [alb('a')], scaling }))).not.toContain('newConnectionSpike');
+    const tuned = resolveTier(tier({ cells: [alb('a')], scaling, operations: { alarms: { newConnectionSpike: { threshold: 5000 } } } }));
+    expect(tuned.cells[0].operations.alarms.find((a) => a.key === 'newConnectionSpike')?.threshold).toBe(5000);
+  });
+});
