@@ -52,8 +52,12 @@ function positiveInt(name: string, value: string | undefined): number | undefine
   return n;
 }
 
-/** Start the twin for the `local` command and stop it on SIGINT/SIGTERM. */
-export async function runLocal(opts: LocalCommandOptions, out: (line: string) => void = (l) => console.log(l)): Promise<Twin> {
+/**
+ * Start the twin for the `local` command; with `handleSignals` (the CLI), stop it and exit on
+ * SIGINT/SIGTERM.
+ * @throws Error for a bad option, an invalid tier config (every issue listed), or a start-up failure
+ */
+export async function runLocal(opts: LocalCommandOptions, out: (line: string) => void = (l) => console.log(l), handleSignals = true): Promise<Twin> {
   const config = opts.config ? readTierConfig(opts.config) : LOCAL_DEFAULT_TIER;
   const { tier, warnings } = planTier('websocket-tier local', config);
   for (const w of warnings) out(`warning: ${w.message}`);
@@ -69,6 +73,7 @@ export async function runLocal(opts: LocalCommandOptions, out: (line: string) =>
     onServerOutput: opts.verbose ? (node, line) => out(`[${node}] ${line}`) : undefined,
   });
   out(`[twin] connect clients to ${twin.url} (socket.io path /socket.io/); Ctrl-C stops everything`);
+  if (!handleSignals) return twin;
   let stopping = false;
   const stop = () => {
     if (stopping) return;
