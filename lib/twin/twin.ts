@@ -187,9 +187,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wst-twin-'));
   const children = new Set<ChildProcess>();
   let stopped = false;
+  // If the parent exits without stop() (a crashed test worker), take the children with it.
+  const killOnExit = () => {
+    for (const c of children) c.kill('SIGKILL');
+  };
+  process.once('exit', killOnExit);
   const stopAll = async () => {
     if (stopped) return;
     stopped = true;
+    process.off('exit', killOnExit);
     // SIGINT: the chat server, redis-server and haproxy all exit at once on it; SIGKILL whatever is left.
     const all = [...children];
     for (const c of all) c.kill('SIGINT');
