@@ -327,3 +327,20 @@ test('socket.io: drain closes the transport with the code and hint; the client s
   const err = await withTimeout(new Promise<Error>((r) => second.once('connect_error', r)), 5000, 'refused');
   expect(err).toBeInstanceOf(Error);
 });
+
+test('socket.io over long-polling: drain closes the session and the client sees "transport close"', async () => {
+  const runtime = new WebSocketRuntime({ signals: [], env: {}, drainWindowSeconds: 0.05 }).start();
+  cleanups.push(() => runtime.stop());
+  const server = http.createServer();
+  const io = new SocketIoServer(server, { ...socketIoServerOptions(runtime) });
+  attachSocketIoServer(runtime, io);
+  cleanups.push(() => void io.close());
+  const port = await listen(server);
+  const client = ioClient(`http://127.0.0.1:${port}`, { transports: ['polling'], reconnection: false });
+  cleanups.push(() => void client.close());
+  await withTimeout(new Promise<void>((r) => client.once('connect', () => r())), 5000, 'connect');
+  const reason = new Promise<string>((r) => client.once('disconnect', (why) => r(why)));
+  await withTimeout(runtime.drain(), 5000, 'drain');
+  expect(await withTimeout(reason, 5000, 'disconnect')).toBe('transport close');
+  expect(runtime.connections).toBe(0);
+});
