@@ -7,8 +7,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-/** Where the example chat server lives in this repository. */
-export const CHAT_SERVER_ENTRY = path.resolve(__dirname, '../../examples/chat-server/server.ts');
+/**
+ * Where the example chat server lives: the TypeScript source in this repository (ts-node, jest),
+ * or the compiled `.js` next to `dist/lib` after `npm run build`.
+ */
+export const CHAT_SERVER_ENTRY = ['server.ts', 'server.js']
+  .map((f) => path.resolve(__dirname, '../../examples/chat-server', f))
+  .find((f) => fs.existsSync(f)) ?? path.resolve(__dirname, '../../examples/chat-server/server.ts');
 
 /** A runnable server: `node <file>` with `NODE_PATH`. */
 export interface BuiltServer {
