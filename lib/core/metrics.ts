@@ -202,3 +202,50 @@ export function route53HealthCheckStatusMetric(): MetricSpec {
 export function groupMetric(metricName: string, statistic: MetricSpec['statistic'] = 'Maximum', label?: string): MetricSpec {
   return { namespace: 'AWS/AutoScaling', metricName, dimensions: [ASG_DIMENSION], statistic, periodSeconds: 60, label };
 }
+
+/** Which late-bound value a metric dimension names. */
+export type DimensionSource = 'autoScalingGroupName' | 'loadBalancerFullName';
+
+/** One metric-math query in the shape both CloudFormation and @pulumi/aws use for target tracking. */
+export interface BoundMetricQuery<V> {
+  readonly id: string;
+  readonly expression?: string;
+  readonly label?: string;
+  readonly returnData: boolean;
+  readonly metricStat?: {
+    readonly stat: string;
+    readonly metric: { readonly namespace: string; readonly metricName: string; readonly dimensions: { readonly name: string; readonly value: V }[] };
+  };
+}
+
+/**
+ * Bind a resolved scaling policy's metric queries to concrete (possibly late-bound) values: the
+ * `CustomizedMetricSpecification.Metrics` of `AWS::AutoScaling::ScalingPolicy`, which is also the
+ * shape of @pulumi/aws `targetTrackingConfiguration.customizedMetricSpecification.metrics`.
+ * Source: https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_TargetTrackingMetricDataQuery.html
+ */
+export function bindMetricQueries<V>(
+  queries: readonly {
+    readonly id: string;
+    readonly expression?: string;
+    readonly label?: string;
+    readonly returnData: boolean;
+    readonly metricStat?: { readonly namespace: string; readonly metricName: string; readonly stat: string; readonly dimensions: readonly { readonly name: string; readonly valueOf: DimensionSource }[] };
+  }[],
+  values: Readonly<Record<DimensionSource, V>>,
+): BoundMetricQuery<V>[] {
+  return queries.map((q) => ({
+    id: q.id,
+    expression: q.expression,
+    label: q.label,
+    returnData: q.returnData,
+    metricStat: q.metricStat && {
+      stat: q.metricStat.stat,
+      metric: {
+        namespace: q.metricStat.namespace,
+        metricName: q.metricStat.metricName,
+        dimensions: q.metricStat.dimensions.map((d) => ({ name: d.name, value: values[d.valueOf] })),
+      },
+    },
+  }));
+}

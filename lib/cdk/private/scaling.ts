@@ -5,6 +5,7 @@
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { Construct } from 'constructs';
 import { CELL_IDS } from '../../core/ids';
+import { bindMetricQueries } from '../../core/metrics';
 import type { ResolvedScalingPolicy } from '../../core/resolved';
 import type { MetricDimensionValues } from './metrics';
 
@@ -20,20 +21,7 @@ export function renderScalingPolicy(
     targetTrackingConfiguration: {
       targetValue: policy.targetValue,
       customizedMetricSpecification: {
-        metrics: policy.metrics.map((q) => ({
-          id: q.id,
-          expression: q.expression,
-          label: q.label,
-          returnData: q.returnData,
-          metricStat: q.metricStat && {
-            stat: q.metricStat.stat,
-            metric: {
-              namespace: q.metricStat.namespace,
-              metricName: q.metricStat.metricName,
-              dimensions: q.metricStat.dimensions.map((d) => ({ name: d.name, value: values[d.valueOf] })),
-            },
-          },
-        })),
+        metrics: bindMetricQueries(policy.metrics, values),
       },
     },
   });

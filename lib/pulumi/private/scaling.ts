@@ -5,6 +5,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { CELL_IDS } from '../../core/ids';
+import { bindMetricQueries } from '../../core/metrics';
 import type { ResolvedScalingPolicy } from '../../core/resolved';
 import { create, type Scope } from './util';
 
@@ -23,20 +24,7 @@ export function renderScalingPolicy(scope: Scope, policy: ResolvedScalingPolicy,
     targetTrackingConfiguration: {
       targetValue: policy.targetValue,
       customizedMetricSpecification: {
-        metrics: policy.metrics.map((q) => ({
-          id: q.id,
-          expression: q.expression,
-          label: q.label,
-          returnData: q.returnData,
-          metricStat: q.metricStat && {
-            stat: q.metricStat.stat,
-            metric: {
-              namespace: q.metricStat.namespace,
-              metricName: q.metricStat.metricName,
-              dimensions: q.metricStat.dimensions.map((d) => ({ name: d.name, value: values[d.valueOf] })),
-            },
-          },
-        })),
+        metrics: bindMetricQueries(policy.metrics, values),
       },
     },
   });
