@@ -135,3 +135,26 @@ export const PULUMI_OPERATIONS_TIER_IDS = {
 export function alarmId(key: string): string {
   return `Alarm${key.charAt(0).toUpperCase()}${key.slice(1)}`;
 }
+
+/**
+ * Children of the flow log of the VPC a tier creates (`operations.vpcFlowLogs`), named under
+ * `TIER_IDS.vpc`: in CDK `Tier/Vpc/FlowLog` and `Tier/Vpc/FlowLogGroup` (CDK adds the role inside
+ * the flow log construct), in Pulumi `<tier>-vpc-flow-log`, `…-flow-log-group`, `…-flow-log-role`
+ * and `…-flow-log-role-policy`. Same rule as CELL_IDS: ids are API.
+ */
+export const VPC_FLOW_LOG_IDS = {
+  flowLog: 'FlowLog',
+  logGroup: 'FlowLogGroup',
+  /** Pulumi only (CDK creates it inside the flow log). */
+  role: 'FlowLogRole',
+  /** Pulumi only. */
+  rolePolicy: 'FlowLogRolePolicy',
+} as const;
+
+/**
+ * Pulumi-only operations children of a tier that have no CDK counterpart: the explicit us-east-1
+ * provider the Route 53 health-check alarms are created with (Route 53 metrics exist only there).
+ */
+export const PULUMI_OPERATIONS_PROVIDER_IDS = {
+  route53MetricsProvider: 'Route53MetricsProvider',
+} as const;

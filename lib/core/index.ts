@@ -14,3 +14,5 @@ export * from './capacity';
 export * from './capacity-data';
 export * from './operations';
 export * from './local-twin';
+export * from './dashboard-body';
+export * from './log-delivery';

@@ -122,6 +122,35 @@ export interface WafConfig {
   readonly rateLimitPer5Minutes?: number;
 }
 
+/**
+ * VPC flow logs of the VPC the tier creates (never of a VPC you pass in: its flow logs are yours).
+ * Source: https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html
+ */
+export interface VpcFlowLogsConfig {
+  /**
+   * Publish a flow log of the created VPC to a CloudWatch Logs log group (cdk-nag AwsSolutions-VPC7).
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Which flows are logged: `'REJECT'` (flows a security group or network ACL refused) or `'ALL'`.
+   * REJECT is what debugging a security group needs; ALL also logs every accepted flow, and a
+   * tier holding a million long-lived sockets (plus their health checks and NAT traffic) turns
+   * that into a steady ingestion bill (vended logs are billed per GB ingested:
+   * https://aws.amazon.com/cloudwatch/pricing/).
+   * @default 'REJECT'
+   */
+  readonly trafficType?: 'REJECT' | 'ALL';
+  /**
+   * Days the log group keeps flow-log records; one of the values CloudWatch Logs accepts
+   * (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
+   * 3288, 3653; https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html).
+   * 30 days covers an incident review without keeping network metadata for long.
+   * @default 30
+   */
+  readonly retentionDays?: number;
+}
+
 /** Dashboards, alarms, logs and edge protection of every cell. */
 export interface OperationsConfig {
   /** Per-alarm tuning or switching off. @default - every applicable alarm with its default threshold */
@@ -150,6 +179,8 @@ export interface OperationsConfig {
    * @default true
    */
   readonly deletionProtection?: boolean;
+  /** Flow logs of the VPC the tier creates. @default - on, rejected flows only, 30 days */
+  readonly vpcFlowLogs?: VpcFlowLogsConfig;
 }
 
 /** The defaults of every operations setting (documented on each field). */
@@ -158,6 +189,7 @@ export const OPERATIONS_DEFAULTS = {
   accessLogs: { enabled: true, retentionDays: 90 },
   waf: { enabled: false, rateLimitPer5Minutes: 600 },
   deletionProtection: true,
+  vpcFlowLogs: { enabled: true, trafficType: 'REJECT', retentionDays: 30 },
   /** New connections per minute above this share of the planned capacity count as a storm. */
   newConnectionSpikeShareOfCapacity: 0.25,
   /** Gauge alarm at this share of the per-instance maximum the scaling target was derived from. */
@@ -239,6 +271,11 @@ export interface ResolvedTierOperations {
   readonly webAcl?: ResolvedWebAcl;
   /** Dashboard rows (tier summary first, then one per cell), when the dashboard is on. */
   readonly dashboard?: { readonly rows: readonly ResolvedDashboardRow[] };
+  /**
+   * Flow log of the VPC the tier creates, to a CloudWatch Logs group with this retention, when on.
+   * Renderers apply it only to a VPC they create.
+   */
+  readonly vpcFlowLog?: { readonly trafficType: 'REJECT' | 'ALL'; readonly retentionDays: number; readonly destination: 'cloud-watch-logs' };
 }
 
 /** Operations settings of one cell. */
@@ -476,6 +513,14 @@ export function resolveTierOperations(config: TierConfig, cells: readonly CellWi
         }
       : undefined,
     dashboard: (ops.dashboard ?? OPERATIONS_DEFAULTS.dashboard) ? { rows: dashboardRows(cells) } : undefined,
+    vpcFlowLog:
+      (ops.vpcFlowLogs?.enabled ?? OPERATIONS_DEFAULTS.vpcFlowLogs.enabled)
+        ? {
+            trafficType: ops.vpcFlowLogs?.trafficType ?? OPERATIONS_DEFAULTS.vpcFlowLogs.trafficType,
+            retentionDays: ops.vpcFlowLogs?.retentionDays ?? OPERATIONS_DEFAULTS.vpcFlowLogs.retentionDays,
+            destination: 'cloud-watch-logs',
+          }
+        : undefined,
   };
 }
 
@@ -562,6 +607,9 @@ const MAX_EVALUATION_PERIODS = 1440;
 const WAF_RATE_LIMIT = { min: 10, max: 2_000_000_000 } as const;
 /** S3 lifecycle expiration in days; the upper bound is library policy (10 years). */
 const RETENTION_DAYS = { min: 1, max: 3650 } as const;
+/** Retention periods CloudWatch Logs accepts, days. Source: API_PutRetentionPolicy.html */
+export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+const FLOW_LOG_TRAFFIC_TYPES: readonly string[] = ['REJECT', 'ALL'];
 const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
 /**
@@ -658,6 +706,22 @@ export function validateOperations(config: TierConfig, isUnresolved: IsUnresolve
       int('operations.waf.rateLimitPer5Minutes', o.waf.rateLimitPer5Minutes, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max, 'requests');
       if (o.waf.enabled === true && cells.length > 0 && !types.has('application')) {
         warn('waf-without-alb', 'operations.waf.enabled', 'operations.waf.enabled is true but the tier has no ALB cell; AWS WAF cannot be associated with Network Load Balancers, so no web ACL is created. Fix: remove the setting, or filter at the instances.');
+      }
+    }
+  }
+
+  // VPC flow logs.
+  if (known(o.vpcFlowLogs)) {
+    const f: unknown = o.vpcFlowLogs;
+    if (!isObject(f)) {
+      error('not-an-object', 'operations.vpcFlowLogs', `operations.vpcFlowLogs is ${JSON.stringify(f)}; it must be { enabled?, trafficType?, retentionDays? }. Fix: e.g. { trafficType: 'ALL' }, or { enabled: false }.`);
+    } else {
+      bool('operations.vpcFlowLogs.enabled', f.enabled);
+      if (known(f.trafficType) && !FLOW_LOG_TRAFFIC_TYPES.includes(f.trafficType as string)) {
+        error('flow-log-traffic-type-invalid', 'operations.vpcFlowLogs.trafficType', `operations.vpcFlowLogs.trafficType is ${JSON.stringify(f.trafficType)}; allowed: 'REJECT' or 'ALL'. Fix: use 'REJECT' (refused flows, the default) or 'ALL'.`);
+      }
+      if (known(f.retentionDays) && !LOG_RETENTION_DAYS.includes(f.retentionDays as number)) {
+        error('flow-log-retention-invalid', 'operations.vpcFlowLogs.retentionDays', `operations.vpcFlowLogs.retentionDays is ${JSON.stringify(f.retentionDays)}; allowed: one of ${LOG_RETENTION_DAYS.join(', ')} days (CloudWatch Logs retention values). Fix: pick the nearest of those values.`);
       }
     }
   }

@@ -236,6 +236,10 @@ const ROWS: Row[] = [
   { code: 'not-an-object', what: 'waf as a boolean', operations: { waf: true }, path: 'operations.waf', severity: 'error', message: /must be \{ enabled\?, rateLimitPer5Minutes\? \}.*Fix: e\.g\. \{ enabled: true \}/ },
   { code: 'out-of-range', what: 'WAF rate limit below 10', operations: { waf: { enabled: true, rateLimitPer5Minutes: 5 } }, path: 'operations.waf.rateLimitPer5Minutes', severity: 'error', message: /5 requests; allowed: an integer 10–2000000000/ },
   { code: 'waf-without-alb', what: 'WAF on an NLB-only tier', operations: { waf: { enabled: true } }, cells: [nlbTls('n')], path: 'operations.waf.enabled', severity: 'warning', message: /no ALB cell.*cannot be associated with Network Load Balancers.*Fix/ },
+  { code: 'not-an-object', what: 'vpcFlowLogs as a boolean', operations: { vpcFlowLogs: true }, path: 'operations.vpcFlowLogs', severity: 'error', message: /must be \{ enabled\?, trafficType\?, retentionDays\? \}.*Fix/ },
+  { code: 'not-a-boolean', what: 'vpcFlowLogs.enabled as a string', operations: { vpcFlowLogs: { enabled: 'no' } }, path: 'operations.vpcFlowLogs.enabled', severity: 'error', message: /"no"; allowed: true or false/ },
+  { code: 'flow-log-traffic-type-invalid', what: 'ACCEPT-only flow logs', operations: { vpcFlowLogs: { trafficType: 'ACCEPT' } }, path: 'operations.vpcFlowLogs.trafficType', severity: 'error', message: /"ACCEPT"; allowed: 'REJECT' or 'ALL'.*Fix/ },
+  { code: 'flow-log-retention-invalid', what: 'a retention CloudWatch Logs does not accept', operations: { vpcFlowLogs: { retentionDays: 10 } }, path: 'operations.vpcFlowLogs.retentionDays', severity: 'error', message: /10; allowed: one of 1, 3, 5, 7, 14, 30.*Fix: pick the nearest/ },
   { code: 'not-an-object', what: 'minimumCapacityUnits as a number', operations: { minimumCapacityUnits: 100 }, path: 'operations.minimumCapacityUnits', severity: 'error', message: /keyed by cell name.*Fix: e\.g\. \{ a: 100 \}/ },
   { code: 'lcu-reservation-unknown-cell', what: 'reservation for a cell that does not exist', operations: { minimumCapacityUnits: { z: 100 } }, path: 'operations.minimumCapacityUnits.z', severity: 'error', message: /no cell named "z"; known cells: "a", "n".*Fix/ },
   { code: 'out-of-range', what: 'zero LCUs', operations: { minimumCapacityUnits: { a: 0 } }, path: 'operations.minimumCapacityUnits.a', severity: 'error', message: /0 LCUs; allowed: an integer 1–1000000/ },
@@ -291,5 +295,21 @@ describe('late-bound capacity', () => {
     expect(alarmKeys(tier({ cells: [alb('a')], scaling }))).not.toContain('newConnectionSpike');
     const tuned = resolveTier(tier({ cells: [alb('a')], scaling, operations: { alarms: { newConnectionSpike: { threshold: 5000 } } } }));
     expect(tuned.cells[0].operations.alarms.find((a) => a.key === 'newConnectionSpike')?.threshold).toBe(5000);
+  });
+});
+
+describe('VPC flow logs (operations.vpcFlowLogs)', () => {
+  test('default: rejected flows only, 30 days, to CloudWatch Logs', () => {
+    expect(resolveTier(tier()).operations.vpcFlowLog).toEqual({ trafficType: 'REJECT', retentionDays: 30, destination: 'cloud-watch-logs' });
+    expect(OPERATIONS_DEFAULTS.vpcFlowLogs).toEqual({ enabled: true, trafficType: 'REJECT', retentionDays: 30 });
+  });
+
+  test('tuned and switched off', () => {
+    expect(resolveTier(tier({ operations: { vpcFlowLogs: { trafficType: 'ALL', retentionDays: 365 } } })).operations.vpcFlowLog).toEqual({
+      trafficType: 'ALL',
+      retentionDays: 365,
+      destination: 'cloud-watch-logs',
+    });
+    expect(resolveTier(tier({ operations: { vpcFlowLogs: { enabled: false } } })).operations.vpcFlowLog).toBeUndefined();
   });
 });
