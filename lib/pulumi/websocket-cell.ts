@@ -7,12 +7,16 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { amazonLinux2023ImageParameter } from '../core/instance-types';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
+import type { AlarmKey } from '../core/operations';
+import { type FixedRegionProviders, renderAlarms } from './private/alarms';
+import type { DashboardCellValues } from './private/dashboard';
 import { renderDns } from './private/dns';
 import { renderFleet, type ServerBundleRef } from './private/fleet';
 import { renderLoadBalancer } from './private/load-balancer';
 import { renderScalingPolicy } from './private/scaling';
 import { renderSecurityGroups } from './private/security-groups';
 import type { Scope } from './private/util';
+import { renderWebAclAssociation } from './private/waf';
 
 export type { ServerBundleRef } from './private/fleet';
 
@@ -49,6 +53,23 @@ export interface WebSocketCellArgs {
    * @default - latest Amazon Linux 2023 (SSM public parameter) for the instance type's architecture
    */
   readonly amiId?: pulumi.Input<string>;
+  /**
+   * Name of the tier's log bucket and its policy, used when `cell.operations.accessLogPrefix` is
+   * set. The bucket must use SSE-S3 and grant ELB log delivery (WebSocketTier creates one).
+   * @default - no logs written
+   */
+  readonly logBucket?: { readonly name: pulumi.Input<string>; readonly policy: pulumi.Resource };
+  /**
+   * ARN of the regional web ACL associated when `cell.operations.webAclAssociation` is true.
+   * @default - no WAF association
+   */
+  readonly webAclArn?: pulumi.Input<string>;
+  /**
+   * Providers for alarms on metrics that exist in one region only, keyed by region (`us-east-1`
+   * for Route 53 health checks). WebSocketTier passes its us-east-1 provider.
+   * @default - none; construction throws if the cell has such an alarm
+   */
+  readonly fixedRegionProviders?: FixedRegionProviders;
 }
 
 /** One cell: load balancer, listener(s), target group, Auto Scaling group, scaling policy, DNS. */
@@ -82,6 +103,12 @@ export class WebSocketCell extends pulumi.ComponentResource {
   readonly route53HealthCheck?: aws.route53.HealthCheck;
   /** `wss://<cell>.<domainName>` when cell records are on, else undefined. */
   readonly url?: string;
+  /** The cell's CloudWatch alarms keyed by alarm key (`rejectedConnections`, `unhealthyHosts`, …); see core `ALARM_KEYS`. */
+  readonly alarms: Readonly<Partial<Record<AlarmKey, aws.cloudwatch.MetricAlarm>>>;
+  /** ALB cells with WAF on: the web ACL association. */
+  readonly webAclAssociation?: aws.wafv2.WebAclAssociation;
+  /** Every late-bound value an operations metric may name (the tier's dashboard reads it). */
+  readonly metricValues: DashboardCellValues;
 
   /** @throws Error when a TLS listener gets no certificate */
   constructor(name: string, args: WebSocketCellArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -98,6 +125,7 @@ export class WebSocketCell extends pulumi.ComponentResource {
       publicSubnetIds: args.publicSubnetIds,
       securityGroupId: groups.loadBalancer.id,
       certificateArn: args.certificateArn,
+      logBucket: args.logBucket,
     });
     this.loadBalancer = lb.loadBalancer;
     this.listener = lb.listener;
@@ -127,6 +155,18 @@ export class WebSocketCell extends pulumi.ComponentResource {
     if (args.hostedZoneId !== undefined) {
       this.route53HealthCheck = renderDns(scope, tier, cell, args.hostedZoneId, lb.loadBalancer).healthCheck;
     }
+
+    // Operations (lib/core/operations.ts): WAF association and alarms; logs are load-balancer args.
+    if (cell.operations.webAclAssociation && args.webAclArn !== undefined) {
+      this.webAclAssociation = renderWebAclAssociation(scope, args.webAclArn, lb.loadBalancer.arn);
+    }
+    this.metricValues = {
+      autoScalingGroupName: fleet.autoScalingGroup.name,
+      loadBalancerFullName: lb.loadBalancer.arnSuffix,
+      targetGroupFullName: lb.targetGroup.arnSuffix,
+      route53HealthCheckId: this.route53HealthCheck?.id,
+    };
+    this.alarms = renderAlarms(scope, cell.operations.alarms, this.metricValues, tier.operations.alarmTopicArn, args.fixedRegionProviders ?? {});
     this.url = cell.dns.cellDomainName !== undefined ? `wss://${cell.dns.cellDomainName}` : undefined;
     this.registerOutputs({ url: this.url, loadBalancerDnsName: lb.loadBalancer.dnsName });
   }

@@ -3,17 +3,22 @@
  * as a Pulumi component. Validated and resolved by core (the same defaults, rules and messages as
  * the CDK construct); every cell reads the result.
  */
+import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { TierConfig } from '../core/config';
 import { resolveTier } from '../core/defaults';
-import { cellId, childName, TIER_IDS } from '../core/ids';
+import { cellId, childName, PULUMI_OPERATIONS_PROVIDER_IDS, TIER_IDS } from '../core/ids';
 import { errorsOf, formatIssues, type Issue, WARNING_PREFIX, warningsOf } from '../core/issues';
 import type { ResolvedTier } from '../core/resolved';
 import { validateTier } from '../core/validate';
+import type { FixedRegionProviders } from './private/alarms';
 import { renderCertificate } from './private/certificate';
+import { renderDashboard } from './private/dashboard';
+import { renderLogBucket } from './private/logs';
 import { renderServerBundle } from './private/server-bundle';
-import type { Scope } from './private/util';
+import { child, type Scope } from './private/util';
 import { renderVpc, type TierNetwork } from './private/vpc';
+import { renderWebAcl } from './private/waf';
 import { WebSocketCell } from './websocket-cell';
 
 export type { TierNetwork } from './private/vpc';
@@ -58,6 +63,14 @@ export interface WebSocketTierArgs extends TierConfig {
    * @default - latest Amazon Linux 2023 (SSM public parameter) for each cell's architecture
    */
   readonly amiId?: pulumi.Input<string>;
+  /**
+   * Provider for the us-east-1 alarms on Route 53 health-check metrics (they exist only in
+   * us-east-1). Pass one when your default provider is configured through stack config
+   * (`aws:profile`, `aws:assumeRoles`, …): an explicit provider does not inherit it.
+   * @default - a `us-east-1` `aws.Provider` child of the tier, created only when some cell has a
+   *   Route 53 health-check alarm; it takes credentials from the environment
+   */
+  readonly route53MetricsProvider?: pulumi.ProviderResource;
 }
 
 /** Errors in the Pulumi-only arguments (the VPC trio must come together). */
@@ -93,6 +106,12 @@ export class WebSocketTier extends pulumi.ComponentResource {
   readonly certificateArn?: pulumi.Input<string>;
   /** The cells, in config order. */
   readonly cells: readonly WebSocketCell[];
+  /** The tier's CloudWatch dashboard (summary row, one row per cell), unless `operations.dashboard` is false. */
+  readonly dashboard?: aws.cloudwatch.Dashboard;
+  /** The access/connection log bucket (SSE-S3, TLS-only, private, lifecycle-expired), when logs are on. */
+  readonly logBucket?: aws.s3.Bucket;
+  /** The regional WAF web ACL associated with every ALB cell, when `operations.waf.enabled`. */
+  readonly webAcl?: aws.wafv2.WebAcl;
 
   private readonly tierName: string;
 
@@ -116,10 +135,24 @@ export class WebSocketTier extends pulumi.ComponentResource {
     this.network =
       args.vpcId !== undefined && args.publicSubnetIds !== undefined && args.privateSubnetIds !== undefined
         ? { vpcId: args.vpcId, publicSubnetIds: args.publicSubnetIds, privateSubnetIds: args.privateSubnetIds }
-        : renderVpc(scope, TIER_IDS.vpc, tier.ipAddressType);
+        : renderVpc(scope, TIER_IDS.vpc, tier.ipAddressType, tier.operations.vpcFlowLog);
     const needsCertificate = tier.cells.some((cell) => cell.listener.usesCertificate);
     this.certificateArn = args.certificateArn ?? (needsCertificate ? renderCertificate(scope, tier, args.hostedZoneId) : undefined);
     const serverBundle = args.serverBundleFile !== undefined ? renderServerBundle(scope, args.serverBundleFile) : undefined;
+
+    // Operations (lib/core/operations.ts): log bucket, web ACL, the provider of fixed-region alarms.
+    const ops = tier.operations;
+    const logBucket = renderLogBucket(scope, ops, tier.cells);
+    this.logBucket = logBucket?.bucket;
+    this.webAcl = renderWebAcl(scope, ops.webAcl);
+    const needsFixedRegion = new Set(
+      args.hostedZoneId === undefined ? [] : tier.cells.flatMap((c) => c.operations.alarms.flatMap((a) => (a.metric.region !== undefined ? [a.metric.region] : []))),
+    );
+    const fixedRegionProviders: Record<string, pulumi.ProviderResource> = {};
+    for (const region of needsFixedRegion) {
+      fixedRegionProviders[region] =
+        args.route53MetricsProvider ?? new aws.Provider(child(scope, PULUMI_OPERATIONS_PROVIDER_IDS.route53MetricsProvider)[0], { region }, { parent: this });
+    }
 
     this.cells = tier.cells.map(
       (cell) =>
@@ -133,10 +166,15 @@ export class WebSocketTier extends pulumi.ComponentResource {
             hostedZoneId: args.hostedZoneId,
             serverBundle,
             amiId: args.amiId,
+            logBucket: logBucket && { name: logBucket.bucket.bucket, policy: logBucket.policy },
+            webAclArn: this.webAcl?.arn,
+            fixedRegionProviders: fixedRegionProviders as FixedRegionProviders,
           },
           { parent: this },
         ),
     );
+
+    this.dashboard = renderDashboard(scope, ops.dashboard?.rows, new Map(tier.cells.map((cell, i) => [cell.name, this.cells[i].metricValues])));
 
     this.url = `wss://${tier.domainName}`;
     const cellUrls: Record<string, string> = {};

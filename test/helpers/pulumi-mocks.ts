@@ -10,6 +10,8 @@ export interface RecordedResource {
   readonly name: string;
   /** Inputs after every Output was resolved (plain JSON). */
   readonly inputs: Record<string, any>;
+  /** Reference (`<urn>::<id>`) of the explicit provider the resource was created with, if any. */
+  readonly provider?: string;
 }
 
 /** Every resource registered since `setupPulumiMocks()`, with lookups. */
@@ -50,6 +52,9 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
     case 'aws:lb/loadBalancer:LoadBalancer':
       Object.assign(state, { dnsName: `${name}.elb.amazonaws.com`, zoneId: 'ZLBMOCK', arnSuffix: `${inputs.loadBalancerType === 'network' ? 'net' : 'app'}/${name}/0123456789abcdef` });
       break;
+    case 'aws:lb/targetGroup:TargetGroup':
+      state.arnSuffix = `targetgroup/${name}/0123456789abcdef`;
+      break;
     case 'aws:ec2/vpc:Vpc':
       if (inputs.assignGeneratedIpv6CidrBlock) state.ipv6CidrBlock = '2600:1f18:abc:de00::/56';
       break;
@@ -81,6 +86,7 @@ const CALLS: Record<string, (inputs: any) => Record<string, unknown>> = {
   'aws:index/getPartition:getPartition': () => ({ partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' }),
   'aws:index/getRegion:getRegion': () => ({ region: 'us-east-1', name: 'us-east-1', id: 'us-east-1' }),
   'aws:index/getCallerIdentity:getCallerIdentity': () => ({ accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/mock', userId: 'mock', id: '123456789012' }),
+  'aws:elb/getServiceAccount:getServiceAccount': (inputs) => ({ id: '127311923021', arn: 'arn:aws:iam::127311923021:root', region: inputs.region ?? 'us-east-1' }),
   'aws:ssm/getParameter:getParameter': (inputs) => ({ name: inputs.name, value: `ami-mock-${String(inputs.name).split('-').pop()}`, type: 'String', id: inputs.name }),
 };
 
@@ -88,16 +94,16 @@ const CALLS: Record<string, (inputs: any) => Record<string, unknown>> = {
  * Install mocks that record into a new recorder. Call before creating resources.
  * @throws Error (from the call mock) when the program invokes a function the mocks do not know
  */
-export async function setupPulumiMocks(): Promise<PulumiRecorder> {
+export async function setupPulumiMocks(callOverrides: Readonly<Record<string, (inputs: any) => Record<string, unknown>>> = {}): Promise<PulumiRecorder> {
   const recorder = new PulumiRecorder();
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        recorder.resources.push({ type: args.type, name: args.name, inputs: args.inputs });
+        recorder.resources.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider });
         return { id: `${args.name}-id`, state: mockState(args) };
       },
       call(args) {
-        const fn = CALLS[args.token];
+        const fn = callOverrides[args.token] ?? CALLS[args.token];
         if (!fn) throw new Error(`pulumi-mocks: no mock for function ${args.token}`);
         return fn(args.inputs);
       },
@@ -116,9 +122,15 @@ export async function settle(): Promise<void> {
   await waitForRPCs();
 }
 
-/** Run `build` under fresh mocks and return what it built plus every recorded resource. */
-export async function recordProgram<T>(build: () => T): Promise<{ result: T; recorder: PulumiRecorder }> {
-  const recorder = await setupPulumiMocks();
+/**
+ * Run `build` under fresh mocks and return what it built plus every recorded resource.
+ * `callOverrides` replace function mocks by token (e.g. another region for `aws:index/getRegion:getRegion`).
+ */
+export async function recordProgram<T>(
+  build: () => T,
+  callOverrides: Readonly<Record<string, (inputs: any) => Record<string, unknown>>> = {},
+): Promise<{ result: T; recorder: PulumiRecorder }> {
+  const recorder = await setupPulumiMocks(callOverrides);
   const result = build();
   await settle();
   return { result, recorder };

@@ -8,7 +8,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { CELL_IDS } from '../../core/ids';
 import type { ResolvedCell, ResolvedHealthCheck, ResolvedTargetGroup } from '../../core/resolved';
-import { create, required, type Scope } from './util';
+import { child, create, required, type Scope } from './util';
 
 /** What the load-balancer renderer returns (both ALB and NLB cells). */
 export interface RenderedLoadBalancer {
@@ -28,6 +28,12 @@ export interface LoadBalancerInputs {
   readonly securityGroupId: pulumi.Input<string>;
   /** ACM certificate ARN; required when the listener terminates TLS. */
   readonly certificateArn?: pulumi.Input<string>;
+  /**
+   * Name of the tier's log bucket and the policy that lets ELB write into it (the load balancer
+   * waits for the policy: ELB checks write access when logging is turned on).
+   * @default - no logs, even when `cell.operations.accessLogPrefix` is set
+   */
+  readonly logBucket?: { readonly name: pulumi.Input<string>; readonly policy: pulumi.Resource };
 }
 
 function healthCheck(hc: ResolvedHealthCheck): aws.types.input.lb.TargetGroupHealthCheck {
@@ -104,7 +110,10 @@ export function renderLoadBalancer(scope: Scope, inputs: LoadBalancerInputs): Re
   const { cell } = inputs;
   const l = cell.listener;
   const isAlb = cell.loadBalancerType === 'application';
-  const loadBalancer = create(aws.lb.LoadBalancer, scope, CELL_IDS.loadBalancer, {
+  const ops = cell.operations;
+  const logs = inputs.logBucket;
+  const [lbName, lbOpts] = child(scope, CELL_IDS.loadBalancer);
+  const loadBalancer = new aws.lb.LoadBalancer(lbName, {
     loadBalancerType: cell.loadBalancerType,
     internal: false,
     subnets: inputs.publicSubnetIds,
@@ -116,7 +125,11 @@ export function renderLoadBalancer(scope: Scope, inputs: LoadBalancerInputs): Re
           dropInvalidHeaderFields: required(cell.dropInvalidHeaderFields, 'dropInvalidHeaderFields', cell.name),
         }
       : { enableCrossZoneLoadBalancing: cell.crossZoneEnabled }),
-  });
+    enableDeletionProtection: ops.deletionProtection,
+    minimumLoadBalancerCapacity: ops.minimumCapacityUnits !== undefined ? { capacityUnits: ops.minimumCapacityUnits } : undefined,
+    accessLogs: logs && ops.accessLogPrefix !== undefined ? { bucket: logs.name, prefix: ops.accessLogPrefix, enabled: true } : undefined,
+    connectionLogs: logs && ops.connectionLogPrefix !== undefined ? { bucket: logs.name, prefix: ops.connectionLogPrefix, enabled: true } : undefined,
+  }, logs && ops.accessLogPrefix !== undefined ? { ...lbOpts, dependsOn: [logs.policy] } : lbOpts);
   const targetGroup = renderTargetGroup(scope, inputs);
   const listener = create(aws.lb.Listener, scope, CELL_IDS.listener, {
     loadBalancerArn: loadBalancer.arn,

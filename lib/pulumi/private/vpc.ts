@@ -9,8 +9,9 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { IpAddressType } from '../../core/config';
-import { childName, VPC_IDS } from '../../core/ids';
-import { child, create, type Scope } from './util';
+import { childName, VPC_FLOW_LOG_IDS, VPC_IDS } from '../../core/ids';
+import type { ResolvedTierOperations } from '../../core/operations';
+import { child, create, policyJson, type Scope } from './util';
 
 /** Availability-zone slots of the created VPC. */
 export const VPC_AZ_SLOTS = 2;
@@ -41,8 +42,42 @@ export function ipv6Subnet64(block56: string, index: number): string {
   return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
 }
 
-/** Create the VPC and return the ids the cells need. */
-export function renderVpc(tierScope: Scope, vpcId: string, ipAddressType: IpAddressType): TierNetwork {
+/**
+ * The VPC's flow log (core's `operations.vpcFlowLog`): a CloudWatch Logs group with the plan's
+ * retention, a role VPC Flow Logs assumes to write into it, and the flow log of the plan's traffic
+ * type. Same as the CDK construct's `Vpc/FlowLog`. Source:
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
+ */
+function renderFlowLog(scope: Scope, vpcId: pulumi.Input<string>, flowLog: NonNullable<ResolvedTierOperations['vpcFlowLog']>): aws.ec2.FlowLog {
+  const logGroup = create(aws.cloudwatch.LogGroup, scope, VPC_FLOW_LOG_IDS.logGroup, { retentionInDays: flowLog.retentionDays });
+  const role = create(aws.iam.Role, scope, VPC_FLOW_LOG_IDS.role, {
+    assumeRolePolicy: policyJson([{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
+  });
+  create(aws.iam.RolePolicy, scope, VPC_FLOW_LOG_IDS.rolePolicy, {
+    role: role.id,
+    policy: pulumi.all([logGroup.arn, role.arn]).apply(([groupArn, roleArn]) =>
+      policyJson([
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [groupArn, `${groupArn}:*`] },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: roleArn },
+      ]),
+    ),
+  });
+  return create(aws.ec2.FlowLog, scope, VPC_FLOW_LOG_IDS.flowLog, {
+    vpcId,
+    trafficType: flowLog.trafficType,
+    logDestinationType: 'cloud-watch-logs',
+    logDestination: logGroup.arn,
+    iamRoleArn: role.arn,
+  });
+}
+
+/** Create the VPC (with its flow log when the plan has one) and return the ids the cells need. */
+export function renderVpc(
+  tierScope: Scope,
+  vpcId: string,
+  ipAddressType: IpAddressType,
+  flowLog?: ResolvedTierOperations['vpcFlowLog'],
+): TierNetwork {
   const dualStack = ipAddressType === 'dualstack';
   const [vpcName, opts] = child(tierScope, vpcId);
   const vpc = new aws.ec2.Vpc(vpcName, {
@@ -53,6 +88,7 @@ export function renderVpc(tierScope: Scope, vpcId: string, ipAddressType: IpAddr
     tags: { Name: vpcName },
   }, opts);
   const scope: Scope = { name: vpcName, parent: tierScope.parent };
+  if (flowLog !== undefined) renderFlowLog(scope, vpc.id, flowLog);
   const azs = aws.getAvailabilityZonesOutput({ state: 'available' }, { parent: tierScope.parent }).names;
   const igw = create(aws.ec2.InternetGateway, scope, VPC_IDS.internetGateway, { vpcId: vpc.id });
   const publicRouteTable = create(aws.ec2.RouteTable, scope, VPC_IDS.publicRouteTable, { vpcId: vpc.id });

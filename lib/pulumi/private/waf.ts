@@ -1,0 +1,69 @@
+/**
+ * The tier's regional AWS WAF web ACL and its association with ALB cells, from
+ * `tier.operations.webAcl`: the same two rules as lib/cdk/private/waf.ts (the AWS managed common
+ * rule set with `NoUserAgent_HEADER` counted, and a per-IP rate limit on upgrade requests). WAF
+ * inspects only the HTTP upgrade request, never WebSocket frames. Source:
+ * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
+ */
+import * as aws from '@pulumi/aws';
+import type * as pulumi from '@pulumi/pulumi';
+import { OPERATIONS_CELL_IDS, OPERATIONS_TIER_IDS } from '../../core/ids';
+import type { ResolvedWebAcl } from '../../core/operations';
+import { create, type Scope } from './util';
+
+function visibility(metricName: string): aws.types.input.wafv2.WebAclVisibilityConfig {
+  return { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
+}
+
+/** The tier's web ACL, when the plan has one. */
+export function renderWebAcl(scope: Scope, acl: ResolvedWebAcl | undefined): aws.wafv2.WebAcl | undefined {
+  if (acl === undefined) return undefined;
+  const m = acl.managedRuleGroup;
+  const r = acl.rateRule;
+  return create(aws.wafv2.WebAcl, scope, OPERATIONS_TIER_IDS.webAcl, {
+    scope: acl.scope,
+    defaultAction: { allow: {} },
+    visibilityConfig: visibility(acl.metricPrefix),
+    rules: [
+      {
+        name: m.name,
+        priority: m.priority,
+        overrideAction: { none: {} },
+        statement: {
+          managedRuleGroupStatement: {
+            vendorName: m.vendorName,
+            name: m.name,
+            ruleActionOverrides: m.countRules.map((name) => ({ name, actionToUse: { count: {} } })),
+          },
+        },
+        visibilityConfig: visibility(`${acl.metricPrefix}-${m.name}`),
+      },
+      {
+        name: r.name,
+        priority: r.priority,
+        action: { block: {} },
+        statement: {
+          rateBasedStatement: {
+            limit: r.limit,
+            evaluationWindowSec: r.evaluationWindowSeconds,
+            aggregateKeyType: r.aggregateKeyType,
+            scopeDownStatement: {
+              byteMatchStatement: {
+                fieldToMatch: { singleHeader: { name: r.scopeDown.header } },
+                positionalConstraint: 'CONTAINS',
+                searchString: r.scopeDown.contains,
+                textTransformations: [{ priority: 0, type: r.scopeDown.textTransformation }],
+              },
+            },
+          },
+        },
+        visibilityConfig: visibility(`${acl.metricPrefix}-${r.name}`),
+      },
+    ],
+  });
+}
+
+/** Associate the tier's web ACL with an ALB cell's load balancer. */
+export function renderWebAclAssociation(scope: Scope, webAclArn: pulumi.Input<string>, loadBalancerArn: pulumi.Input<string>): aws.wafv2.WebAclAssociation {
+  return create(aws.wafv2.WebAclAssociation, scope, OPERATIONS_CELL_IDS.webAclAssociation, { resourceArn: loadBalancerArn, webAclArn });
+}
