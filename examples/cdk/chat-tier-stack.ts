@@ -1,9 +1,6 @@
 /**
- * A realistic chat product's WebSocket tier: three cells behind one weighted Route 53 name.
- *
- * - cells `a` and `b`: Application Load Balancers (HTTPS :443, HTTP :80 redirect), equal weight;
- * - cell `c`: a Network Load Balancer terminating TLS on :443, at half weight (a canary for the
- *   NLB path, which keeps sockets through deregistration and drains under the lifecycle hook).
+ * A realistic chat product's WebSocket tier: three cells behind one weighted Route 53 name, from
+ * the configuration shared with the Pulumi example (examples/chat-tier-config.ts).
  *
  * Synthesizes with no AWS account and no context lookups: the hosted zone is imported from its
  * attributes, never looked up. Deploy for real with
@@ -15,6 +12,7 @@ import type { Construct } from 'constructs';
 import { WebSocketTier } from '../../lib/cdk';
 import { EMF_LOG_GROUP } from '../../lib/core/host-tuning';
 import { CELL_IDS } from '../../lib/core/ids';
+import { chatTierConfig } from '../chat-tier-config';
 import { bundleServer } from '../server/bundle';
 
 /** Props of {@link ChatTierStack}. */
@@ -48,29 +46,9 @@ export class ChatTierStack extends Stack {
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(this, 'HostedZone', { hostedZoneId, zoneName: hostedZoneName });
 
     this.tier = new WebSocketTier(this, 'Tier', {
-      domainName,
+      ...chatTierConfig(domainName),
       hostedZone,
       serverBundleFile: serverBundleFile ?? bundleServer(),
-      cells: [
-        { name: 'a', loadBalancerType: 'application', weight: 100 },
-        { name: 'b', loadBalancerType: 'application', weight: 100 },
-        { name: 'c', loadBalancerType: 'network', nlbListenerProtocol: 'TLS', weight: 50 },
-      ],
-      connection: {
-        // Below the ALB idle timeout (120 s) and the fixed 350 s of NLB TLS listeners.
-        pingIntervalSeconds: 25,
-        albIdleTimeoutSeconds: 120,
-        // Reconnects after a deploy or scale-in are spread over five minutes.
-        drainWindowSeconds: 300,
-        // The example server (examples/server) is plain `ws`: clients open a WebSocket directly,
-        // with no socket.io/SignalR long-polling phase, so no stickiness is needed.
-        longPollingFallback: false,
-      },
-      dns: {
-        // One HTTPS Route 53 health check per cell, so a cell whose instances fail stops
-        // receiving new clients even when its load balancer still looks healthy.
-        healthChecks: true,
-      },
     });
 
     acknowledgeNagFindings(this.tier);

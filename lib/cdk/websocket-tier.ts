@@ -6,6 +6,7 @@ import { Annotations, CfnOutput, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -13,7 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { TierConfig } from '../core/config';
-import { cellId, cellUrlOutputId, OPERATIONS_TIER_IDS, TIER_IDS } from '../core/ids';
+import { cellId, cellUrlOutputId, OPERATIONS_TIER_IDS, TIER_IDS, VPC_FLOW_LOG_IDS } from '../core/ids';
 import { WARNING_PREFIX } from '../core/issues';
 import { planTier } from '../core/plan';
 import type { ResolvedTier } from '../core/resolved';
@@ -38,7 +39,8 @@ export interface WebSocketTierProps extends TierConfig {
    * with egress (they fetch packages, the server bundle and talk to CloudWatch). With
    * `dns.ipAddressType: 'dualstack'` it must have IPv6.
    * @default - a new VPC: public + private-with-egress subnets in up to 3 AZs (2 when the stack is
-   *   env-agnostic), one NAT gateway per AZ; dual-stack when `dns.ipAddressType` is `dualstack`
+   *   env-agnostic), one NAT gateway per AZ; dual-stack when `dns.ipAddressType` is `dualstack`;
+   *   with a flow log of rejected traffic to CloudWatch Logs (see `operations.vpcFlowLogs`)
    */
   readonly vpc?: ec2.IVpc;
   /**
@@ -88,6 +90,8 @@ export class WebSocketTier extends Construct {
   readonly logBucket?: s3.IBucket;
   /** The regional WAF web ACL associated with every ALB cell, when `operations.waf.enabled`. */
   readonly webAcl?: wafv2.CfnWebACL;
+  /** The flow log of the VPC this tier created (`operations.vpcFlowLogs`); undefined when a VPC was given or flow logs are off. */
+  readonly vpcFlowLog?: ec2.FlowLog;
 
   /**
    * @throws TierConfigError when the config has errors; the message starts with this construct's
@@ -100,12 +104,24 @@ export class WebSocketTier extends Construct {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}/${issue.code}`, issue.message);
     }
     this.plan = tier;
-    this.vpc =
-      props.vpc ??
-      new ec2.Vpc(this, TIER_IDS.vpc, {
+    if (props.vpc !== undefined) {
+      this.vpc = props.vpc;
+    } else {
+      const vpc = new ec2.Vpc(this, TIER_IDS.vpc, {
         maxAzs: 3,
         ipProtocol: tier.ipAddressType === 'dualstack' ? ec2.IpProtocol.DUAL_STACK : ec2.IpProtocol.IPV4_ONLY,
       });
+      const flowLog = tier.operations.vpcFlowLog;
+      if (flowLog !== undefined) {
+        // Only the VPC the tier creates: a given VPC's flow logs belong to its owner.
+        const logGroup = new logs.LogGroup(vpc, VPC_FLOW_LOG_IDS.logGroup, { retention: flowLog.retentionDays as logs.RetentionDays });
+        this.vpcFlowLog = vpc.addFlowLog(VPC_FLOW_LOG_IDS.flowLog, {
+          destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup),
+          trafficType: flowLog.trafficType === 'ALL' ? ec2.FlowLogTrafficType.ALL : ec2.FlowLogTrafficType.REJECT,
+        });
+      }
+      this.vpc = vpc;
+    }
     this.certificate =
       props.certificate ??
       new acm.Certificate(this, TIER_IDS.certificate, {

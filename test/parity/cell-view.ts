@@ -8,6 +8,12 @@
 export const ASG = '<this cell: Auto Scaling group name>';
 /** Marker for "this cell's load balancer full name" in metric dimensions. */
 export const LB = '<this cell: load balancer full name>';
+/** Marker for "this cell's target group full name" in metric dimensions. */
+export const TG = '<this cell: target group full name>';
+/** Marker for "this cell's Route 53 health check id" in metric dimensions. */
+export const HC = '<this cell: Route 53 health check id>';
+/** Marker for "the tier's log bucket" in load-balancer log attributes. */
+export const LOG_BUCKET = '<the tier log bucket>';
 /** Every S3 URI in user data becomes this (CDK asset bucket vs Pulumi bucket). */
 export const BUNDLE_URI = 's3://<server-bundle>';
 
@@ -47,6 +53,57 @@ export interface MetricQueryView {
   namespace?: string;
   metricName?: string;
   dimensions?: { name: string; value: string }[];
+}
+
+/** One CloudWatch alarm of the cell (operations), in core's ALARM_KEYS order. */
+export interface AlarmView {
+  key: string;
+  namespace: string;
+  metricName: string;
+  statistic: string;
+  periodSeconds: number;
+  dimensions: { name: string; value: string }[];
+  threshold: number;
+  comparisonOperator: string;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+  treatMissingData: string;
+  /** Number of ALARM actions and OK actions (the SNS topic). */
+  alarmActions: number;
+  okActions: number;
+}
+
+/** Operations settings of one cell. */
+export interface CellOperationsView {
+  deletionProtection: boolean;
+  minimumCapacityUnits?: number;
+  accessLogs?: { bucket: string; prefix: string };
+  connectionLogs?: { bucket: string; prefix: string };
+  /** True when the tier's web ACL is associated with this cell's load balancer. */
+  webAclAssociation: boolean;
+  alarms: AlarmView[];
+}
+
+/** One dashboard widget: position, size, and what it shows (metric dimension values are not compared here). */
+export interface WidgetView {
+  type: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+  /** Text widgets: the markdown; metric widgets: the title. */
+  text: string;
+  stacked?: boolean;
+  /** `namespace metricName stat label` of each metric. */
+  metrics?: string[];
+}
+
+/** Operations settings of the whole tier. */
+export interface TierOperationsView {
+  dashboard?: { rows: number; textWidgets: number; metricWidgets: number; widgets: WidgetView[] };
+  logBucketRetentionDays?: number;
+  webAcl?: { rules: string[]; rateLimit: number; countRules: string[] };
+  vpcFlowLog?: { trafficType: string; retentionDays: number; destination: string };
 }
 
 /** Everything the parity test compares for one cell. Optional fields are left out when absent. */
@@ -113,6 +170,7 @@ export interface CellView {
     failureThreshold: number;
     enableSni: boolean;
   };
+  operations: CellOperationsView;
 }
 
 /** Drop keys whose value is undefined (so absent and undefined compare equal), recursively. */
@@ -133,6 +191,38 @@ export function userDataScriptLines(script: string): string[] {
   const lines = script.replace(/s3:\/\/[^'\s]+/g, BUNDLE_URI).split('\n');
   if (lines[0] !== '#!/bin/bash') throw new Error(`user data does not start with #!/bin/bash: ${lines[0]}`);
   return lines.slice(1);
+}
+
+/** A parsed dashboard body → the widget views and counts the parity test compares. */
+export function dashboardView(body: { widgets: { type: string; x: number; y: number; width: number; height: number; properties: Record<string, any> }[] }): TierOperationsView['dashboard'] {
+  const widgets: WidgetView[] = body.widgets.map((w) => ({
+    type: w.type,
+    x: w.x,
+    y: w.y,
+    width: w.width,
+    height: w.height,
+    text: w.type === 'text' ? w.properties.markdown : w.properties.title,
+    stacked: w.type === 'metric' ? w.properties.stacked === true : undefined,
+    metrics:
+      w.type === 'metric'
+        ? (w.properties.metrics as unknown[][]).map((m) => {
+            const opts = m[m.length - 1] as Record<string, unknown>;
+            // CloudWatch's default statistic is Average; CDK leaves it out, core's body writes it.
+            return `${m[0]} ${m[1]} ${opts.stat ?? 'Average'} ${opts.label ?? ''}`;
+          })
+        : undefined,
+  }));
+  return clean({
+    rows: widgets.filter((w) => w.type === 'text' && w.text.startsWith('## ')).length,
+    textWidgets: widgets.filter((w) => w.type === 'text').length,
+    metricWidgets: widgets.filter((w) => w.type === 'metric').length,
+    widgets,
+  });
+}
+
+/** Sort comparator for `{ name }` entries (dimension order is not meaningful). */
+export function byName(a: { name: string }, b: { name: string }): number {
+  return a.name.localeCompare(b.name);
 }
 
 /** Records sorted by type then name, so order of creation does not matter. */

@@ -7,8 +7,23 @@ import { CfnElement, type Stack } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import type { WebSocketCell, WebSocketTier } from '../../lib/cdk';
-import { CELL_IDS } from '../../lib/core/ids';
-import { ASG, type CellView, clean, LB, type RecordView, sortRecords, userDataScriptLines } from './cell-view';
+import { CELL_IDS, VPC_FLOW_LOG_IDS } from '../../lib/core/ids';
+import { ALARM_KEYS } from '../../lib/core/operations';
+import {
+  ASG,
+  type CellView,
+  clean,
+  dashboardView,
+  HC,
+  LB,
+  LOG_BUCKET,
+  type RecordView,
+  byName,
+  sortRecords,
+  TG,
+  type TierOperationsView,
+  userDataScriptLines,
+} from './cell-view';
 
 type Props = Record<string, any>;
 
@@ -45,10 +60,48 @@ export function cdkCellViews(stack: Stack, tier: WebSocketTier, template: Templa
     if (!r) throw new Error(`no resource ${idOf(c)} in the template`);
     return r.Properties;
   };
-  return tier.cells.map((cell) => cellView(cell, props, idOf));
+  const extras = {
+    logBucketId: tier.logBucket ? idOf(tier.logBucket) : undefined,
+    webAclId: tier.webAcl ? idOf(tier.webAcl) : undefined,
+  };
+  return tier.cells.map((cell) => cellView(cell, props, idOf, extras));
 }
 
-function cellView(cell: WebSocketCell, props: (c: IConstruct) => Props, idOf: (c: IConstruct) => string): CellView {
+/** Dashboard body (an `Fn::Join` of text and tokens) → parsed JSON, every token replaced by a marker string. */
+function dashboardBodyJson(body: any): any {
+  const text = typeof body === 'string' ? body : (body['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : '<token>')).join('');
+  return JSON.parse(text);
+}
+
+/** The tier-level operations view (dashboard, log bucket, web ACL, VPC flow log). */
+export function cdkTierOperationsView(stack: Stack, tier: WebSocketTier, template: Template): TierOperationsView {
+  const resources: Record<string, { Type: string; Properties: Props }> = template.toJSON().Resources;
+  const props = (c: IConstruct): Props => resources[stack.getLogicalId(cfnOf(c))].Properties;
+  const acl = tier.webAcl ? props(tier.webAcl) : undefined;
+  const flowLog = tier.vpcFlowLog ? props(tier.vpcFlowLog) : undefined;
+  const flowLogGroup = tier.vpc.node.tryFindChild(VPC_FLOW_LOG_IDS.logGroup);
+  return clean<TierOperationsView>({
+    dashboard: tier.dashboard ? dashboardView(dashboardBodyJson(props(tier.dashboard).DashboardBody)) : undefined,
+    logBucketRetentionDays: tier.logBucket ? props(tier.logBucket).LifecycleConfiguration.Rules[0].ExpirationInDays : undefined,
+    webAcl: acl && {
+      rules: acl.Rules.map((r: any) => r.Name),
+      rateLimit: acl.Rules[1].Statement.RateBasedStatement.Limit,
+      countRules: acl.Rules[0].Statement.ManagedRuleGroupStatement.RuleActionOverrides.map((o: any) => o.Name),
+    },
+    vpcFlowLog: flowLog && {
+      trafficType: flowLog.TrafficType,
+      retentionDays: flowLogGroup ? props(flowLogGroup).RetentionInDays : -1,
+      destination: flowLog.LogDestinationType,
+    },
+  });
+}
+
+function cellView(
+  cell: WebSocketCell,
+  props: (c: IConstruct) => Props,
+  idOf: (c: IConstruct) => string,
+  extras: { logBucketId?: string; webAclId?: string },
+): CellView {
   const lbId = idOf(cell.loadBalancer);
   const asgId = idOf(cell.autoScalingGroup);
   const lb = props(cell.loadBalancer);
@@ -68,12 +121,41 @@ function cellView(cell: WebSocketCell, props: (c: IConstruct) => Props, idOf: (c
   const hcId = cell.route53HealthCheck ? idOf(cell.route53HealthCheck) : undefined;
   const hc = cell.route53HealthCheck ? props(cell.route53HealthCheck).HealthCheckConfig : undefined;
 
+  const tgId = idOf(cell.targetGroup);
   const dimensionValue = (v: unknown): string => {
     const s = JSON.stringify(v);
     if (s === JSON.stringify({ Ref: asgId })) return ASG;
     if (s === JSON.stringify({ 'Fn::GetAtt': [lbId, 'LoadBalancerFullName'] })) return LB;
+    if (s === JSON.stringify({ 'Fn::GetAtt': [tgId, 'TargetGroupFullName'] })) return TG;
+    if (hcId !== undefined && s === JSON.stringify({ Ref: hcId })) return HC;
     return s;
   };
+  const bucketOf = (v: unknown): string => (extras.logBucketId !== undefined && JSON.stringify(v) === JSON.stringify({ Ref: extras.logBucketId }) ? LOG_BUCKET : JSON.stringify(v));
+  const logs = (kind: 'access_logs' | 'connection_logs') =>
+    lbAttrs[`${kind}.s3.enabled`] === 'true' ? { bucket: bucketOf(lbAttrs[`${kind}.s3.bucket`]), prefix: lbAttrs[`${kind}.s3.prefix`] } : undefined;
+  const association = cell.webAclAssociation ? props(cell.webAclAssociation) : undefined;
+  const alarms = ALARM_KEYS.flatMap((key) => {
+    const alarm = cell.alarms[key];
+    if (!alarm) return [];
+    const a = props(alarm);
+    return [
+      {
+        key,
+        namespace: a.Namespace,
+        metricName: a.MetricName,
+        statistic: a.Statistic,
+        periodSeconds: a.Period,
+        dimensions: (a.Dimensions ?? []).map((d: any) => ({ name: d.Name, value: dimensionValue(d.Value) })).sort(byName),
+        threshold: a.Threshold,
+        comparisonOperator: a.ComparisonOperator,
+        evaluationPeriods: a.EvaluationPeriods,
+        datapointsToAlarm: a.DatapointsToAlarm,
+        treatMissingData: a.TreatMissingData,
+        alarmActions: (a.AlarmActions ?? []).length,
+        okActions: (a.OKActions ?? []).length,
+      },
+    ];
+  });
 
   const records: RecordView[] = [];
   for (const id of [CELL_IDS.weightedRecord, CELL_IDS.weightedRecordIpv6, CELL_IDS.cellRecord, CELL_IDS.cellRecordIpv6]) {
@@ -186,6 +268,17 @@ function cellView(cell: WebSocketCell, props: (c: IConstruct) => Props, idOf: (c
       requestIntervalSeconds: hc.RequestInterval,
       failureThreshold: hc.FailureThreshold,
       enableSni: hc.EnableSNI,
+    },
+    operations: {
+      deletionProtection: lbAttrs['deletion_protection.enabled'] === 'true',
+      minimumCapacityUnits: lb.MinimumLoadBalancerCapacity?.CapacityUnits,
+      accessLogs: logs('access_logs'),
+      connectionLogs: logs('connection_logs'),
+      webAclAssociation:
+        association !== undefined &&
+        JSON.stringify(association.ResourceArn) === JSON.stringify({ Ref: lbId }) &&
+        JSON.stringify(association.WebACLArn) === JSON.stringify({ 'Fn::GetAtt': [extras.webAclId, 'Arn'] }),
+      alarms,
     },
   });
 }

@@ -2,16 +2,62 @@
  * Inputs recorded by the Pulumi mocks → one `CellView` per cell. Resources are found by the names
  * the core id table gives them (`${cellName}-${kebab(id)}`), so a renamed child fails here too.
  */
-import { CELL_IDS, cellId, childName } from '../../lib/core/ids';
+import {
+  alarmId,
+  CELL_IDS,
+  cellId,
+  childName,
+  OPERATIONS_CELL_IDS,
+  OPERATIONS_TIER_IDS,
+  PULUMI_OPERATIONS_TIER_IDS,
+  TIER_IDS,
+  VPC_FLOW_LOG_IDS,
+} from '../../lib/core/ids';
+import { ALARM_KEYS } from '../../lib/core/operations';
 import type { PulumiRecorder } from '../helpers/pulumi-mocks';
-import { ASG, type CellView, clean, LB, type RecordView, sortRecords, userDataScriptLines } from './cell-view';
+import {
+  ASG,
+  type CellView,
+  clean,
+  dashboardView,
+  HC,
+  LB,
+  LOG_BUCKET,
+  type RecordView,
+  byName,
+  sortRecords,
+  TG,
+  type TierOperationsView,
+  userDataScriptLines,
+} from './cell-view';
 
 /** Views of the named cells of the Pulumi tier `tierName`, in the order given. */
 export function pulumiCellViews(recorder: PulumiRecorder, tierName: string, cellNames: readonly string[]): CellView[] {
-  return cellNames.map((cellName) => cellView(recorder, childName(tierName, cellId(cellName))));
+  return cellNames.map((cellName) => cellView(recorder, tierName, childName(tierName, cellId(cellName))));
 }
 
-function cellView(recorder: PulumiRecorder, cell: string): CellView {
+/** The tier-level operations view (dashboard, log bucket, web ACL, VPC flow log). */
+export function pulumiTierOperationsView(recorder: PulumiRecorder, tierName: string): TierOperationsView {
+  const get = (id: string, parent = tierName) => recorder.resources.find((r) => r.name === childName(parent, id))?.inputs;
+  const dashboard = get(OPERATIONS_TIER_IDS.dashboard);
+  const lifecycle = get(PULUMI_OPERATIONS_TIER_IDS.logBucketLifecycle);
+  const acl = get(OPERATIONS_TIER_IDS.webAcl);
+  const vpcName = childName(tierName, TIER_IDS.vpc);
+  const flowLog = get(VPC_FLOW_LOG_IDS.flowLog, vpcName);
+  const flowLogGroup = get(VPC_FLOW_LOG_IDS.logGroup, vpcName);
+  return clean<TierOperationsView>({
+    dashboard: dashboard ? dashboardView(JSON.parse(dashboard.dashboardBody)) : undefined,
+    logBucketRetentionDays: lifecycle?.rules[0].expiration.days,
+    webAcl: acl && {
+      rules: acl.rules.map((r: any) => r.name),
+      rateLimit: acl.rules[1].statement.rateBasedStatement.limit,
+      countRules: acl.rules[0].statement.managedRuleGroupStatement.ruleActionOverrides.map((o: any) => o.name),
+    },
+    vpcFlowLog: flowLog && { trafficType: flowLog.trafficType, retentionDays: flowLogGroup?.retentionInDays ?? -1, destination: flowLog.logDestinationType },
+  });
+}
+
+function cellView(recorder: PulumiRecorder, tierName: string, cell: string): CellView {
   const get = (id: string) => recorder.resources.find((r) => r.name === childName(cell, id))?.inputs;
   const must = (id: string) => {
     const inputs = get(id);
@@ -34,8 +80,37 @@ function cellView(recorder: PulumiRecorder, cell: string): CellView {
   const redirect = get(CELL_IDS.httpRedirectListener);
   const hc = get(CELL_IDS.route53HealthCheck);
 
-  // Mock outputs: a group's name is its Pulumi name; a load balancer's arnSuffix is `app|net/<name>/…`.
-  const dimensionValue = (v: string): string => (v === asgName ? ASG : v.split('/')[1] === lbName ? LB : v);
+  // Mock outputs: a group's name is its Pulumi name; a load balancer's arnSuffix is `app|net/<name>/…`,
+  // a target group's `targetgroup/<name>/…`; a resource's id is `<name>-id`; a bucket's name `<name>-bucket`.
+  const tgName = childName(cell, CELL_IDS.targetGroup);
+  const dimensionValue = (v: string): string =>
+    v === asgName ? ASG : v === `${hcName}-id` ? HC : v.startsWith('targetgroup/') && v.split('/')[1] === tgName ? TG : v.split('/')[1] === lbName ? LB : v;
+  const logBucketName = `${childName(tierName, OPERATIONS_TIER_IDS.logBucket)}-bucket`;
+  const logs = (block: any) => (block?.enabled === true ? { bucket: block.bucket === logBucketName ? LOG_BUCKET : String(block.bucket), prefix: block.prefix } : undefined);
+  const association = get(OPERATIONS_CELL_IDS.webAclAssociation);
+  const lbArn = `arn:aws:mock:us-east-1:123456789012:LoadBalancer/${lbName}`;
+  const aclArn = `arn:aws:mock:us-east-1:123456789012:WebAcl/${childName(tierName, OPERATIONS_TIER_IDS.webAcl)}`;
+  const alarms = ALARM_KEYS.flatMap((key) => {
+    const a = get(alarmId(key));
+    if (!a) return [];
+    return [
+      {
+        key,
+        namespace: a.namespace,
+        metricName: a.metricName,
+        statistic: a.statistic,
+        periodSeconds: a.period,
+        dimensions: Object.entries((a.dimensions ?? {}) as Record<string, string>).map(([name, value]) => ({ name, value: dimensionValue(value) })).sort(byName),
+        threshold: a.threshold,
+        comparisonOperator: a.comparisonOperator,
+        evaluationPeriods: a.evaluationPeriods,
+        datapointsToAlarm: a.datapointsToAlarm,
+        treatMissingData: a.treatMissingData,
+        alarmActions: (a.alarmActions ?? []).length,
+        okActions: (a.okActions ?? []).length,
+      },
+    ];
+  });
 
   const records: RecordView[] = [];
   for (const id of [CELL_IDS.weightedRecord, CELL_IDS.weightedRecordIpv6, CELL_IDS.cellRecord, CELL_IDS.cellRecordIpv6]) {
@@ -146,6 +221,14 @@ function cellView(recorder: PulumiRecorder, cell: string): CellView {
       requestIntervalSeconds: hc.requestInterval,
       failureThreshold: hc.failureThreshold,
       enableSni: hc.enableSni,
+    },
+    operations: {
+      deletionProtection: lb.enableDeletionProtection === true,
+      minimumCapacityUnits: lb.minimumLoadBalancerCapacity?.capacityUnits,
+      accessLogs: logs(lb.accessLogs),
+      connectionLogs: logs(lb.connectionLogs),
+      webAclAssociation: association !== undefined && association.resourceArn === lbArn && association.webAclArn === aclArn,
+      alarms,
     },
   });
 }

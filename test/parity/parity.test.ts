@@ -9,9 +9,9 @@ import { errorsOf, resolveTier, type TierConfig, userDataLines, validateTier } f
 import { WebSocketTier as PulumiTier } from '../../lib/pulumi';
 import { testBundleFile, tierStack } from '../helpers/cdk-app';
 import { recordProgram } from '../helpers/pulumi-mocks';
-import { BUNDLE_URI, type CellView } from './cell-view';
-import { cdkCellViews } from './normalize-cdk';
-import { pulumiCellViews } from './normalize-pulumi';
+import { BUNDLE_URI, type CellView, LOG_BUCKET, type TierOperationsView } from './cell-view';
+import { cdkCellViews, cdkTierOperationsView } from './normalize-cdk';
+import { pulumiCellViews, pulumiTierOperationsView } from './normalize-pulumi';
 
 interface Case {
   readonly title: string;
@@ -121,14 +121,69 @@ const CASES: Case[] = [
       dns: { healthChecks: true },
     },
   },
+  {
+    title: 'operations tuned: WAF, LCU reservations (ALB, NLB TCP), alarm topic, alarms tuned and off, deletion protection off, 30-day logs, all-traffic flow log',
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 'a' }, { name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }, { name: 'n', loadBalancerType: 'network' }],
+      healthCheck: { port: 8081 },
+      dns: { healthChecks: true },
+      operations: {
+        waf: { enabled: true, rateLimitPer5Minutes: 300 },
+        minimumCapacityUnits: { a: 400, t: 5500 },
+        alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops-pager',
+        alarms: { elb5xx: { threshold: 50, evaluationPeriods: 10, datapointsToAlarm: 5 }, portAllocationErrors: { enabled: false }, newConnectionSpike: { threshold: 1234 } },
+        deletionProtection: false,
+        accessLogs: { retentionDays: 30 },
+        vpcFlowLogs: { trafficType: 'ALL', retentionDays: 90 },
+      },
+    },
+  },
+  {
+    title: 'operations off: no logs, no dashboard, no flow log, no alarms but one',
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 'a' }, { name: 'n', loadBalancerType: 'network' }],
+      operations: {
+        accessLogs: { enabled: false },
+        dashboard: false,
+        vpcFlowLogs: { enabled: false },
+        alarms: {
+          rejectedConnections: { enabled: false },
+          portAllocationErrors: { enabled: false },
+          elb5xx: { enabled: false },
+          newConnectionSpike: { enabled: false },
+          connectionsPerInstance: { enabled: false },
+        },
+      },
+    },
+  },
 ];
 
-async function views(c: Case): Promise<{ cdk: CellView[]; pulumi: CellView[] }> {
+/**
+ * CDK renders access logs only when the stack's region is known at synthesis, and alarms on
+ * us-east-1-only metrics (Route 53) unconditionally only in a us-east-1 stack; the Pulumi mocks
+ * deploy to us-east-1. So the CDK side is pinned to that region.
+ */
+const CDK_STACK_PROPS = { env: { region: 'us-east-1' } };
+
+interface Views {
+  cdk: CellView[];
+  pulumi: CellView[];
+  cdkTier: TierOperationsView;
+  pulumiTier: TierOperationsView;
+}
+
+async function views(c: Case): Promise<Views> {
   const bundle = c.serverBundle ? { serverBundleFile: testBundleFile() } : {};
-  const { stack, tier, template } = tierStack(c.config, bundle);
-  const cdk = cdkCellViews(stack, tier, template);
+  const { stack, tier, template } = tierStack(c.config, bundle, CDK_STACK_PROPS);
   const { recorder } = await recordProgram(() => new PulumiTier('tier', { ...c.config, ...bundle, hostedZoneId: 'Z0123456789TESTZONE' }));
-  return { cdk, pulumi: pulumiCellViews(recorder, 'tier', c.config.cells.map((cell) => cell.name)) };
+  return {
+    cdk: cdkCellViews(stack, tier, template),
+    pulumi: pulumiCellViews(recorder, 'tier', c.config.cells.map((cell) => cell.name)),
+    cdkTier: cdkTierOperationsView(stack, tier, template),
+    pulumiTier: pulumiTierOperationsView(recorder, 'tier'),
+  };
 }
 
 let warn: jest.SpyInstance;
@@ -151,9 +206,11 @@ test('the table covers ALB and NLB, TCP and TLS listeners, stickiness on and off
 describe.each(CASES)('$title', (c) => {
   let cdk: CellView[];
   let pul: CellView[];
+  let cdkTier: TierOperationsView;
+  let pulTier: TierOperationsView;
   const plan = resolveTier(c.config);
   beforeAll(async () => {
-    ({ cdk, pulumi: pul } = await views(c));
+    ({ cdk, pulumi: pul, cdkTier, pulumiTier: pulTier } = await views(c));
   });
 
   test.each(plan.cells.map((cell, i) => [cell.name, i] as const))('cell %s: CDK and Pulumi agree field by field', (_name, i) => {
@@ -161,6 +218,37 @@ describe.each(CASES)('$title', (c) => {
       expect({ [key]: pul[i][key] }).toEqual({ [key]: cdk[i][key] });
     }
     expect(pul[i]).toEqual(cdk[i]);
+  });
+
+  test('tier operations agree: dashboard rows and widgets, log bucket, web ACL, VPC flow log', () => {
+    for (const key of Object.keys(cdkTier) as (keyof TierOperationsView)[]) {
+      expect({ [key]: pulTier[key] }).toEqual({ [key]: cdkTier[key] });
+    }
+    expect(pulTier).toEqual(cdkTier);
+  });
+
+  test('the operations views carry the plan (normalizers read real values)', () => {
+    const ops = plan.operations;
+    expect(cdkTier.dashboard?.rows).toBe(ops.dashboard?.rows.length);
+    expect(cdkTier.dashboard?.metricWidgets).toBe(ops.dashboard?.rows.flatMap((r) => r.widgets.filter((w) => w.metrics.length > 0)).length);
+    expect(cdkTier.logBucketRetentionDays).toBe(ops.logBucket?.retentionDays);
+    expect(cdkTier.webAcl?.rateLimit).toBe(ops.webAcl?.rateRule.limit);
+    expect(cdkTier.vpcFlowLog && [cdkTier.vpcFlowLog.trafficType, cdkTier.vpcFlowLog.retentionDays]).toEqual(
+      ops.vpcFlowLog && [ops.vpcFlowLog.trafficType, ops.vpcFlowLog.retentionDays],
+    );
+    plan.cells.forEach((cell, i) => {
+      const v = cdk[i].operations;
+      expect(v.deletionProtection).toBe(cell.operations.deletionProtection);
+      expect(v.minimumCapacityUnits).toBe(cell.operations.minimumCapacityUnits);
+      expect(v.accessLogs).toEqual(cell.operations.accessLogPrefix && { bucket: LOG_BUCKET, prefix: cell.operations.accessLogPrefix });
+      expect(v.connectionLogs).toEqual(cell.operations.connectionLogPrefix && { bucket: LOG_BUCKET, prefix: cell.operations.connectionLogPrefix });
+      expect(v.webAclAssociation).toBe(cell.operations.webAclAssociation);
+      expect(v.alarms.map((a) => [a.key, a.metricName, a.statistic, a.threshold, a.comparisonOperator, a.evaluationPeriods, a.datapointsToAlarm])).toEqual(
+        cell.operations.alarms.map((a) => [a.key, a.metric.metricName, a.metric.statistic, a.threshold, a.comparisonOperator, a.evaluationPeriods, a.datapointsToAlarm]),
+      );
+      const actions = ops.alarmTopicArn !== undefined ? 1 : 0;
+      for (const a of v.alarms) expect([a.alarmActions, a.okActions]).toEqual([actions, actions]);
+    });
   });
 
   test('the views carry the plan (normalizers read real values)', () => {
