@@ -84,6 +84,9 @@ export const DEFAULTS = {
   },
 } as const;
 
+/** Name of every cell's termination lifecycle hook (hook names are unique per Auto Scaling group). */
+export const TERMINATION_HOOK_NAME = 'websocket-tier-drain';
+
 /** Minimum lifecycle-hook heartbeat AWS accepts (see limits). */
 const MIN_HEARTBEAT_SECONDS = 30;
 
@@ -238,6 +241,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Cell
       maxHealthyPercentage: sc.maxHealthyPercentage ?? DEFAULTS.scaling.maxHealthyPercentage,
       groupMetrics: GROUP_METRICS,
       lifecycleHook: {
+        lifecycleHookName: TERMINATION_HOOK_NAME,
         lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
         heartbeatTimeoutSeconds: c.lifecycleHookHeartbeatSeconds ?? Math.max(MIN_HEARTBEAT_SECONDS, drain + grace),
         defaultResult: 'CONTINUE',
@@ -273,6 +277,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Cell
       healthPort: healthCheck.port,
       ping,
       drain,
+      grace,
       keepAlive: listener.effectiveIdleTimeoutSeconds + SERVER_KEEP_ALIVE_MARGIN_SECONDS,
       backlog: tier.host.listenBacklog,
     }),
@@ -395,6 +400,8 @@ export const SERVER_ENV = {
   healthPort: 'WST_HEALTH_PORT',
   pingIntervalSeconds: 'WST_PING_INTERVAL_SECONDS',
   drainWindowSeconds: 'WST_DRAIN_WINDOW_SECONDS',
+  drainGraceSeconds: 'WST_DRAIN_GRACE_SECONDS',
+  lifecycleHookName: 'WST_LIFECYCLE_HOOK_NAME',
   keepAliveTimeoutSeconds: 'WST_KEEP_ALIVE_TIMEOUT_SECONDS',
   listenBacklog: 'WST_LISTEN_BACKLOG',
   cellName: 'WST_CELL',
@@ -405,7 +412,7 @@ export const SERVER_ENV = {
 function serverEnvironment(
   config: TierConfig,
   cellName: string,
-  v: { port: number; healthPath: string; healthPort: number; ping: number; drain: number; keepAlive: number; backlog: number },
+  v: { port: number; healthPath: string; healthPort: number; ping: number; drain: number; grace: number; keepAlive: number; backlog: number },
 ): Record<string, string> {
   return {
     ...(config.server?.environment ?? {}),
@@ -414,6 +421,8 @@ function serverEnvironment(
     [SERVER_ENV.healthPort]: String(v.healthPort),
     [SERVER_ENV.pingIntervalSeconds]: String(v.ping),
     [SERVER_ENV.drainWindowSeconds]: String(v.drain),
+    [SERVER_ENV.drainGraceSeconds]: String(v.grace),
+    [SERVER_ENV.lifecycleHookName]: TERMINATION_HOOK_NAME,
     [SERVER_ENV.keepAliveTimeoutSeconds]: String(v.keepAlive),
     [SERVER_ENV.listenBacklog]: String(v.backlog),
     [SERVER_ENV.cellName]: cellName,

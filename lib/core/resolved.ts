@@ -91,6 +91,12 @@ export interface ResolvedScalingPolicy {
 
 /** Termination lifecycle hook. */
 export interface ResolvedLifecycleHook {
+  /**
+   * Explicit hook name (unique per group, so a constant is safe). The server receives it as
+   * `WST_LIFECYCLE_HOOK_NAME` to record heartbeats and complete the action when drained; an
+   * auto-generated name would be unknowable on the instance.
+   */
+  readonly lifecycleHookName: string;
   readonly lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING';
   readonly heartbeatTimeoutSeconds: number;
   /** Set explicitly: the API default is ABANDON. */

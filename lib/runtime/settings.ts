@@ -6,18 +6,18 @@
  */
 import { DEFAULTS, SERVER_ENV } from '../core/defaults';
 
-/** Environment variables read only by the runtime (not written by the renderers yet). */
+/** Environment variables the runtime reads; the first two are written by the renderers (core `SERVER_ENV`), the rest are runtime options. */
 export const RUNTIME_ENV = {
-  /** Termination lifecycle hook name; turns on heartbeat + CompleteLifecycleAction (NLB drain path). */
-  lifecycleHookName: 'WST_LIFECYCLE_HOOK_NAME',
+  /** Termination lifecycle hook name; turns on heartbeat + CompleteLifecycleAction (written by the renderers). */
+  lifecycleHookName: SERVER_ENV.lifecycleHookName,
   /** Per-node connection cap (integer ≥ 1). */
   maxConnections: 'WST_MAX_CONNECTIONS',
   /** Comma-separated Origin allowlist. */
   allowedOrigins: 'WST_ALLOWED_ORIGINS',
   /** Stable node id for the rebalancing store. */
   nodeId: 'WST_NODE_ID',
-  /** Seconds after the drain window at which leftover sockets are terminated. */
-  drainGraceSeconds: 'WST_DRAIN_GRACE_SECONDS',
+  /** Seconds after the drain window at which leftover sockets are terminated (written by the renderers). */
+  drainGraceSeconds: SERVER_ENV.drainGraceSeconds,
   /** IMDS base URL (tests and IMDS proxies). */
   imdsBaseUrl: 'WST_IMDS_BASE_URL',
   /** Backplane URL (`redis://host:port`), used by the example chat server and the local twin. */

@@ -150,6 +150,7 @@ describe('WebSocketTier (Pulumi): WebSocket-critical inputs', () => {
   test('termination lifecycle hook: heartbeat covers drain + grace, CONTINUE explicit', () => {
     expect(inputs('t1-cell-a-termination-hook')).toEqual({
       autoscalingGroupName: 't1-cell-a-auto-scaling-group',
+      name: 'websocket-tier-drain',
       lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
       heartbeatTimeout: 220,
       defaultResult: 'CONTINUE',

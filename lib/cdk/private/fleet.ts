@@ -107,6 +107,7 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
   const hook = a.lifecycleHook;
   const terminationHook = new autoscaling.LifecycleHook(scope, CELL_IDS.terminationHook, {
     autoScalingGroup,
+    lifecycleHookName: hook.lifecycleHookName, // explicit: the draining server completes it by name
     lifecycleTransition: hook.lifecycleTransition as autoscaling.LifecycleTransition,
     heartbeatTimeout: seconds(hook.heartbeatTimeoutSeconds),
     defaultResult: hook.defaultResult as autoscaling.DefaultResult, // explicit: the API default is ABANDON

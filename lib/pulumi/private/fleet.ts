@@ -132,6 +132,7 @@ export function renderFleet(scope: Scope, inputs: FleetInputs): RenderedFleet {
   const hook = a.lifecycleHook;
   const terminationHook = create(aws.autoscaling.LifecycleHook, scope, CELL_IDS.terminationHook, {
     autoscalingGroupName: autoScalingGroup.name,
+    name: hook.lifecycleHookName, // explicit: the draining server completes it by name
     lifecycleTransition: hook.lifecycleTransition,
     heartbeatTimeout: hook.heartbeatTimeoutSeconds,
     defaultResult: hook.defaultResult, // explicit: the API default is ABANDON
