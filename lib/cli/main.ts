@@ -1,11 +1,13 @@
 /**
  * The `websocket-tier` command line: commander for arguments, one module per command.
- * Commands: `plan` (capacity and cost planner). Further commands (e.g. the local twin, `local`)
- * register themselves in `buildProgram()` the same way `addPlanCommand()` does.
+ * Commands: `plan` (capacity and cost planner) and `local` (the local twin: Redis, HAProxy and
+ * server processes on loopback, configured from the same tier model). Each command registers
+ * itself in `buildProgram()`.
  */
 import { Command, CommanderError } from 'commander';
 import { CapacityPlanError } from '../core/capacity';
 import { CliError, type CliIo, processIo } from './io';
+import { registerLocalCommand } from './local';
 import { addPlanCommand } from './plan';
 
 /** The program with every command, writing through `io` and throwing instead of exiting. */
@@ -16,6 +18,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
     .showHelpAfterError('(run with --help for usage)');
   addPlanCommand(program, io);
+  registerLocalCommand(program);
   return program;
 }
 
