@@ -150,11 +150,3 @@ export const VPC_FLOW_LOG_IDS = {
   /** Pulumi only. */
   rolePolicy: 'FlowLogRolePolicy',
 } as const;
-
-/**
- * Pulumi-only operations children of a tier that have no CDK counterpart: the explicit us-east-1
- * provider the Route 53 health-check alarms are created with (Route 53 metrics exist only there).
- */
-export const PULUMI_OPERATIONS_PROVIDER_IDS = {
-  route53MetricsProvider: 'Route53MetricsProvider',
-} as const;

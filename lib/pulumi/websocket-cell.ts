@@ -8,7 +8,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { amazonLinux2023ImageParameter } from '../core/instance-types';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
 import type { AlarmKey } from '../core/operations';
-import { type FixedRegionProviders, renderAlarms } from './private/alarms';
+import { renderAlarms } from './private/alarms';
 import type { DashboardCellValues } from './private/dashboard';
 import { renderDns } from './private/dns';
 import { renderFleet, type ServerBundleRef } from './private/fleet';
@@ -64,12 +64,6 @@ export interface WebSocketCellArgs {
    * @default - no WAF association
    */
   readonly webAclArn?: pulumi.Input<string>;
-  /**
-   * Providers for alarms on metrics that exist in one region only, keyed by region (`us-east-1`
-   * for Route 53 health checks). WebSocketTier passes its us-east-1 provider.
-   * @default - none; construction throws if the cell has such an alarm
-   */
-  readonly fixedRegionProviders?: FixedRegionProviders;
 }
 
 /** One cell: load balancer, listener(s), target group, Auto Scaling group, scaling policy, DNS. */
@@ -166,7 +160,7 @@ export class WebSocketCell extends pulumi.ComponentResource {
       targetGroupFullName: lb.targetGroup.arnSuffix,
       route53HealthCheckId: this.route53HealthCheck?.id,
     };
-    this.alarms = renderAlarms(scope, cell.operations.alarms, this.metricValues, tier.operations.alarmTopicArn, args.fixedRegionProviders ?? {});
+    this.alarms = renderAlarms(scope, cell.operations.alarms, this.metricValues, tier.operations.alarmTopicArn);
     this.url = cell.dns.cellDomainName !== undefined ? `wss://${cell.dns.cellDomainName}` : undefined;
     this.registerOutputs({ url: this.url, loadBalancerDnsName: lb.loadBalancer.dnsName });
   }

@@ -7,16 +7,15 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { TierConfig } from '../core/config';
 import { resolveTier } from '../core/defaults';
-import { cellId, childName, PULUMI_OPERATIONS_PROVIDER_IDS, TIER_IDS } from '../core/ids';
+import { cellId, childName, TIER_IDS } from '../core/ids';
 import { errorsOf, formatIssues, type Issue, WARNING_PREFIX, warningsOf } from '../core/issues';
 import type { ResolvedTier } from '../core/resolved';
 import { validateTier } from '../core/validate';
-import type { FixedRegionProviders } from './private/alarms';
 import { renderCertificate } from './private/certificate';
 import { renderDashboard } from './private/dashboard';
 import { renderLogBucket } from './private/logs';
 import { renderServerBundle } from './private/server-bundle';
-import { child, type Scope } from './private/util';
+import type { Scope } from './private/util';
 import { renderVpc, type TierNetwork } from './private/vpc';
 import { renderWebAcl } from './private/waf';
 import { WebSocketCell } from './websocket-cell';
@@ -63,14 +62,6 @@ export interface WebSocketTierArgs extends TierConfig {
    * @default - latest Amazon Linux 2023 (SSM public parameter) for each cell's architecture
    */
   readonly amiId?: pulumi.Input<string>;
-  /**
-   * Provider for the us-east-1 alarms on Route 53 health-check metrics (they exist only in
-   * us-east-1). Pass one when your default provider is configured through stack config
-   * (`aws:profile`, `aws:assumeRoles`, …): an explicit provider does not inherit it.
-   * @default - a `us-east-1` `aws.Provider` child of the tier, created only when some cell has a
-   *   Route 53 health-check alarm; it takes credentials from the environment
-   */
-  readonly route53MetricsProvider?: pulumi.ProviderResource;
 }
 
 /** Errors in the Pulumi-only arguments (the VPC trio must come together). */
@@ -140,19 +131,11 @@ export class WebSocketTier extends pulumi.ComponentResource {
     this.certificateArn = args.certificateArn ?? (needsCertificate ? renderCertificate(scope, tier, args.hostedZoneId) : undefined);
     const serverBundle = args.serverBundleFile !== undefined ? renderServerBundle(scope, args.serverBundleFile) : undefined;
 
-    // Operations (lib/core/operations.ts): log bucket, web ACL, the provider of fixed-region alarms.
+    // Operations (lib/core/operations.ts): log bucket and web ACL; the cells add alarms and associations.
     const ops = tier.operations;
     const logBucket = renderLogBucket(scope, ops, tier.cells);
     this.logBucket = logBucket?.bucket;
     this.webAcl = renderWebAcl(scope, ops.webAcl);
-    const needsFixedRegion = new Set(
-      args.hostedZoneId === undefined ? [] : tier.cells.flatMap((c) => c.operations.alarms.flatMap((a) => (a.metric.region !== undefined ? [a.metric.region] : []))),
-    );
-    const fixedRegionProviders: Record<string, pulumi.ProviderResource> = {};
-    for (const region of needsFixedRegion) {
-      fixedRegionProviders[region] =
-        args.route53MetricsProvider ?? new aws.Provider(child(scope, PULUMI_OPERATIONS_PROVIDER_IDS.route53MetricsProvider)[0], { region }, { parent: this });
-    }
 
     this.cells = tier.cells.map(
       (cell) =>
@@ -168,7 +151,6 @@ export class WebSocketTier extends pulumi.ComponentResource {
             amiId: args.amiId,
             logBucket: logBucket && { name: logBucket.bucket.bucket, policy: logBucket.policy },
             webAclArn: this.webAcl?.arn,
-            fixedRegionProviders: fixedRegionProviders as FixedRegionProviders,
           },
           { parent: this },
         ),

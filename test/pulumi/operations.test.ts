@@ -4,7 +4,6 @@
  * core's `tier.operations` / `cell.operations`; the parity test (test/parity) checks that the CDK
  * construct renders the same values.
  */
-import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { dashboardBody, elbLogDeliveryPrincipalKind, resolveTier, type TierConfig } from '../../lib/core';
@@ -151,12 +150,11 @@ describe('defaults', () => {
     expect(r.named('t1-cell-a-alarm-route53-health-check').inputs.dimensions).toEqual({ HealthCheckId: 't1-cell-a-route53-health-check-id' });
   });
 
-  test('Route 53 alarms (us-east-1-only metric) use one explicit us-east-1 provider; the others the default provider', () => {
-    const providers = r.ofType('pulumi:providers:aws');
-    expect(providers.map((p) => [p.name, p.inputs.region])).toEqual([['t1-route53-metrics-provider', 'us-east-1']]);
+  test('Route 53 alarms (us-east-1-only metric) are managed in us-east-1 by the default provider; the others in the program region', () => {
+    expect(r.ofType('pulumi:providers:aws')).toEqual([]); // no explicit provider: the default one's credentials and settings apply
     for (const alarm of r.ofType('aws:cloudwatch/metricAlarm:MetricAlarm')) {
-      const explicit = alarm.provider?.includes('t1-route53-metrics-provider') === true;
-      expect([alarm.name, explicit]).toEqual([alarm.name, alarm.name.endsWith('-route53-health-check')]);
+      const expected = alarm.name.endsWith('-route53-health-check') ? 'us-east-1' : undefined;
+      expect([alarm.name, alarm.inputs.region, alarm.provider || undefined]).toEqual([alarm.name, expected, undefined]);
     }
   });
 
@@ -297,18 +295,9 @@ describe('tuning', () => {
     expect(info.mock.calls.map((c) => String(c[0])).filter((m) => m.includes('route53HealthCheck'))).toHaveLength(3);
   });
 
-  test('a given provider replaces the created us-east-1 provider', async () => {
-    const { recorder } = await recordProgram(() => {
-      const provider = new aws.Provider('mine', { region: 'us-east-1' });
-      return new WebSocketTier('t2', { ...CONFIG, hostedZoneId: ZONE, route53MetricsProvider: provider });
-    });
-    expect(recorder.ofType('pulumi:providers:aws').map((p) => p.name)).toEqual(['mine']);
-    expect(recorder.named('t2-cell-a-alarm-route53-health-check').provider).toContain('::mine::');
-  });
-
-  test('without Route 53 health checks there is no Route 53 alarm and no us-east-1 provider', async () => {
+  test('without Route 53 health checks there is no Route 53 alarm and nothing outside the program region', async () => {
     const r = await build({ ...CONFIG, dns: { healthChecks: false } });
-    expect(r.ofType('pulumi:providers:aws')).toEqual([]);
+    expect(r.resources.filter((x) => x.inputs.region !== undefined)).toEqual([]);
     expect(names(r, 'aws:cloudwatch/metricAlarm:MetricAlarm').filter((n) => n.includes('route53'))).toEqual([]);
   });
 });

@@ -3,19 +3,21 @@
  * periods and reasons live in lib/core/operations.ts), with optional SNS actions on ALARM and OK.
  * Same alarms as lib/cdk/private/alarms.ts, named `<cell>-alarm-<key>`.
  *
- * Metrics with a fixed region (Route 53 `HealthCheckStatus`, us-east-1 only) are alarmed on with
- * the tier's us-east-1 provider, so the alarm exists whatever region the program deploys to (CDK
- * cannot create a resource in another region from one stack: there the alarm is created only when
- * the stack is in us-east-1). CloudWatch alarm actions must be in the alarm's region, so such an
- * alarm notifies the topic only when the topic is in that region too. Source:
- * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html
+ * Metrics with a fixed region (Route 53 `HealthCheckStatus`, us-east-1 only) are alarmed on in
+ * that region through the resource's own `region` argument (@pulumi/aws v7 manages a resource in
+ * any region from the default provider, with its credentials and settings), so the alarm exists
+ * whatever region the program deploys to. CDK cannot put one resource of a stack in another region:
+ * there the alarm is created only when the stack is in us-east-1. CloudWatch alarm actions must be
+ * in the alarm's region, so such an alarm notifies the topic only when the topic is in that region
+ * too. Sources: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html,
+ * https://www.pulumi.com/registry/packages/aws/how-to-guides/multi-region/
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { alarmId } from '../../core/ids';
 import type { MetricDimensionSource } from '../../core/metrics';
 import type { AlarmKey, ResolvedAlarm } from '../../core/operations';
-import { child, type Scope } from './util';
+import { create, type Scope } from './util';
 
 /** Late-bound values an alarm's metric may name; absent ones (no Route 53 health check) are undefined. */
 export type AlarmMetricValues = Readonly<Partial<Record<MetricDimensionSource, pulumi.Input<string>>>>;
@@ -25,19 +27,12 @@ function topicRegion(arn: string): string {
   return arn.split(':')[3] ?? '';
 }
 
-/** Where alarms on fixed-region metrics go. */
-export interface FixedRegionProviders {
-  /** Provider per region (today only us-east-1). */
-  readonly [region: string]: pulumi.ProviderResource;
-}
-
 /** Render every resolved alarm of a cell whose metric can be bound here. */
 export function renderAlarms(
   scope: Scope,
   alarms: readonly ResolvedAlarm[],
   values: AlarmMetricValues,
   topicArn: string | undefined,
-  providers: FixedRegionProviders,
 ): Partial<Record<AlarmKey, aws.cloudwatch.MetricAlarm>> {
   const out: Partial<Record<AlarmKey, aws.cloudwatch.MetricAlarm>> = {};
   for (const a of alarms) {
@@ -50,10 +45,6 @@ export function renderAlarms(
     }
     if (!bound) continue; // e.g. the cell was rendered without a hosted zone: no health check
     const fixedRegion = a.metric.region;
-    const provider = fixedRegion !== undefined ? providers[fixedRegion] : undefined;
-    if (fixedRegion !== undefined && provider === undefined) {
-      throw new Error(`websocket-tier internal error: no provider for ${fixedRegion}, needed by alarm ${a.key}; please report this with your tier config.`);
-    }
     const actions = topicArn !== undefined && (fixedRegion === undefined || topicRegion(topicArn) === fixedRegion) ? [topicArn] : undefined;
     if (topicArn !== undefined && actions === undefined) {
       void pulumi.log.info(
@@ -61,10 +52,7 @@ export function renderAlarms(
         scope.parent,
       );
     }
-    const [name, opts] = child(scope, alarmId(a.key));
-    out[a.key] = new aws.cloudwatch.MetricAlarm(
-      name,
-      {
+    out[a.key] = create(aws.cloudwatch.MetricAlarm, scope, alarmId(a.key), {
         namespace: a.metric.namespace,
         metricName: a.metric.metricName,
         dimensions,
@@ -78,9 +66,8 @@ export function renderAlarms(
         alarmDescription: a.description,
         alarmActions: actions,
         okActions: actions,
-      },
-      provider !== undefined ? { ...opts, provider } : opts,
-    );
+        region: fixedRegion,
+    });
   }
   return out;
 }
