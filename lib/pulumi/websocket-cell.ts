@@ -7,18 +7,34 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { amazonLinux2023ImageParameter } from '../core/instance-types';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
+import {
+  activeConnectionsMetric,
+  CONNECTION_GAUGE,
+  elb5xxMetric,
+  groupMetric,
+  hostCountMetric,
+  metricSpecOf,
+  type MetricSpec,
+  newConnectionsMetric,
+  portAllocationErrorsMetric,
+  rejectedConnectionsMetric,
+  route53HealthCheckStatusMetric,
+  targetConnectionErrorsMetric,
+} from '../core/metrics';
 import type { AlarmKey } from '../core/operations';
 import { renderAlarms } from './private/alarms';
 import type { DashboardCellValues } from './private/dashboard';
 import { renderDns } from './private/dns';
 import { renderFleet, type ServerBundleRef } from './private/fleet';
 import { renderLoadBalancer } from './private/load-balancer';
+import { bindMetricSpec, type CellMetric, type CellMetricOptions } from './private/metrics';
 import { renderScalingPolicy } from './private/scaling';
 import { renderSecurityGroups } from './private/security-groups';
 import type { Scope } from './private/util';
 import { renderWebAclAssociation } from './private/waf';
 
 export type { ServerBundleRef } from './private/fleet';
+export type { CellMetric, CellMetricOptions } from './private/metrics';
 
 /** Arguments of a `WebSocketCell`. Fields that decide which resources exist are plain values. */
 export interface WebSocketCellArgs {
@@ -104,10 +120,15 @@ export class WebSocketCell extends pulumi.ComponentResource {
   /** Every late-bound value an operations metric may name (the tier's dashboard reads it). */
   readonly metricValues: DashboardCellValues;
 
+  private readonly resolved: ResolvedCell;
+  private readonly cellName: string;
+
   /** @throws Error when a TLS listener gets no certificate */
   constructor(name: string, args: WebSocketCellArgs, opts?: pulumi.ComponentResourceOptions) {
     super(WebSocketCell.TYPE, name, {}, opts);
     const { tier, cell } = args;
+    this.resolved = cell;
+    this.cellName = name;
     const scope: Scope = { name, parent: this };
     const groups = renderSecurityGroups(scope, cell, args.vpcId);
     this.loadBalancerSecurityGroup = groups.loadBalancer;
@@ -163,5 +184,90 @@ export class WebSocketCell extends pulumi.ComponentResource {
     this.alarms = renderAlarms(scope, cell.operations.alarms, this.metricValues, tier.operations.alarmTopicArn);
     this.url = cell.dns.cellDomainName !== undefined ? `wss://${cell.dns.cellDomainName}` : undefined;
     this.registerOutputs({ url: this.url, loadBalancerDnsName: lb.loadBalancer.dnsName });
+  }
+
+  /**
+   * Concurrent connections on the load balancer: ALB `ActiveConnectionCount` (both legs, so about
+   * 2 per WebSocket), statistic Sum; NLB `ActiveFlowCount`, statistic Average. Period 60 s.
+   */
+  metricActiveConnections(options?: CellMetricOptions): CellMetric {
+    return this.metric(metricSpecOf(activeConnectionsMetric(this.resolved.loadBalancerType)), 'metricActiveConnections', options);
+  }
+
+  /** New connections per period: ALB `NewConnectionCount` / NLB `NewFlowCount`, statistic Sum, period 60 s. */
+  metricNewConnections(options?: CellMetricOptions): CellMetric {
+    return this.metric(metricSpecOf(newConnectionsMetric(this.resolved.loadBalancerType)), 'metricNewConnections', options);
+  }
+
+  /**
+   * Connections per instance from the servers' gauge (`WebSocketTier/ActiveConnections`, dimension
+   * `AutoScalingGroupName`), statistic Average, period 60 s.
+   */
+  metricConnectionsPerInstance(options?: CellMetricOptions): CellMetric {
+    return this.metric(metricSpecOf(CONNECTION_GAUGE), 'metricConnectionsPerInstance', options);
+  }
+
+  /** ALB cells: `RejectedConnectionCount`, statistic Sum, period 60 s. @throws Error on NLB cells */
+  metricRejectedConnections(options?: CellMetricOptions): CellMetric {
+    return this.metric(rejectedConnectionsMetric(), 'metricRejectedConnections', options);
+  }
+
+  /** ALB cells: `TargetConnectionErrorCount`, statistic Sum, period 60 s. @throws Error on NLB cells */
+  metricTargetConnectionErrors(options?: CellMetricOptions): CellMetric {
+    return this.metric(targetConnectionErrorsMetric(), 'metricTargetConnectionErrors', options);
+  }
+
+  /** ALB cells: `HTTPCode_ELB_5XX_Count`, statistic Sum, period 60 s. @throws Error on NLB cells */
+  metricElb5xx(options?: CellMetricOptions): CellMetric {
+    return this.metric(elb5xxMetric(), 'metricElb5xx', options);
+  }
+
+  /** NLB cells: `PortAllocationErrorCount`, statistic Sum, period 60 s. @throws Error on ALB cells */
+  metricPortAllocationErrors(options?: CellMetricOptions): CellMetric {
+    return this.metric(portAllocationErrorsMetric(), 'metricPortAllocationErrors', options);
+  }
+
+  /** `UnHealthyHostCount` of the cell's target group, statistic Minimum (AWS's advice for alarms), period 60 s. */
+  metricUnhealthyHosts(options?: CellMetricOptions): CellMetric {
+    return this.metric(hostCountMetric(this.resolved.loadBalancerType, 'unhealthy'), 'metricUnhealthyHosts', options);
+  }
+
+  /** `HealthyHostCount` of the cell's target group, statistic Minimum, period 60 s. */
+  metricHealthyHosts(options?: CellMetricOptions): CellMetric {
+    return this.metric(hostCountMetric(this.resolved.loadBalancerType, 'healthy'), 'metricHealthyHosts', options);
+  }
+
+  /** Auto Scaling `GroupInServiceInstances`, statistic Maximum, period 60 s. */
+  metricInServiceInstances(options?: CellMetricOptions): CellMetric {
+    return this.metric(groupMetric('GroupInServiceInstances'), 'metricInServiceInstances', options);
+  }
+
+  /** Auto Scaling `GroupTerminatingInstances` (includes draining `Terminating:Wait`), statistic Maximum, period 60 s. */
+  metricTerminatingInstances(options?: CellMetricOptions): CellMetric {
+    return this.metric(groupMetric('GroupTerminatingInstances'), 'metricTerminatingInstances', options);
+  }
+
+  /**
+   * Route 53 `HealthCheckStatus` of the cell's health check (1 healthy, 0 unhealthy), statistic
+   * Minimum, period 60 s, `region: 'us-east-1'` (the only region Route 53 publishes it in).
+   * @throws Error when the cell has no Route 53 health check (`dns.healthChecks` off or no zone)
+   */
+  metricRoute53HealthCheckStatus(options?: CellMetricOptions): CellMetric {
+    return this.metric(route53HealthCheckStatusMetric(), 'metricRoute53HealthCheckStatus', options);
+  }
+
+  /** Bind an operations metric to this cell, or throw naming why it does not exist here. */
+  private metric(spec: MetricSpec, helper: string, options?: CellMetricOptions): CellMetric {
+    const forType = spec.namespace === 'AWS/ApplicationELB' ? 'application' : spec.namespace === 'AWS/NetworkELB' ? 'network' : undefined;
+    if (forType !== undefined && forType !== this.resolved.loadBalancerType) {
+      throw new Error(
+        `${this.cellName}: ${helper}() reads ${spec.namespace} ${spec.metricName}, but cell "${this.resolved.name}" is an ${this.resolved.loadBalancerType === 'application' ? 'ALB' : 'NLB'} cell. Fix: call it on ${forType === 'application' ? 'an ALB' : 'an NLB'} cell.`,
+      );
+    }
+    const metric = bindMetricSpec(spec, this.metricValues, options);
+    if (metric === undefined) {
+      throw new Error(`${this.cellName}: ${helper}() needs the cell's Route 53 health check, and cell "${this.resolved.name}" has none. Fix: set dns.healthChecks: true and give the tier a hosted zone.`);
+    }
+    return metric;
   }
 }

@@ -7,9 +7,9 @@
 import * as pulumi from '@pulumi/pulumi';
 import { RegionInfo } from 'aws-cdk-lib/region-info';
 import { dashboardBody, elbLogDeliveryPrincipalKind, resolveTier, type TierConfig } from '../../lib/core';
-import { WebSocketTier, type WebSocketTierArgs } from '../../lib/pulumi';
+import { type WebSocketCell, WebSocketTier, type WebSocketTierArgs } from '../../lib/pulumi';
 import { dashboardName } from '../../lib/pulumi/private/dashboard';
-import { type PulumiRecorder, recordProgram } from '../helpers/pulumi-mocks';
+import { type PulumiRecorder, recordProgram, valueOf } from '../helpers/pulumi-mocks';
 
 const ZONE = 'Z00000000000000000000';
 const CONFIG: TierConfig = {
@@ -299,6 +299,45 @@ describe('tuning', () => {
     const r = await build({ ...CONFIG, dns: { healthChecks: false } });
     expect(r.resources.filter((x) => x.inputs.region !== undefined)).toEqual([]);
     expect(names(r, 'aws:cloudwatch/metricAlarm:MetricAlarm').filter((n) => n.includes('route53'))).toEqual([]);
+  });
+});
+
+describe('metric helpers', () => {
+  test('bound to the cell, with stated default statistics, overridable, usable as MetricAlarm arguments', async () => {
+    let tier!: WebSocketTier;
+    await recordProgram(() => {
+      tier = new WebSocketTier('t5', { ...CONFIG, hostedZoneId: ZONE });
+    });
+    const a = tier.cell('a');
+    const n = tier.cell('n');
+    const plain = async (m: ReturnType<WebSocketCell['metricElb5xx']>) => ({ ...m, dimensions: await valueOf(m.dimensions) });
+    expect(await plain(a.metricActiveConnections())).toEqual({
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'ActiveConnectionCount',
+      dimensions: { LoadBalancer: 'app/t5-cell-a-load-balancer/0123456789abcdef' },
+      statistic: 'Sum',
+      period: 60,
+      region: undefined,
+    });
+    expect(await plain(n.metricActiveConnections({ statistic: 'Maximum', period: 300 }))).toMatchObject({ metricName: 'ActiveFlowCount', statistic: 'Maximum', period: 300 });
+    expect(await plain(a.metricUnhealthyHosts())).toMatchObject({
+      statistic: 'Minimum',
+      dimensions: { TargetGroup: 'targetgroup/t5-cell-a-target-group/0123456789abcdef', LoadBalancer: 'app/t5-cell-a-load-balancer/0123456789abcdef' },
+    });
+    expect(await plain(a.metricConnectionsPerInstance())).toMatchObject({ namespace: 'WebSocketTier', statistic: 'Average', dimensions: { AutoScalingGroupName: 't5-cell-a-auto-scaling-group' } });
+    expect(await plain(n.metricRoute53HealthCheckStatus())).toMatchObject({ statistic: 'Minimum', region: 'us-east-1', dimensions: { HealthCheckId: 't5-cell-n-route53-health-check-id' } });
+    expect(n.metricPortAllocationErrors().metricName).toBe('PortAllocationErrorCount');
+    expect(a.metricTerminatingInstances().statistic).toBe('Maximum');
+  });
+
+  test('a helper for the other load-balancer type, or a missing health check, throws naming the fix', async () => {
+    let tier!: WebSocketTier;
+    await recordProgram(() => {
+      tier = new WebSocketTier('t6', { ...CONFIG, dns: { healthChecks: false }, hostedZoneId: ZONE });
+    });
+    expect(() => tier.cell('n').metricElb5xx()).toThrow(/t6-cell-n: metricElb5xx\(\) reads AWS\/ApplicationELB HTTPCode_ELB_5XX_Count, but cell "n" is an NLB cell\. Fix: call it on an ALB cell/);
+    expect(() => tier.cell('a').metricPortAllocationErrors()).toThrow(/cell "a" is an ALB cell\. Fix: call it on an NLB cell/);
+    expect(() => tier.cell('a').metricRoute53HealthCheckStatus()).toThrow(/has none\. Fix: set dns\.healthChecks: true/);
   });
 });
 
