@@ -10,6 +10,7 @@
  * Sources for ranges and defaults: `lib/core/limits.ts` (each with its AWS doc URL).
  */
 import type { TierCapacityConfig } from './capacity';
+import type { BackplaneConfig } from './backplane';
 import type { OperationsConfig } from './operations';
 
 /** Which Elastic Load Balancing product fronts a cell. */
@@ -407,4 +408,12 @@ export interface TierConfig {
    *   reservation, deletion protection on
    */
   readonly operations?: OperationsConfig;
+  /**
+   * An ElastiCache (Valkey or Redis OSS) replication group in the tier's VPC, reachable only from
+   * the cells' instances, always with TLS, encryption at rest and a generated AUTH token kept in
+   * Secrets Manager. Every cell's server gets `WST_REDIS_URL` (`rediss://:<token>@host:port`),
+   * written at boot. See `lib/core/backplane.ts` and docs/backplane.md.
+   * @default - no backplane
+   */
+  readonly backplane?: BackplaneConfig;
 }

@@ -4,6 +4,7 @@
  * the reason is in ../shared/reference/aws-facts.md §10.
  */
 import type { CellConfig, LoadBalancerType, ScalingSignal, TierConfig } from './config';
+import { resolveBackplane } from './backplane';
 import { sizeCell } from './capacity';
 import { instanceArchitecture } from './instance-types';
 import { activeConnectionsMetric, CONNECTION_GAUGE, GROUP_METRICS, IN_SERVICE_INSTANCES } from './metrics';
@@ -139,10 +140,11 @@ export function resolveTier(config: TierConfig): ResolvedTier {
     ...tier,
     cells: cells.map((cell) => ({ ...cell, operations: resolveCellOperations(cell, config) })),
     operations: resolveTierOperations(config, cells),
+    ...(config.backplane !== undefined ? { backplane: resolveBackplane(config) } : {}),
   };
 }
 
-type TierPart = Omit<ResolvedTier, 'cells' | 'operations'>;
+type TierPart = Omit<ResolvedTier, 'cells' | 'operations' | 'backplane'>;
 
 function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): CellWithoutOperations {
   const c = config.connection ?? {};

@@ -13,6 +13,7 @@
  * Sources: https://docs.kernel.org/networking/ip-sysctl.html,
  * https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#LimitCPU=
  */
+import { type BackplaneLocation, backplaneUserDataLines } from './backplane';
 import type { ResolvedCell, ResolvedTier } from './resolved';
 
 /** Where things live on the instance. */
@@ -118,8 +119,14 @@ export interface ServerBundleLocation {
  * The full user-data script (bash) for a cell's instances, as lines.
  * @param bundle - when given, Node and the bundle are installed and run as a unit; when absent, the
  *   image must already ship `serviceName.service`, which gets a drop-in with the limits and env.
+ * @param backplane - where the tier's backplane is (required exactly when `tier.backplane` is set):
+ *   the AUTH token is read from its secret at boot and `WST_REDIS_URL` appended to the env file.
+ * @throws Error when the tier has a backplane and no location was given (a renderer defect)
  */
-export function userDataLines(tier: ResolvedTier, cell: ResolvedCell, bundle?: ServerBundleLocation): string[] {
+export function userDataLines(tier: ResolvedTier, cell: ResolvedCell, bundle?: ServerBundleLocation, backplane?: BackplaneLocation): string[] {
+  if (tier.backplane !== undefined && backplane === undefined) {
+    throw new Error(`websocket-tier: cell "${cell.name}" belongs to a tier with a backplane, but its user data was rendered without the backplane's endpoint and secret. Fix: pass the BackplaneLocation (renderers do this; please report it if you did not call userDataLines yourself).`);
+  }
   const svc = tier.server.serviceName;
   const nodeMajor = tier.server.nodePackage.replace(/^nodejs/, '');
   const imds = 'http://169.254.169.254/latest';
@@ -145,6 +152,9 @@ export function userDataLines(tier: ResolvedTier, cell: ResolvedCell, bundle?: S
     'WST_EOF',
     `echo "${ASG_NAME_ENV}=$ASG_NAME" >> ${HOST_PATHS.envFile}`,
   ];
+  if (tier.backplane !== undefined && backplane !== undefined) {
+    lines.push(...backplaneUserDataLines(tier.backplane, backplane, HOST_PATHS.envFile));
+  }
   if (bundle) {
     lines.push(
       '# Server: bundled JavaScript run by Node under systemd',

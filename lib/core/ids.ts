@@ -150,3 +150,29 @@ export const VPC_FLOW_LOG_IDS = {
   /** Pulumi only. */
   rolePolicy: 'FlowLogRolePolicy',
 } as const;
+
+/**
+ * Children of the tier's backplane (`backplane`, lib/core/backplane.ts), named under
+ * `BACKPLANE_IDS.backplane`: in CDK `Tier/Backplane/ReplicationGroup`, in Pulumi
+ * `<tier>-backplane-replication-group`. Same rule as CELL_IDS: ids are API.
+ */
+export const BACKPLANE_IDS = {
+  backplane: 'Backplane',
+  securityGroup: 'SecurityGroup',
+  subnetGroup: 'SubnetGroup',
+  replicationGroup: 'ReplicationGroup',
+  /** The Secrets Manager secret holding the generated AUTH token. */
+  authToken: 'AuthToken',
+  /** Ingress on the backplane port from one cell's instance security group: `IngressFrom-<cell>`. */
+  ingressFrom: (cellName: string) => `IngressFrom-${cellName}`,
+} as const;
+
+/** Pulumi-only backplane children (CDK generates the secret's value inside `AWS::SecretsManager::Secret`). */
+export const PULUMI_BACKPLANE_IDS = {
+  authTokenVersion: 'AuthTokenVersion',
+} as const;
+
+/** Children a backplane adds to each cell: the instance role's read on the AUTH token secret. */
+export const BACKPLANE_CELL_IDS = {
+  authTokenReadPolicy: 'BackplaneAuthTokenRead',
+} as const;

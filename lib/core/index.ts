@@ -16,3 +16,4 @@ export * from './operations';
 export * from './local-twin';
 export * from './dashboard-body';
 export * from './log-delivery';
+export * from './backplane';

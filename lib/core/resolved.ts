@@ -3,6 +3,7 @@
  * this: they hold no defaults and branch only on resolved fields.
  */
 import type { IpAddressType, LoadBalancerType, ScalingSignal, StickinessType } from './config';
+import type { ResolvedBackplane } from './backplane';
 import type { ResolvedCellOperations, ResolvedTierOperations } from './operations';
 
 /** Resolved stickiness of one target group. */
@@ -216,4 +217,6 @@ export interface ResolvedTier {
   readonly cells: readonly ResolvedCell[];
   /** Dashboard, alarm topic, log bucket and web ACL of the tier. */
   readonly operations: ResolvedTierOperations;
+  /** The backplane, when `backplane` is set (every default applied). */
+  readonly backplane?: ResolvedBackplane;
 }

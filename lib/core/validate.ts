@@ -4,6 +4,7 @@
  * field, the value, what is allowed and the fix. Late-bound values (CDK tokens, Pulumi outputs)
  * are skipped through the `isUnresolved` predicate.
  */
+import { validateBackplane } from './backplane';
 import { validateTierCapacity } from './capacity';
 import { validateOperations } from './operations';
 import type { CellConfig, TierConfig } from './config';
@@ -94,6 +95,7 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   validateServer(v, config);
   v.issues.push(...validateTierCapacity(config, isUnresolved));
   v.issues.push(...validateOperations(input, isUnresolved));
+  v.issues.push(...validateBackplane(input, isUnresolved));
   return v.issues;
 }
 

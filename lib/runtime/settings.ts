@@ -4,6 +4,7 @@
  * few names only the runtime reads (`RUNTIME_ENV`). Explicit options always win over the
  * environment; the environment wins over the library defaults.
  */
+import { BACKPLANE_URL_ENV } from '../core/backplane';
 import { DEFAULTS, SERVER_ENV } from '../core/defaults';
 
 /** Environment variables the runtime reads; the first two are written by the renderers (core `SERVER_ENV`), the rest are runtime options. */
@@ -20,8 +21,12 @@ export const RUNTIME_ENV = {
   drainGraceSeconds: SERVER_ENV.drainGraceSeconds,
   /** IMDS base URL (tests and IMDS proxies). */
   imdsBaseUrl: 'WST_IMDS_BASE_URL',
-  /** Backplane URL (`redis://host:port`), used by the example chat server and the local twin. */
-  redisUrl: 'WST_REDIS_URL',
+  /**
+   * Backplane URL, used by the example chat server and the local twin: `redis://host:port` locally;
+   * on the tier's instances `rediss://:<token>@host:port` (TLS + AUTH), written at boot by the
+   * renderers when the tier has a `backplane` (core `BACKPLANE_URL_ENV`).
+   */
+  redisUrl: BACKPLANE_URL_ENV,
   /** Rebalancing interval, ms ≥ 100; setting it turns rebalancing on. */
   rebalanceIntervalMs: 'WST_REBALANCE_INTERVAL_MS',
   /** Rebalancing tolerance above fair share, 0–10. */
