@@ -1,2 +1,3 @@
 export * from './websocket-tier';
 export * from './websocket-cell';
+export * from './websocket-backplane';

@@ -39,6 +39,7 @@ import { bindMetric, bindMetricSpec, type MetricDimensionValues, type MetricSpec
 import { renderScalingPolicy } from './private/scaling';
 import { renderSecurityGroups } from './private/security-groups';
 import { renderWebAclAssociation } from './private/waf';
+import type { WebSocketBackplane } from './websocket-backplane';
 
 /** Properties of a `WebSocketCell`. */
 export interface WebSocketCellProps {
@@ -85,6 +86,12 @@ export interface WebSocketCellProps {
    * @default - alarms without actions
    */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * The tier's backplane; required when `tier.backplane` is set. User data appends `WST_REDIS_URL`
+   * (token read from its secret at boot) and the instance role may read that one secret.
+   * @default - no backplane
+   */
+  readonly backplane?: WebSocketBackplane;
 }
 
 /** One cell: load balancer, listener(s), target group, Auto Scaling group, scaling policy, DNS. */
@@ -143,6 +150,7 @@ export class WebSocketCell extends Construct {
       securityGroup: groups.instances,
       machineImage: props.machineImage ?? amazonLinux2023(cell),
       serverBundle: props.serverBundle,
+      backplane: props.backplane?.location,
     };
     if (cell.loadBalancerType === 'application') {
       const alb = renderApplicationLoadBalancer(this, lbInputs);

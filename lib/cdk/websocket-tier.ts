@@ -14,13 +14,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { TierConfig } from '../core/config';
-import { cellId, cellUrlOutputId, OPERATIONS_TIER_IDS, TIER_IDS, VPC_FLOW_LOG_IDS } from '../core/ids';
+import { BACKPLANE_IDS, cellId, cellUrlOutputId, OPERATIONS_TIER_IDS, TIER_IDS, VPC_FLOW_LOG_IDS } from '../core/ids';
 import { WARNING_PREFIX } from '../core/issues';
 import { planTier } from '../core/plan';
 import type { ResolvedTier } from '../core/resolved';
 import { renderDashboard } from './private/dashboard';
 import { renderLogBucket } from './private/logs';
 import { renderWebAcl } from './private/waf';
+import { WebSocketBackplane } from './websocket-backplane';
 import { WebSocketCell } from './websocket-cell';
 
 /**
@@ -92,6 +93,8 @@ export class WebSocketTier extends Construct {
   readonly webAcl?: wafv2.CfnWebACL;
   /** The flow log of the VPC this tier created (`operations.vpcFlowLogs`); undefined when a VPC was given or flow logs are off. */
   readonly vpcFlowLog?: ec2.FlowLog;
+  /** The ElastiCache backplane, when the config has `backplane`; reachable only from the cells' instances. */
+  readonly backplane?: WebSocketBackplane;
 
   /**
    * @throws TierConfigError when the config has errors; the message starts with this construct's
@@ -139,6 +142,8 @@ export class WebSocketTier extends Construct {
     const alarmTopic =
       props.alarmTopic ?? (ops.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, OPERATIONS_TIER_IDS.alarmTopic, ops.alarmTopicArn) : undefined);
 
+    this.backplane = tier.backplane ? new WebSocketBackplane(this, BACKPLANE_IDS.backplane, { backplane: tier.backplane, vpc: this.vpc }) : undefined;
+
     this.cells = tier.cells.map(
       (cell) =>
         new WebSocketCell(this, cellId(cell.name), {
@@ -152,8 +157,10 @@ export class WebSocketTier extends Construct {
           logBucket: this.logBucket,
           webAcl: this.webAcl,
           alarmTopic,
+          backplane: this.backplane,
         }),
     );
+    for (const rule of tier.backplane?.ingress ?? []) this.backplane?.allowFrom(rule, this.cell(rule.fromCell).connections);
     this.dashboard = renderDashboard(this, ops.dashboard?.rows, new Map(this.cells.map((c, i) => [tier.cells[i].name, c.metricValues])));
 
     new CfnOutput(this, TIER_IDS.tierUrlOutput, {

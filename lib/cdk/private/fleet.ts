@@ -9,8 +9,9 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import { Construct } from 'constructs';
+import type { BackplaneLocation } from '../../core/backplane';
 import { EMF_LOG_GROUP, userDataLines } from '../../core/host-tuning';
-import { CELL_IDS } from '../../core/ids';
+import { BACKPLANE_CELL_IDS, CELL_IDS } from '../../core/ids';
 import type { ResolvedCell, ResolvedTier } from '../../core/resolved';
 import { seconds } from './util';
 
@@ -22,6 +23,8 @@ export interface FleetInputs {
   readonly securityGroup: ec2.ISecurityGroup;
   readonly machineImage: ec2.IMachineImage;
   readonly serverBundle?: s3assets.Asset;
+  /** The tier's backplane, when it has one: user data reads its token at boot; the role may read that one secret. */
+  readonly backplane?: BackplaneLocation;
 }
 
 /** What the fleet renderer returns. */
@@ -69,7 +72,20 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
   inputs.serverBundle?.bucket.grantRead(role, inputs.serverBundle.s3ObjectKey);
 
   const userData = ec2.UserData.forLinux();
-  userData.addCommands(...userDataLines(tier, cell, inputs.serverBundle ? { s3Uri: inputs.serverBundle.s3ObjectUrl } : undefined));
+  userData.addCommands(...userDataLines(tier, cell, inputs.serverBundle ? { s3Uri: inputs.serverBundle.s3ObjectUrl } : undefined, inputs.backplane));
+  if (inputs.backplane) {
+    // Read on the backplane's AUTH token secret only: user data fetches it at boot.
+    new iam.Policy(scope, BACKPLANE_CELL_IDS.authTokenReadPolicy, {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'BackplaneAuthToken',
+          actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          resources: [inputs.backplane.authTokenSecretArn],
+        }),
+      ],
+    });
+  }
 
   const launchTemplate = new ec2.LaunchTemplate(scope, CELL_IDS.launchTemplate, {
     machineImage: inputs.machineImage,
