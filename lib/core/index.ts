@@ -17,3 +17,4 @@ export * from './local-twin';
 export * from './dashboard-body';
 export * from './log-delivery';
 export * from './backplane';
+export * from './waf-rules';

@@ -11,56 +11,17 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { OPERATIONS_CELL_IDS, OPERATIONS_TIER_IDS } from '../../core/ids';
 import type { ResolvedWebAcl } from '../../core/operations';
-
-function visibility(metricName: string): wafv2.CfnWebACL.VisibilityConfigProperty {
-  return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
-}
+import { webAclRules, webAclVisibility } from '../../core/waf-rules';
 
 /** The tier's web ACL, when WAF is on. */
 export function renderWebAcl(scope: Construct, acl: ResolvedWebAcl | undefined): wafv2.CfnWebACL | undefined {
   if (acl === undefined) return undefined;
-  const m = acl.managedRuleGroup;
-  const r = acl.rateRule;
+  // Rules come from core in this provider's spelling; the parity test compares both renderings.
   return new wafv2.CfnWebACL(scope, OPERATIONS_TIER_IDS.webAcl, {
     scope: acl.scope,
     defaultAction: { allow: {} },
-    visibilityConfig: visibility(acl.metricPrefix),
-    rules: [
-      {
-        name: m.name,
-        priority: m.priority,
-        overrideAction: { none: {} },
-        statement: {
-          managedRuleGroupStatement: {
-            vendorName: m.vendorName,
-            name: m.name,
-            ruleActionOverrides: m.countRules.map((name) => ({ name, actionToUse: { count: {} } })),
-          },
-        },
-        visibilityConfig: visibility(`${acl.metricPrefix}-${m.name}`),
-      },
-      {
-        name: r.name,
-        priority: r.priority,
-        action: { block: {} },
-        statement: {
-          rateBasedStatement: {
-            limit: r.limit,
-            evaluationWindowSec: r.evaluationWindowSeconds,
-            aggregateKeyType: r.aggregateKeyType,
-            scopeDownStatement: {
-              byteMatchStatement: {
-                fieldToMatch: { singleHeader: { Name: r.scopeDown.header } },
-                positionalConstraint: 'CONTAINS',
-                searchString: r.scopeDown.contains,
-                textTransformations: [{ priority: 0, type: r.scopeDown.textTransformation }],
-              },
-            },
-          },
-        },
-        visibilityConfig: visibility(`${acl.metricPrefix}-${r.name}`),
-      },
-    ],
+    visibilityConfig: webAclVisibility(acl.metricPrefix, 'cloudformation') as unknown as wafv2.CfnWebACL.VisibilityConfigProperty,
+    rules: webAclRules(acl, 'cloudformation') as unknown as wafv2.CfnWebACL.RuleProperty[],
   });
 }
 

@@ -9,57 +9,18 @@ import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import { OPERATIONS_CELL_IDS, OPERATIONS_TIER_IDS } from '../../core/ids';
 import type { ResolvedWebAcl } from '../../core/operations';
+import { webAclRules, webAclVisibility } from '../../core/waf-rules';
 import { create, type Scope } from './util';
-
-function visibility(metricName: string): aws.types.input.wafv2.WebAclVisibilityConfig {
-  return { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
-}
 
 /** The tier's web ACL, when the plan has one. */
 export function renderWebAcl(scope: Scope, acl: ResolvedWebAcl | undefined): aws.wafv2.WebAcl | undefined {
   if (acl === undefined) return undefined;
-  const m = acl.managedRuleGroup;
-  const r = acl.rateRule;
+  // Rules come from core in this provider's spelling; the parity test compares both renderings.
   return create(aws.wafv2.WebAcl, scope, OPERATIONS_TIER_IDS.webAcl, {
     scope: acl.scope,
     defaultAction: { allow: {} },
-    visibilityConfig: visibility(acl.metricPrefix),
-    rules: [
-      {
-        name: m.name,
-        priority: m.priority,
-        overrideAction: { none: {} },
-        statement: {
-          managedRuleGroupStatement: {
-            vendorName: m.vendorName,
-            name: m.name,
-            ruleActionOverrides: m.countRules.map((name) => ({ name, actionToUse: { count: {} } })),
-          },
-        },
-        visibilityConfig: visibility(`${acl.metricPrefix}-${m.name}`),
-      },
-      {
-        name: r.name,
-        priority: r.priority,
-        action: { block: {} },
-        statement: {
-          rateBasedStatement: {
-            limit: r.limit,
-            evaluationWindowSec: r.evaluationWindowSeconds,
-            aggregateKeyType: r.aggregateKeyType,
-            scopeDownStatement: {
-              byteMatchStatement: {
-                fieldToMatch: { singleHeader: { name: r.scopeDown.header } },
-                positionalConstraint: 'CONTAINS',
-                searchString: r.scopeDown.contains,
-                textTransformations: [{ priority: 0, type: r.scopeDown.textTransformation }],
-              },
-            },
-          },
-        },
-        visibilityConfig: visibility(`${acl.metricPrefix}-${r.name}`),
-      },
-    ],
+    visibilityConfig: webAclVisibility(acl.metricPrefix, 'pulumi') as unknown as aws.types.input.wafv2.WebAclVisibilityConfig,
+    rules: webAclRules(acl, 'pulumi') as unknown as aws.types.input.wafv2.WebAclRule[],
   });
 }
 
