@@ -1,66 +1,44 @@
 /**
- * The example WebSocket backend the tier's instances run (bundled to one file by ./bundle.ts and
- * started by systemd as `node server.js`), also runnable locally with no environment at all.
+ * The plain-`ws` example server, built on the websocket-tier runtime (lib/runtime): the smallest
+ * server that behaves the way the infrastructure assumes, and the one the calibration bench
+ * measures. The example tiers deploy the socket.io chat server (examples/chat-server), which is
+ * built on the same runtime; this one stays as the minimal `ws` integration.
  *
- * It behaves the way the infrastructure assumes:
- * - health on `WST_HEALTH_PATH` answers 200 while serving and 503 once draining, so the load
- *   balancer stops placing new connections; `/livez` answers 200 while the process runs;
- * - WebSocket ping every `WST_PING_INTERVAL_SECONDS` (data on the wire keeps the LB idle timer
- *   from expiring) and sockets that missed the previous pong are terminated;
- * - HTTP keep-alive outlives the LB idle timeout (aws-facts §9 item 3);
- * - SIGTERM/SIGINT drains: health 503, new upgrades refused with 503, then every socket is closed
- *   with 1001 at a random offset spread over `WST_DRAIN_WINDOW_SECONDS`, so clients do not all
- *   reconnect at once;
- * - the open-connection gauge is sent every minute as a CloudWatch embedded-metric-format record to
- *   the local CloudWatch agent; the Auto Scaling target-tracking policy follows it.
+ * What comes from the runtime (one copy, shared with the chat server):
+ * - readiness on `WST_HEALTH_PATH` (200 while serving, 503 once draining) and liveness on `/livez`;
+ * - admission: upgrades refused with 503 + `Retry-After` while draining, Origin allowlist,
+ *   per-node connection cap (1013), maximum message size (1009);
+ * - the paced drain on SIGTERM, the lifecycle state from IMDS or a Spot notice: sockets closed with
+ *   1001 at stratified random offsets over `WST_DRAIN_WINDOW_SECONDS`, each with the runtime's JSON
+ *   retry hint (`{"retryAfterMs":N,"why":"drain"}`, read by lib/client's `parseRetryHint`),
+ *   leftovers terminated after `WST_DRAIN_GRACE_SECONDS`, the termination lifecycle action
+ *   completed on the NLB path;
+ * - the connection gauge (CloudWatch embedded metric format over UDP to the local agent).
  *
- * Application protocol (deliberately tiny): every message is echoed to its sender, except a text
- * message `{"type":"broadcast","data":X}`, which goes to every other client of this process as
- * `{"type":"broadcast","data":X,"from":<connection id>}` (no backplane: other instances never see it).
+ * What stays here: settings validation, the WebSocket ping (data on the wire keeps the LB idle
+ * timer from expiring; a socket that missed the previous pong is terminated), HTTP keep-alive past
+ * the LB idle timeout (aws-facts §9 item 3), an optional separate health port, and the tiny
+ * application protocol: every message is echoed to its sender, except a text message
+ * `{"type":"broadcast","data":X}`, which goes to every other client of this process as
+ * `{"type":"broadcast","data":X,"from":<connection id>}` (no backplane: use the chat server for that).
  *
  * Configuration comes only from environment variables; see README.md next to this file.
  */
-import * as dgram from 'node:dgram';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as net from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import {
-  ASG_NAME_ENV,
-  CONNECTION_GAUGE,
-  DEFAULTS,
-  EMF_AGENT_PORT,
-  EMF_ENDPOINT_ENV,
-  LIMITS,
-  SERVER_ENV,
-  SERVER_KEEP_ALIVE_MARGIN_SECONDS,
-} from '../../lib/core';
+import { ASG_NAME_ENV, CONNECTION_GAUGE, DEFAULTS, EMF_AGENT_PORT, EMF_ENDPOINT_ENV, LIMITS, SERVER_ENV, SERVER_KEEP_ALIVE_MARGIN_SECONDS } from '../../lib/core';
+import { attachWebSocketServer, parseUdpEndpoint, RUNTIME_DEFAULTS, WebSocketRuntime, wsServerOptions } from '../../lib/runtime';
 
 /** Test-only: milliseconds between connection-gauge records. @default 60000 (the metric's period) */
 export const METRIC_INTERVAL_ENV = 'WST_METRIC_INTERVAL_MS';
 
-/** Liveness path: 200 while the process runs, draining or not. */
-export const LIVENESS_PATH = '/livez';
+/** Liveness path: 200 while the process runs, draining or not (the runtime's). */
+export const LIVENESS_PATH = RUNTIME_DEFAULTS.livenessPath;
 
-/** Largest message accepted, bytes (1 MiB); a bigger one closes the socket with 1009 (RFC 6455 §7.4.1). */
-export const MAX_PAYLOAD_BYTES = 1024 * 1024;
-
-/** Seconds after the drain window at which sockets still open are terminated and the process exits. */
-export const DRAIN_GRACE_SECONDS = 5;
-
-/**
- * Upper bound, ms, of the extra random delay the close reason asks clients to wait before
- * reconnecting (RFC 6455 §7.2.3 suggests a random 0–5 s first delay). Small, because the server
- * already spreads the closes over the drain window.
- */
-export const DRAIN_RETRY_AFTER_MS = 1000;
-
-/** Close code sent while draining: 1001 Going Away (RFC 6455 §7.4.1). */
-export const DRAIN_CLOSE_CODE = 1001;
-
-/** Close reasons are at most 123 bytes of UTF-8 (RFC 6455 §5.5: 125-byte control payload minus the code). */
-export const MAX_CLOSE_REASON_BYTES = 123;
+/** Largest message accepted, bytes (1 MiB, the runtime's); a bigger one closes the socket with 1009 (RFC 6455 §7.4.1). */
+export const MAX_PAYLOAD_BYTES = RUNTIME_DEFAULTS.maxMessageBytes;
 
 /** Every setting the server reads, after defaults. */
 export interface ServerSettings {
@@ -168,77 +146,12 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
 function parseEmfEndpoint(raw: string | undefined, issues: string[]): { host: string; port: number } {
   const def = { host: '127.0.0.1', port: EMF_AGENT_PORT };
   if (raw === undefined) return def;
-  let url: URL | undefined;
   try {
-    url = new URL(raw);
+    return parseUdpEndpoint(raw);
   } catch {
-    url = undefined;
-  }
-  const port = url?.port ? Number(url.port) : NaN;
-  if (!url || url.protocol !== 'udp:' || !url.hostname || !(port >= 1 && port <= 65535)) {
     issues.push(`${EMF_ENDPOINT_ENV} is ${JSON.stringify(raw)}; allowed: udp://HOST:PORT with PORT 1 to 65535. Fix: e.g. udp://127.0.0.1:${EMF_AGENT_PORT} (the CloudWatch agent's default), or unset it for that default.`);
     return def;
   }
-  return { host: url.hostname.replace(/^\[(.*)\]$/, '$1'), port };
-}
-
-/**
- * When to close each of `count` sockets during a drain: offsets in ms from the start of the drain,
- * each in [0, windowMs]. Jittered stratification: the window is cut into `count` equal slots and
- * socket i closes at a uniformly random point of slot i. Each offset is still uniform over the
- * window for a socket in random position, but the closes never bunch up, so the reconnect rate stays
- * near count / window.
- * @param random - source of numbers in [0, 1) (inject a seeded one for tests) @default Math.random
- * @throws RangeError when count is not a non-negative integer or windowMs is negative or not finite
- */
-export function drainOffsetsMs(count: number, windowMs: number, random: () => number = Math.random): number[] {
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count is ${count}; allowed: a whole number ≥ 0.`);
-  if (!Number.isFinite(windowMs) || windowMs < 0) throw new RangeError(`windowMs is ${windowMs}; allowed: a finite number ≥ 0.`);
-  const slot = count === 0 ? 0 : windowMs / count;
-  const offsets: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const r = Math.min(Math.max(random(), 0), 1);
-    offsets.push(Math.min(windowMs, Math.floor((i + r) * slot)));
-  }
-  return offsets;
-}
-
-/**
- * The close reason sent while draining, `draining; retry-after-ms=<n>`: reconnect (to any instance)
- * after a random delay of up to n ms. Always ≤ 123 bytes (RFC 6455 §5.5).
- */
-export function drainCloseReason(retryAfterMs: number = DRAIN_RETRY_AFTER_MS): string {
-  return `draining; retry-after-ms=${Math.max(0, Math.round(retryAfterMs))}`;
-}
-
-/** Parse the retry hint out of a close reason from `drainCloseReason()`; undefined when absent. */
-export function parseRetryAfterMs(reason: string): number | undefined {
-  const m = /(?:^|;\s*)retry-after-ms=(\d+)(?:;|$)/.exec(reason);
-  return m ? Number(m[1]) : undefined;
-}
-
-/**
- * One CloudWatch embedded-metric-format record for the connection gauge.
- * Spec: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
- */
-export function connectionGaugeRecord(
-  s: Pick<ServerSettings, 'metricNamespace' | 'metricName' | 'cell'>,
-  autoScalingGroupName: string,
-  connections: number,
-  timestampMs: number,
-): Record<string, unknown> {
-  const dimension = CONNECTION_GAUGE.dimension.name;
-  return {
-    _aws: {
-      Timestamp: timestampMs,
-      CloudWatchMetrics: [
-        { Namespace: s.metricNamespace, Dimensions: [[dimension]], Metrics: [{ Name: s.metricName, Unit: 'Count' }] },
-      ],
-    },
-    [dimension]: autoScalingGroupName,
-    Cell: s.cell,
-    [s.metricName]: connections,
-  };
 }
 
 /** A started server. */
@@ -247,9 +160,11 @@ export interface RunningServer {
   readonly port: number;
   /** Bound health port. */
   readonly healthPort: number;
+  /** The runtime: drain state, health, gauge, close codes. */
+  readonly runtime: WebSocketRuntime;
   /** Open WebSocket connections. */
   connections(): number;
-  /** Start draining (idempotent); a second call ends the drain at once, terminating what is left. */
+  /** Start the runtime's paced drain (idempotent); a second call ends it at once, terminating what is left. */
   drain(trigger: string): void;
   /** Resolves when the drain has finished and every listener is closed. */
   readonly finished: Promise<void>;
@@ -264,37 +179,49 @@ export function jsonLog(cell: string): Log {
   };
 }
 
-/** Start listening. Rejects when a port cannot be bound. */
-export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell)): Promise<RunningServer> {
-  let draining = false;
+/** `udp://host:port`, IPv6 hosts in brackets. */
+function udpUrl(e: { host: string; port: number }): string {
+  return `udp://${e.host.includes(':') ? `[${e.host}]` : e.host}:${e.port}`;
+}
+
+/**
+ * Start listening. Signals are left to the caller (`main` drains on SIGTERM and SIGINT).
+ * Rejects when a port cannot be bound.
+ */
+export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell), env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+  const asg = s.autoScalingGroupName;
+  if (asg === undefined) {
+    process.stderr.write(`${ASG_NAME_ENV} is unset: not publishing the connection gauge (${s.metricNamespace}/${s.metricName}); the scaling policy needs it on instances.\n`);
+  }
+  const runtime = new WebSocketRuntime({
+    env,
+    drainWindowSeconds: s.drainWindowSeconds,
+    healthPath: s.healthPath,
+    maxMessageBytes: MAX_PAYLOAD_BYTES,
+    signals: [],
+    metrics:
+      asg === undefined
+        ? false
+        : { endpoint: udpUrl(s.emfEndpoint), autoScalingGroupName: asg, intervalMs: s.metricIntervalMs, namespace: s.metricNamespace, metricName: s.metricName },
+  });
+  runtime.on('warning', (e: Error) => log('warning', { message: e.message }));
+  runtime.on('shed', (n: number, why: string) => log('shed', { n, why }));
+
   let nextId = 1;
   const ids = new WeakMap<WebSocket, number>();
   const alive = new WeakMap<WebSocket, boolean>();
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_PAYLOAD_BYTES, clientTracking: true });
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: true, ...wsServerOptions(runtime) });
+  attachWebSocketServer(runtime, wss);
 
-  const health = (req: http.IncomingMessage, res: http.ServerResponse): boolean => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path !== s.healthPath && path !== LIVENESS_PATH) return false;
-    const status = path === LIVENESS_PATH ? 'alive' : draining ? 'draining' : 'serving';
-    const body = JSON.stringify({ status, connections: wss.clients.size, cell: s.cell });
-    res.writeHead(status === 'draining' ? 503 : 200, {
-      'content-type': 'application/json',
-      'content-length': Buffer.byteLength(body),
-      'cache-control': 'no-store',
-    });
-    res.end(body);
-    return true;
-  };
   const tune = (server: http.Server): http.Server => {
     server.keepAliveTimeout = s.keepAliveTimeoutSeconds * 1000;
     server.headersTimeout = server.keepAliveTimeout + 1000;
     server.requestTimeout = server.headersTimeout;
     return server;
   };
-
   const main = tune(
     http.createServer((req, res) => {
-      if (health(req, res)) return;
+      if (runtime.handleHealth(req, res)) return;
       res.writeHead(426, { upgrade: 'websocket', 'content-type': 'text/plain' });
       res.end('WebSocket only: send an Upgrade request\n');
     }),
@@ -302,24 +229,28 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell))
   main.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy());
     const path = (req.url ?? '/').split('?')[0];
-    if (draining) return refuse(socket, 503, 'Service Unavailable', 'draining', { 'retry-after': String(Math.ceil(DRAIN_RETRY_AFTER_MS / 1000)) });
-    if (path === s.healthPath || path === LIVENESS_PATH) return refuse(socket, 404, 'Not Found', 'not a WebSocket path');
+    if (path === runtime.healthPath || path === runtime.livenessPath) return refuse(socket, 404, 'Not Found', 'not a WebSocket path');
+    // Admission (503 while draining, Origin allowlist) is the runtime's verifyClient.
     // Emit without `req`: a closure over it would keep every upgrade request alive for the
     // socket's lifetime (~2.9 KB per connection, found by bench/calibration.ts).
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws));
   });
-  const healthServer = s.healthPort === s.port ? undefined : tune(http.createServer((req, res) => {
-    if (health(req, res)) return;
-    res.writeHead(404, { 'content-type': 'text/plain' });
-    res.end('not found\n');
-  }));
+  const healthServer =
+    s.healthPort === s.port
+      ? undefined
+      : tune(
+          http.createServer((req, res) => {
+            if (runtime.handleHealth(req, res)) return;
+            res.writeHead(404, { 'content-type': 'text/plain' });
+            res.end('not found\n');
+          }),
+        );
 
   wss.on('connection', (ws: WebSocket) => {
     const id = nextId++;
     ids.set(ws, id);
     alive.set(ws, true);
     ws.on('pong', () => alive.set(ws, true));
-    ws.on('error', () => undefined); // ws closes the socket itself (bad frame, maxPayload); nothing to add.
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
         const broadcast = asBroadcast(data);
@@ -348,74 +279,43 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell))
     if (terminated > 0) log('unresponsive-terminated', { sockets: terminated });
   }, s.pingIntervalSeconds * 1000);
 
-  // Connection gauge over UDP to the CloudWatch agent.
-  let udp: dgram.Socket | undefined;
-  let gauge: NodeJS.Timeout | undefined;
-  const asg = s.autoScalingGroupName;
-  if (asg === undefined) {
-    process.stderr.write(`${ASG_NAME_ENV} is unset: not publishing the connection gauge (${s.metricNamespace}/${s.metricName}); the scaling policy needs it on instances.\n`);
-  } else {
-    udp = dgram.createSocket(net.isIPv6(s.emfEndpoint.host) ? 'udp6' : 'udp4');
-    udp.on('error', (err) => log('gauge-error', { message: err.message }));
-    gauge = setInterval(() => {
-      const record = Buffer.from(JSON.stringify(connectionGaugeRecord(s, asg, wss.clients.size, Date.now())));
-      udp?.send(record, s.emfEndpoint.port, s.emfEndpoint.host, (err) => {
-        if (err) log('gauge-error', { message: err.message });
-      });
-    }, s.metricIntervalMs);
-  }
-
   await Promise.all([listen(main, s.port, s.listenBacklog), healthServer ? listen(healthServer, s.healthPort, s.listenBacklog) : undefined]);
+  runtime.start();
   const port = (main.address() as AddressInfo).port;
   const healthPort = healthServer ? (healthServer.address() as AddressInfo).port : port;
 
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
-  let deadline: NodeJS.Timeout | undefined;
-  const timers: NodeJS.Timeout[] = [];
   let done = false;
   const complete = (how: string): void => {
     if (done) return;
     done = true;
-    const stragglers = wss.clients.size;
-    for (const ws of wss.clients) ws.terminate();
-    for (const t of [pinger, gauge, deadline, ...timers]) if (t) clearTimeout(t);
-    udp?.close();
+    clearInterval(pinger);
+    runtime.stop();
     wss.close();
     const servers = [main, healthServer].filter((x): x is http.Server => x !== undefined);
     let open = servers.length;
     for (const server of servers) {
       server.close(() => {
         if (--open === 0) {
-          log('drain-complete', { how, terminated: stragglers });
+          log('drain-complete', { how });
           finish();
         }
       });
       server.closeAllConnections();
     }
   };
+  runtime.once('drained', () => complete('drained'));
 
   const drain = (trigger: string): void => {
-    if (draining) {
-      log('drain-cut-short', { trigger, connections: wss.clients.size });
+    if (runtime.state !== 'serving') {
+      log('drain-cut-short', { trigger, connections: runtime.connections });
+      for (const ws of wss.clients) ws.terminate();
       complete('cut-short');
       return;
     }
-    draining = true;
-    const sockets = [...wss.clients];
-    const windowMs = s.drainWindowSeconds * 1000;
-    log('drain-start', { trigger, connections: sockets.length, windowSeconds: s.drainWindowSeconds, graceSeconds: DRAIN_GRACE_SECONDS });
-    const reason = drainCloseReason();
-    const check = (): void => {
-      if (wss.clients.size === 0) complete('all-closed');
-    };
-    drainOffsetsMs(sockets.length, windowMs).forEach((offset, i) => {
-      const ws = sockets[i];
-      ws.once('close', check);
-      timers.push(setTimeout(() => ws.close(DRAIN_CLOSE_CODE, reason), offset));
-    });
-    deadline = setTimeout(() => complete('deadline'), windowMs + DRAIN_GRACE_SECONDS * 1000);
-    check();
+    log('drain-start', { trigger, connections: runtime.connections, windowSeconds: s.drainWindowSeconds, graceSeconds: runtime.drainGraceMs / 1000 });
+    void runtime.drain('signal');
   };
 
   log('listening', {
@@ -427,9 +327,10 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell))
     keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
     listenBacklog: s.listenBacklog,
     maxPayloadBytes: MAX_PAYLOAD_BYTES,
-    gauge: asg === undefined ? 'off' : `${s.metricNamespace}/${s.metricName} to udp://${s.emfEndpoint.host}:${s.emfEndpoint.port}`,
+    node: runtime.nodeId,
+    gauge: asg === undefined ? 'off' : `${s.metricNamespace}/${s.metricName} to ${udpUrl(s.emfEndpoint)}`,
   });
-  return { port, healthPort, connections: () => wss.clients.size, drain, finished };
+  return { port, healthPort, runtime, connections: () => runtime.connections, drain, finished };
 }
 
 function asBroadcast(data: RawData): { data: unknown } | undefined {
@@ -446,9 +347,8 @@ function asBroadcast(data: RawData): { data: unknown } | undefined {
   return undefined;
 }
 
-function refuse(socket: Duplex, code: number, status: string, body: string, headers: Record<string, string> = {}): void {
+function refuse(socket: Duplex, code: number, status: string, body: string): void {
   const lines = [`HTTP/1.1 ${code} ${status}`, 'connection: close', 'content-type: text/plain', `content-length: ${Buffer.byteLength(body)}`];
-  for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }
 

@@ -1,6 +1,8 @@
 /**
- * The example server as the instances run it: the esbuild bundle, started with `node`, on loopback,
- * configured only through environment variables. Every wait is bounded.
+ * The plain-`ws` example server as an instance would run it: the esbuild bundle, started with
+ * `node`, on loopback, configured only through environment variables. Its drain, close codes and
+ * retry hint, health and gauge are the runtime's (lib/runtime): the tests check the wire against
+ * the runtime's own formats and lib/client's parser. Every wait is bounded.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as dgram from 'node:dgram';
@@ -10,19 +12,12 @@ import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as fc from 'fast-check';
 import { WebSocket } from 'ws';
 import { CONNECTION_GAUGE, DEFAULTS, SERVER_ENV } from '../../lib/core';
+import { parseRetryHint } from '../../lib/client/backoff';
+import { CLOSE_GOING_AWAY, closeReason, emfRecord, MAX_CLOSE_REASON_BYTES, RUNTIME_DEFAULTS } from '../../lib/runtime';
 import { bundleServer } from '../../examples/server/bundle';
-import {
-  connectionGaugeRecord,
-  drainCloseReason,
-  drainOffsetsMs,
-  MAX_CLOSE_REASON_BYTES,
-  parseRetryAfterMs,
-  readSettings,
-  SettingsError,
-} from '../../examples/server/server';
+import { readSettings, SettingsError } from '../../examples/server/server';
 
 // ---------- helpers ----------
 
@@ -183,65 +178,6 @@ test('the bundle has the same bytes whatever the working directory (stable asset
   expect(fs.readFileSync(path.join(otherDir, 'server.js')).equals(fs.readFileSync(bundle))).toBe(true);
 });
 
-describe('drainOffsetsMs', () => {
-  const seeded = (seed: number) => () => {
-    // mulberry32
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-
-  test('one offset per socket, each within [0, window], spread over the whole window', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 500 }), fc.integer({ min: 0, max: 3_600_000 }), fc.integer(), (count, windowMs, seed) => {
-        const offsets = drainOffsetsMs(count, windowMs, seeded(seed));
-        expect(offsets).toHaveLength(count);
-        for (const o of offsets) {
-          expect(o).toBeGreaterThanOrEqual(0);
-          expect(o).toBeLessThanOrEqual(windowMs);
-        }
-        if (count >= 4 && windowMs >= 1000) {
-          // Jittered slots: the first close is in the first quarter, the last in the last quarter.
-          expect(Math.min(...offsets)).toBeLessThan(windowMs / 4);
-          expect(Math.max(...offsets)).toBeGreaterThan((3 * windowMs) / 4);
-        }
-      }),
-    );
-  });
-
-  test('is deterministic for an injected random source', () => {
-    expect(drainOffsetsMs(20, 2000, seeded(42))).toEqual(drainOffsetsMs(20, 2000, seeded(42)));
-    expect(drainOffsetsMs(20, 2000, seeded(42))).not.toEqual(drainOffsetsMs(20, 2000, seeded(43)));
-    expect(drainOffsetsMs(4, 1000, () => 0.5)).toEqual([125, 375, 625, 875]);
-    expect(drainOffsetsMs(2, 1000, () => 0)).toEqual([0, 500]);
-    expect(drainOffsetsMs(2, 1000, () => 0.9999999)).toEqual([499, 999]);
-  });
-
-  test('handles an empty fleet and a zero window', () => {
-    expect(drainOffsetsMs(0, 1000)).toEqual([]);
-    expect(drainOffsetsMs(3, 0)).toEqual([0, 0, 0]);
-  });
-
-  test('rejects a bad count or window', () => {
-    expect(() => drainOffsetsMs(-1, 1000)).toThrow(/count is -1/);
-    expect(() => drainOffsetsMs(1.5, 1000)).toThrow(/count is 1.5/);
-    expect(() => drainOffsetsMs(1, -5)).toThrow(/windowMs is -5/);
-    expect(() => drainOffsetsMs(1, Infinity)).toThrow(/windowMs is Infinity/);
-  });
-});
-
-describe('drain close reason', () => {
-  test('carries the retry hint and fits a close frame', () => {
-    const reason = drainCloseReason(1234);
-    expect(reason).toBe('draining; retry-after-ms=1234');
-    expect(parseRetryAfterMs(reason)).toBe(1234);
-    expect(Buffer.byteLength(drainCloseReason(Number.MAX_SAFE_INTEGER))).toBeLessThanOrEqual(MAX_CLOSE_REASON_BYTES);
-    expect(parseRetryAfterMs('going away')).toBeUndefined();
-  });
-});
-
 describe('readSettings', () => {
   test('no environment gives the core defaults', () => {
     const s = readSettings({});
@@ -313,16 +249,6 @@ describe('readSettings', () => {
   });
 });
 
-test('connectionGaugeRecord is an embedded-metric-format record', () => {
-  const record = connectionGaugeRecord({ metricNamespace: 'Ns', metricName: 'Conns', cell: 'c1' }, 'asg-1', 7, 1700000000000);
-  expect(record).toEqual({
-    _aws: { Timestamp: 1700000000000, CloudWatchMetrics: [{ Namespace: 'Ns', Dimensions: [['AutoScalingGroupName']], Metrics: [{ Name: 'Conns', Unit: 'Count' }] }] },
-    AutoScalingGroupName: 'asg-1',
-    Cell: 'c1',
-    Conns: 7,
-  });
-});
-
 // ---------- the bundled process ----------
 
 describe('bundled server process', () => {
@@ -349,6 +275,9 @@ describe('bundled server process', () => {
       WST_EMF_ENDPOINT: `udp://127.0.0.1:${(udp.address() as AddressInfo).port}`,
       WST_AUTO_SCALING_GROUP_NAME: 'wst-test-asg',
       WST_METRIC_INTERVAL_MS: '100',
+      WST_NODE_ID: 'node-a',
+      // IMDS polling is on with a group name; point it at a closed local port.
+      WST_IMDS_BASE_URL: 'http://127.0.0.1:9',
     });
     port = (await proc.waitFor('listening', 10_000)).port as number;
   });
@@ -358,10 +287,10 @@ describe('bundled server process', () => {
     udp.close();
   });
 
-  test('health answers 200 with the cell name while serving; liveness answers 200', async () => {
+  test("health answers 200 (the runtime's body) while serving; liveness answers 200", async () => {
     const health = await get(port, '/healthz');
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toEqual({ status: 'serving', connections: 0, cell: 'cell-a' });
+    expect(JSON.parse(health.body)).toEqual({ status: 'serving', connections: 0, node: 'node-a' });
     expect((await get(port, '/livez')).status).toBe(200);
     expect((await get(port, '/')).status).toBe(426);
   });
@@ -395,7 +324,7 @@ describe('bundled server process', () => {
     expect(a.messages).toHaveLength(3); // 'hello', the binary echo, 'after'
   });
 
-  test('publishes the connection gauge as an EMF record over UDP', async () => {
+  test("publishes the connection gauge as the runtime's EMF record over UDP", async () => {
     const open = clients.length;
     const match = (): Record<string, unknown> | undefined => records.find((r) => r.ActiveConnections === open);
     await within(
@@ -406,20 +335,14 @@ describe('bundled server process', () => {
       5000,
       `an EMF record with ${open} connections`,
     );
-    expect(match()).toEqual({
-      _aws: {
-        Timestamp: expect.any(Number),
-        CloudWatchMetrics: [
-          { Namespace: 'WebSocketTier', Dimensions: [['AutoScalingGroupName']], Metrics: [{ Name: 'ActiveConnections', Unit: 'Count' }] },
-        ],
-      },
-      AutoScalingGroupName: 'wst-test-asg',
-      Cell: 'cell-a',
-      ActiveConnections: open,
-    });
+    const record = match()!;
+    expect(record).toEqual(
+      JSON.parse(emfRecord({ connections: open, autoScalingGroupName: 'wst-test-asg', timestampMs: (record._aws as { Timestamp: number }).Timestamp })),
+    );
+    expect(record).toMatchObject({ AutoScalingGroupName: 'wst-test-asg', [CONNECTION_GAUGE.metricName]: open });
   });
 
-  test('SIGTERM drains: health 503, upgrades refused, closes 1001 with a retry hint spread over the window, exit 0', async () => {
+  test("SIGTERM drains: health 503, upgrades refused, closes 1001 with the runtime's retry hint spread over the window, exit 0", async () => {
     while (clients.length < 20) clients.push(await connect(port));
     expect(JSON.parse((await get(port, '/healthz')).body).connections).toBe(20);
 
@@ -428,7 +351,7 @@ describe('bundled server process', () => {
 
     const health = await get(port, '/healthz');
     expect(health.status).toBe(503);
-    expect(JSON.parse(health.body)).toMatchObject({ status: 'draining', cell: 'cell-a' });
+    expect(JSON.parse(health.body)).toMatchObject({ status: 'draining', node: 'node-a' });
 
     const refused = await within(
       new Promise<number>((resolve, reject) => {
@@ -447,8 +370,9 @@ describe('bundled server process', () => {
 
     const closes = await within(Promise.all(clients.map((c) => c.closed)), (DRAIN_WINDOW_SECONDS + 10) * 1000, 'every drained socket to close');
     for (const close of closes) {
-      expect(close.code).toBe(1001);
-      expect(parseRetryAfterMs(close.reason)).toBeGreaterThan(0);
+      expect(close.code).toBe(CLOSE_GOING_AWAY);
+      expect(close.reason).toBe(closeReason({ retryAfterMs: RUNTIME_DEFAULTS.retryAfterMs, why: 'drain' }));
+      expect(parseRetryHint(close.reason)).toBe(RUNTIME_DEFAULTS.retryAfterMs);
       expect(Buffer.byteLength(close.reason)).toBeLessThanOrEqual(MAX_CLOSE_REASON_BYTES);
     }
     const times = closes.map((c) => c.at);
@@ -456,7 +380,7 @@ describe('bundled server process', () => {
     expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(DRAIN_WINDOW_SECONDS * 1000 * 0.25);
 
     expect(await within(proc.exited, 10_000, 'the process to exit')).toEqual({ code: 0, signal: null });
-    expect(proc.lines.find((l) => l.event === 'drain-complete')).toMatchObject({ how: 'all-closed', terminated: 0 });
+    expect(proc.lines.find((l) => l.event === 'drain-complete')).toMatchObject({ how: 'drained' });
   });
 });
 
@@ -477,7 +401,7 @@ describe('server process configuration', () => {
     expect(listening.port).not.toBe(healthPort);
     const health = await get(healthPort, '/ready');
     expect(health.status).toBe(200);
-    expect(JSON.parse(health.body)).toMatchObject({ status: 'serving', cell: 'local' });
+    expect(JSON.parse(health.body)).toMatchObject({ status: 'serving', connections: 0 });
     expect((await get(healthPort, '/livez')).status).toBe(200);
     expect((await get(listening.port as number, '/ready')).status).toBe(200);
     expect(proc.stderr()).toMatch(/WST_AUTO_SCALING_GROUP_NAME is unset: not publishing the connection gauge/);
