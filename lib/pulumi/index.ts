@@ -4,4 +4,5 @@
  */
 export * from './websocket-tier';
 export * from './websocket-cell';
+export * from './websocket-backplane';
 export type * from '../core/config';

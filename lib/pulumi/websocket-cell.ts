@@ -25,7 +25,7 @@ import type { AlarmKey } from '../core/operations';
 import { renderAlarms } from './private/alarms';
 import type { DashboardCellValues } from './private/dashboard';
 import { renderDns } from './private/dns';
-import { renderFleet, type ServerBundleRef } from './private/fleet';
+import { type BackplaneRef, renderFleet, type ServerBundleRef } from './private/fleet';
 import { renderLoadBalancer } from './private/load-balancer';
 import { bindMetricSpec, type CellMetric, type CellMetricOptions } from './private/metrics';
 import { renderScalingPolicy } from './private/scaling';
@@ -80,6 +80,13 @@ export interface WebSocketCellArgs {
    * @default - no WAF association
    */
   readonly webAclArn?: pulumi.Input<string>;
+  /**
+   * The tier's backplane (`WebSocketBackplane.ref`); required when `tier.backplane` is set. User
+   * data appends `WST_REDIS_URL` (token read from the secret at boot) and the instance role may read
+   * that one secret.
+   * @default - no backplane
+   */
+  readonly backplane?: BackplaneRef;
 }
 
 /** One cell: load balancer, listener(s), target group, Auto Scaling group, scaling policy, DNS. */
@@ -157,6 +164,7 @@ export class WebSocketCell extends pulumi.ComponentResource {
       imageId,
       targetGroupArn: lb.targetGroup.arn,
       serverBundle: args.serverBundle,
+      backplane: args.backplane,
     });
     this.autoScalingGroup = fleet.autoScalingGroup;
     this.launchTemplate = fleet.launchTemplate;

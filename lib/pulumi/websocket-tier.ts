@@ -7,7 +7,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { TierConfig } from '../core/config';
 import { resolveTier } from '../core/defaults';
-import { cellId, childName, TIER_IDS } from '../core/ids';
+import { BACKPLANE_IDS, cellId, childName, TIER_IDS } from '../core/ids';
 import { errorsOf, formatIssues, type Issue, WARNING_PREFIX, warningsOf } from '../core/issues';
 import type { ResolvedTier } from '../core/resolved';
 import { validateTier } from '../core/validate';
@@ -18,6 +18,7 @@ import { renderServerBundle } from './private/server-bundle';
 import type { Scope } from './private/util';
 import { renderVpc, type TierNetwork } from './private/vpc';
 import { renderWebAcl } from './private/waf';
+import { WebSocketBackplane } from './websocket-backplane';
 import { WebSocketCell } from './websocket-cell';
 
 export type { TierNetwork } from './private/vpc';
@@ -103,6 +104,8 @@ export class WebSocketTier extends pulumi.ComponentResource {
   readonly logBucket?: aws.s3.Bucket;
   /** The regional WAF web ACL associated with every ALB cell, when `operations.waf.enabled`. */
   readonly webAcl?: aws.wafv2.WebAcl;
+  /** The ElastiCache backplane, when the config has `backplane`; reachable only from the cells' instances. */
+  readonly backplane?: WebSocketBackplane;
 
   private readonly tierName: string;
 
@@ -137,6 +140,14 @@ export class WebSocketTier extends pulumi.ComponentResource {
     this.logBucket = logBucket?.bucket;
     this.webAcl = renderWebAcl(scope, ops.webAcl);
 
+    this.backplane = tier.backplane
+      ? new WebSocketBackplane(
+          childName(name, BACKPLANE_IDS.backplane),
+          { backplane: tier.backplane, vpcId: this.network.vpcId, privateSubnetIds: this.network.privateSubnetIds },
+          { parent: this },
+        )
+      : undefined;
+
     this.cells = tier.cells.map(
       (cell) =>
         new WebSocketCell(
@@ -151,10 +162,12 @@ export class WebSocketTier extends pulumi.ComponentResource {
             amiId: args.amiId,
             logBucket: logBucket && { name: logBucket.bucket.bucket, policy: logBucket.policy },
             webAclArn: this.webAcl?.arn,
+            backplane: this.backplane?.ref,
           },
           { parent: this },
         ),
     );
+    for (const rule of tier.backplane?.ingress ?? []) this.backplane?.allowFrom(rule, this.cell(rule.fromCell).instanceSecurityGroup.id);
 
     this.dashboard = renderDashboard(scope, ops.dashboard?.rows, new Map(tier.cells.map((cell, i) => [cell.name, this.cells[i].metricValues])));
 

@@ -75,6 +75,9 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
     case 'aws:s3/bucket:Bucket':
       state.bucket = `${name}-bucket`;
       break;
+    case 'aws:elasticache/replicationGroup:ReplicationGroup':
+      state.primaryEndpointAddress = `master.${name}.mock.use1.cache.amazonaws.com`;
+      break;
     default:
       break;
   }

@@ -7,7 +7,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { EMF_LOG_GROUP, userDataLines } from '../../core/host-tuning';
-import { CELL_IDS, PULUMI_CELL_IDS } from '../../core/ids';
+import { BACKPLANE_CELL_IDS, CELL_IDS, PULUMI_CELL_IDS } from '../../core/ids';
 import type { ResolvedCell, ResolvedTier } from '../../core/resolved';
 import { bashUserDataBase64, create, policyJson, type Scope } from './util';
 
@@ -28,6 +28,16 @@ export interface FleetInputs {
   readonly imageId: pulumi.Input<string>;
   readonly targetGroupArn: pulumi.Input<string>;
   readonly serverBundle?: ServerBundleRef;
+  /** The tier's backplane, when it has one: user data reads its token at boot; the role may read that one secret. */
+  readonly backplane?: BackplaneRef;
+}
+
+/** Where the tier's backplane is (see `WebSocketBackplane.ref`). */
+export interface BackplaneRef {
+  /** Primary endpoint address of the replication group. */
+  readonly endpointAddress: pulumi.Input<string>;
+  /** ARN of the AUTH token secret. */
+  readonly authTokenSecretArn: pulumi.Input<string>;
 }
 
 /** What the fleet renderer returns. */
@@ -38,6 +48,8 @@ export interface RenderedFleet {
   readonly autoScalingGroup: aws.autoscaling.Group;
   readonly terminationHook: aws.autoscaling.LifecycleHook;
   readonly lifecycleActionPolicy: aws.iam.RolePolicy;
+  /** With a backplane: read on its AUTH token secret. */
+  readonly backplaneAuthTokenReadPolicy?: aws.iam.RolePolicy;
 }
 
 /**
@@ -82,10 +94,21 @@ function renderRole(scope: Scope, cell: ResolvedCell, bundle: ServerBundleRef | 
   });
 }
 
-/** User data as base64: core's script, with the bundle's S3 URI filled in once it is known. */
-function userData(tier: ResolvedTier, cell: ResolvedCell, bundle: ServerBundleRef | undefined): pulumi.Input<string> {
-  if (!bundle) return bashUserDataBase64(userDataLines(tier, cell));
-  return pulumi.output(bundle.s3Uri).apply((s3Uri) => bashUserDataBase64(userDataLines(tier, cell, { s3Uri })));
+/** User data as base64: core's script, with the bundle's S3 URI and the backplane's endpoint and secret filled in once known. */
+function userData(tier: ResolvedTier, cell: ResolvedCell, bundle: ServerBundleRef | undefined, backplane: BackplaneRef | undefined): pulumi.Input<string> {
+  if (!bundle && !backplane) return bashUserDataBase64(userDataLines(tier, cell));
+  return pulumi
+    .all([bundle?.s3Uri, backplane?.endpointAddress, backplane?.authTokenSecretArn])
+    .apply(([s3Uri, endpointAddress, authTokenSecretArn]) =>
+      bashUserDataBase64(
+        userDataLines(
+          tier,
+          cell,
+          s3Uri !== undefined ? { s3Uri } : undefined,
+          endpointAddress !== undefined && authTokenSecretArn !== undefined ? { endpointAddress, authTokenSecretArn } : undefined,
+        ),
+      ),
+    );
 }
 
 /** Role, launch template, Auto Scaling group, termination hook and lifecycle-action policy of a cell. */
@@ -100,7 +123,7 @@ export function renderFleet(scope: Scope, inputs: FleetInputs): RenderedFleet {
     instanceType: a.instanceType,
     iamInstanceProfile: { arn: instanceProfile.arn },
     vpcSecurityGroupIds: [inputs.securityGroupId],
-    userData: userData(tier, cell, inputs.serverBundle),
+    userData: userData(tier, cell, inputs.serverBundle, inputs.backplane),
     metadataOptions: {
       httpEndpoint: 'enabled',
       httpTokens: a.requireImdsv2 ? 'required' : 'optional',
@@ -152,5 +175,14 @@ export function renderFleet(scope: Scope, inputs: FleetInputs): RenderedFleet {
       ]),
     ),
   });
-  return { role, instanceProfile, launchTemplate, autoScalingGroup, terminationHook, lifecycleActionPolicy };
+  // Read on the backplane's AUTH token secret only: user data fetches it at boot.
+  const backplaneAuthTokenReadPolicy = inputs.backplane
+    ? create(aws.iam.RolePolicy, scope, BACKPLANE_CELL_IDS.authTokenReadPolicy, {
+        role: role.id,
+        policy: pulumi.output(inputs.backplane.authTokenSecretArn).apply((arn) =>
+          policyJson([{ Sid: 'BackplaneAuthToken', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: [arn] }]),
+        ),
+      })
+    : undefined;
+  return { role, instanceProfile, launchTemplate, autoScalingGroup, terminationHook, lifecycleActionPolicy, backplaneAuthTokenReadPolicy };
 }
