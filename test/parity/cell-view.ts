@@ -16,6 +16,37 @@ export const HC = '<this cell: Route 53 health check id>';
 export const LOG_BUCKET = '<the tier log bucket>';
 /** Every S3 URI in user data becomes this (CDK asset bucket vs Pulumi bucket). */
 export const BUNDLE_URI = 's3://<server-bundle>';
+/** The backplane's AUTH token secret ARN in user data (a CloudFormation Ref vs a Pulumi output). */
+export const BACKPLANE_SECRET = '<backplane auth token secret>';
+/** The backplane's primary endpoint address in user data. */
+export const BACKPLANE_ENDPOINT = '<backplane endpoint>';
+
+/** The tier's backplane as both renderers write it (AWS field names, late-bound references as relations). */
+export interface BackplaneView {
+  engine: string;
+  engineVersion: string;
+  nodeType: string;
+  numCacheClusters: number;
+  port: number;
+  clusterMode: string;
+  transitEncryptionEnabled: boolean;
+  transitEncryptionMode: string;
+  atRestEncryptionEnabled: boolean;
+  automaticFailoverEnabled: boolean;
+  multiAzEnabled: boolean;
+  autoMinorVersionUpgrade: boolean;
+  description: string;
+  /** True when the AUTH token is the generated secret's value (CDK: dynamic reference; Pulumi: the secret version's output). */
+  authTokenFromSecret: boolean;
+  /** True when the subnet group's subnets are the instances' subnets. */
+  subnetGroupOnInstanceSubnets: boolean;
+  /** `none` when the security group lets nothing out (no rule, or CDK's disallow-all placeholder). */
+  egress: 'none' | 'some';
+  /** Every ingress rule of the backplane's security group, by source cell (instance security group). */
+  ingress: { port: number; fromCell: string; description: string }[];
+  /** Cells whose instance role may read exactly the AUTH token secret. */
+  secretReadBy: string[];
+}
 
 /** Target-group health check, AWS field names. */
 export interface HealthCheckView {
@@ -188,7 +219,11 @@ export function clean<T>(value: T): T {
 
 /** A full user-data script → its lines after the shebang, with S3 URIs neutralised. */
 export function userDataScriptLines(script: string): string[] {
-  const lines = script.replace(/s3:\/\/[^'\s]+/g, BUNDLE_URI).split('\n');
+  const lines = script
+    .replace(/s3:\/\/[^'\s]+/g, BUNDLE_URI)
+    .replace(/--secret-id '[^']*'/g, `--secret-id '${BACKPLANE_SECRET}'`)
+    .replace(/(rediss:\/\/:\$WST_BACKPLANE_TOKEN@).*?(:\d+" >>)/g, `$1${BACKPLANE_ENDPOINT}$2`)
+    .split('\n');
   if (lines[0] !== '#!/bin/bash') throw new Error(`user data does not start with #!/bin/bash: ${lines[0]}`);
   return lines.slice(1);
 }

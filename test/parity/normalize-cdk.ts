@@ -11,6 +11,7 @@ import { CELL_IDS, VPC_FLOW_LOG_IDS } from '../../lib/core/ids';
 import { ALARM_KEYS } from '../../lib/core/operations';
 import {
   ASG,
+  type BackplaneView,
   type CellView,
   clean,
   dashboardView,
@@ -281,4 +282,56 @@ function cellView(
       alarms,
     },
   });
+}
+
+/** The backplane view of a CDK tier, or undefined when it has none. */
+export function cdkBackplaneView(stack: Stack, tier: WebSocketTier, template: Template): BackplaneView | undefined {
+  const b = tier.backplane;
+  if (b === undefined) return undefined;
+  const resources: Record<string, { Type: string; Properties: Props }> = template.toJSON().Resources;
+  const idOf = (c: IConstruct) => stack.getLogicalId(cfnOf(c));
+  const props = (c: IConstruct): Props => resources[idOf(c)].Properties;
+  const rg = props(b.replicationGroup);
+  const secretId = idOf(b.secret);
+  const sgId = idOf(b.securityGroup);
+  const sg = props(b.securityGroup);
+  const cellOfSg = new Map(tier.cells.map((cell, i) => [idOf(cell.connections.securityGroups[0]), tier.plan.cells[i].name]));
+  const ingress = Object.values(resources)
+    .filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && JSON.stringify(r.Properties.GroupId) === JSON.stringify({ 'Fn::GetAtt': [sgId, 'GroupId'] }))
+    .map((r) => ({
+      port: r.Properties.FromPort === r.Properties.ToPort ? r.Properties.FromPort : -1,
+      fromCell: cellOfSg.get(r.Properties.SourceSecurityGroupId?.['Fn::GetAtt']?.[0]) ?? `<not a cell: ${JSON.stringify(r.Properties.SourceSecurityGroupId ?? r.Properties.CidrIp)}>`,
+      description: r.Properties.Description,
+    }));
+  for (const inline of sg.SecurityGroupIngress ?? []) ingress.push({ port: inline.FromPort, fromCell: `<inline ${inline.CidrIp ?? inline.SourceSecurityGroupId}>`, description: inline.Description });
+  const egressNone = (sg.SecurityGroupEgress ?? []).every((e: Props) => e.CidrIp === '255.255.255.255/32');
+  const asgSubnets = props(tier.cells[0].autoScalingGroup).VPCZoneIdentifier;
+  const secretReadBy = tier.cells
+    .filter((cell) => {
+      const policy = cell.node.tryFindChild('BackplaneAuthTokenRead');
+      if (!policy) return false;
+      const statements: Props[] = props(policy).PolicyDocument.Statement;
+      return statements.length === 1 && JSON.stringify(statements[0].Resource) === JSON.stringify({ Ref: secretId }) && statements[0].Action.includes('secretsmanager:GetSecretValue');
+    })
+    .map((cell) => tier.plan.cells[tier.cells.indexOf(cell)].name);
+  return {
+    engine: rg.Engine,
+    engineVersion: rg.EngineVersion,
+    nodeType: rg.CacheNodeType,
+    numCacheClusters: rg.NumCacheClusters,
+    port: rg.Port,
+    clusterMode: rg.ClusterMode,
+    transitEncryptionEnabled: rg.TransitEncryptionEnabled,
+    transitEncryptionMode: rg.TransitEncryptionMode,
+    atRestEncryptionEnabled: rg.AtRestEncryptionEnabled,
+    automaticFailoverEnabled: rg.AutomaticFailoverEnabled,
+    multiAzEnabled: rg.MultiAZEnabled,
+    autoMinorVersionUpgrade: rg.AutoMinorVersionUpgrade,
+    description: rg.ReplicationGroupDescription,
+    authTokenFromSecret: JSON.stringify(rg.AuthToken) === JSON.stringify({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] }),
+    subnetGroupOnInstanceSubnets: JSON.stringify(props(b.subnetGroup).SubnetIds) === JSON.stringify(asgSubnets),
+    egress: egressNone ? 'none' : 'some',
+    ingress: ingress.sort((x, y) => x.fromCell.localeCompare(y.fromCell)),
+    secretReadBy,
+  };
 }

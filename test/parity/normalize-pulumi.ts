@@ -4,6 +4,9 @@
  */
 import {
   alarmId,
+  BACKPLANE_CELL_IDS,
+  BACKPLANE_IDS,
+  PULUMI_BACKPLANE_IDS,
   CELL_IDS,
   cellId,
   childName,
@@ -17,6 +20,7 @@ import { ALARM_KEYS } from '../../lib/core/operations';
 import type { PulumiRecorder } from '../helpers/pulumi-mocks';
 import {
   ASG,
+  type BackplaneView,
   type CellView,
   clean,
   dashboardView,
@@ -231,4 +235,60 @@ function cellView(recorder: PulumiRecorder, tierName: string, cell: string): Cel
       alarms,
     },
   });
+}
+
+/** Plain value of a recorded input, unwrapping Pulumi's secret envelope. */
+function plain(v: any): any {
+  return v !== null && typeof v === 'object' && '4dabf18193072939515e22adb298388d' in v ? v.value : v;
+}
+
+/** The backplane view of a Pulumi tier, or undefined when it has none. */
+export function pulumiBackplaneView(recorder: PulumiRecorder, tierName: string): BackplaneView | undefined {
+  const bp = childName(tierName, BACKPLANE_IDS.backplane);
+  const get = (id: string) => recorder.resources.find((r) => r.name === childName(bp, id))?.inputs;
+  const rg = get(BACKPLANE_IDS.replicationGroup);
+  if (!rg) return undefined;
+  const secretName = childName(bp, BACKPLANE_IDS.authToken);
+  const secretArn = `arn:aws:mock:us-east-1:123456789012:Secret/${secretName}`;
+  const version = get(PULUMI_BACKPLANE_IDS.authTokenVersion)!;
+  const sg = get(BACKPLANE_IDS.securityGroup)!;
+  const sgId = `${childName(bp, BACKPLANE_IDS.securityGroup)}-id`;
+  const cellRe = new RegExp(`^${tierName}-cell-(.+)-instance-security-group-id$`);
+  const ingress = recorder
+    .ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule')
+    .filter((r) => r.inputs.securityGroupId === sgId)
+    .map((r) => ({
+      port: r.inputs.fromPort === r.inputs.toPort ? r.inputs.fromPort : -1,
+      fromCell: cellRe.exec(r.inputs.referencedSecurityGroupId ?? '')?.[1] ?? `<not a cell: ${r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4}>`,
+      description: r.inputs.description,
+    }));
+  for (const inline of sg.ingress ?? []) ingress.push({ port: inline.fromPort, fromCell: `<inline ${inline.cidrBlocks ?? inline.securityGroups}>`, description: inline.description });
+  const cellNames = recorder.ofType('websocket-tier:index:WebSocketCell').map((r) => r.name.slice(`${tierName}-cell-`.length));
+  const asgSubnets = recorder.resources.find((r) => r.name === `${tierName}-cell-${cellNames[0]}-${'auto-scaling-group'}`)?.inputs.vpcZoneIdentifiers;
+  const secretReadBy = cellNames.filter((name) => {
+    const policy = recorder.resources.find((r) => r.name === childName(`${tierName}-cell-${name}`, BACKPLANE_CELL_IDS.authTokenReadPolicy))?.inputs;
+    if (!policy) return false;
+    const statements = JSON.parse(policy.policy).Statement as any[];
+    return statements.length === 1 && JSON.stringify(statements[0].Resource) === JSON.stringify([secretArn]) && statements[0].Action.includes('secretsmanager:GetSecretValue');
+  });
+  return {
+    engine: rg.engine,
+    engineVersion: rg.engineVersion,
+    nodeType: rg.nodeType,
+    numCacheClusters: rg.numCacheClusters,
+    port: rg.port,
+    clusterMode: rg.clusterMode,
+    transitEncryptionEnabled: rg.transitEncryptionEnabled,
+    transitEncryptionMode: rg.transitEncryptionMode,
+    atRestEncryptionEnabled: rg.atRestEncryptionEnabled,
+    automaticFailoverEnabled: rg.automaticFailoverEnabled,
+    multiAzEnabled: rg.multiAzEnabled,
+    autoMinorVersionUpgrade: rg.autoMinorVersionUpgrade,
+    description: rg.description,
+    authTokenFromSecret: version.secretId === `${secretName}-id` && typeof plain(version.secretString) === 'string' && plain(rg.authToken) === plain(version.secretString),
+    subnetGroupOnInstanceSubnets: JSON.stringify(get(BACKPLANE_IDS.subnetGroup)?.subnetIds) === JSON.stringify(asgSubnets),
+    egress: Array.isArray(sg.egress) && sg.egress.length === 0 ? 'none' : 'some',
+    ingress: ingress.sort((x, y) => x.fromCell.localeCompare(y.fromCell)),
+    secretReadBy,
+  };
 }

@@ -9,9 +9,9 @@ import { errorsOf, resolveTier, type TierConfig, userDataLines, validateTier } f
 import { WebSocketTier as PulumiTier } from '../../lib/pulumi';
 import { testBundleFile, tierStack } from '../helpers/cdk-app';
 import { recordProgram } from '../helpers/pulumi-mocks';
-import { BUNDLE_URI, type CellView, LOG_BUCKET, type TierOperationsView } from './cell-view';
-import { cdkCellViews, cdkTierOperationsView } from './normalize-cdk';
-import { pulumiCellViews, pulumiTierOperationsView } from './normalize-pulumi';
+import { BACKPLANE_ENDPOINT, BACKPLANE_SECRET, type BackplaneView, BUNDLE_URI, type CellView, LOG_BUCKET, type TierOperationsView } from './cell-view';
+import { cdkBackplaneView, cdkCellViews, cdkTierOperationsView } from './normalize-cdk';
+import { pulumiBackplaneView, pulumiCellViews, pulumiTierOperationsView } from './normalize-pulumi';
 
 interface Case {
   readonly title: string;
@@ -140,6 +140,23 @@ const CASES: Case[] = [
     },
   },
   {
+    title: 'backplane (Redis OSS 7.1, 2 replicas, port 6380) over ALB + NLB cells, server bundle',
+    serverBundle: true,
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 'a' }, { name: 'n', loadBalancerType: 'network' }],
+      backplane: { engine: 'redis', engineVersion: '7.1', nodeType: 'cache.m7g.large', replicasPerShard: 2, port: 6380 },
+    },
+  },
+  {
+    title: 'backplane with every default (Valkey 8.0, one replica), one cell, no bundle',
+    config: { domainName: DOMAIN, cells: [{ name: 'a' }], backplane: {} },
+  },
+  {
+    title: 'backplane with no replica (no failover, no Multi-AZ)',
+    config: { domainName: DOMAIN, cells: [{ name: 'a' }, { name: 'b' }], backplane: { replicasPerShard: 0, nodeType: 'cache.t4g.small' } },
+  },
+  {
     title: 'operations off: no logs, no dashboard, no flow log, no alarms but one',
     config: {
       domainName: DOMAIN,
@@ -172,6 +189,8 @@ interface Views {
   pulumi: CellView[];
   cdkTier: TierOperationsView;
   pulumiTier: TierOperationsView;
+  cdkBackplane?: BackplaneView;
+  pulumiBackplane?: BackplaneView;
 }
 
 async function views(c: Case): Promise<Views> {
@@ -183,6 +202,8 @@ async function views(c: Case): Promise<Views> {
     pulumi: pulumiCellViews(recorder, 'tier', c.config.cells.map((cell) => cell.name)),
     cdkTier: cdkTierOperationsView(stack, tier, template),
     pulumiTier: pulumiTierOperationsView(recorder, 'tier'),
+    cdkBackplane: cdkBackplaneView(stack, tier, template),
+    pulumiBackplane: pulumiBackplaneView(recorder, 'tier'),
   };
 }
 
@@ -208,9 +229,40 @@ describe.each(CASES)('$title', (c) => {
   let pul: CellView[];
   let cdkTier: TierOperationsView;
   let pulTier: TierOperationsView;
+  let cdkBackplane: BackplaneView | undefined;
+  let pulBackplane: BackplaneView | undefined;
   const plan = resolveTier(c.config);
   beforeAll(async () => {
-    ({ cdk, pulumi: pul, cdkTier, pulumiTier: pulTier } = await views(c));
+    ({ cdk, pulumi: pul, cdkTier, pulumiTier: pulTier, cdkBackplane, pulumiBackplane: pulBackplane } = await views(c));
+  });
+
+  test('backplane agrees (engine, version, node type, replicas, TLS, at rest, failover, port, SG rule sources) and carries the plan', () => {
+    expect(pulBackplane).toEqual(cdkBackplane);
+    const b = plan.backplane;
+    if (b === undefined) {
+      expect(cdkBackplane).toBeUndefined();
+      return;
+    }
+    expect(cdkBackplane).toEqual({
+      engine: b.engine,
+      engineVersion: b.engineVersion,
+      nodeType: b.nodeType,
+      numCacheClusters: b.replicasPerShard + 1,
+      port: b.port,
+      clusterMode: 'disabled',
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      atRestEncryptionEnabled: true,
+      automaticFailoverEnabled: b.replicasPerShard >= 1,
+      multiAzEnabled: b.replicasPerShard >= 1,
+      autoMinorVersionUpgrade: true,
+      description: b.description,
+      authTokenFromSecret: true,
+      subnetGroupOnInstanceSubnets: true,
+      egress: 'none',
+      ingress: plan.cells.map((cell) => ({ port: b.port, fromCell: cell.name, description: `Backplane clients: instances of cell ${cell.name}` })).sort((x, y) => x.fromCell.localeCompare(y.fromCell)),
+      secretReadBy: plan.cells.map((cell) => cell.name),
+    });
   });
 
   test.each(plan.cells.map((cell, i) => [cell.name, i] as const))('cell %s: CDK and Pulumi agree field by field', (_name, i) => {
@@ -275,7 +327,8 @@ describe.each(CASES)('$title', (c) => {
 
   test('the host-tuning user data on both sides is exactly core\'s script', () => {
     plan.cells.forEach((cell, i) => {
-      const expected = userDataLines(plan, cell, c.serverBundle ? { s3Uri: BUNDLE_URI } : undefined).join('\n').split('\n');
+      const backplane = plan.backplane ? { endpointAddress: BACKPLANE_ENDPOINT, authTokenSecretArn: BACKPLANE_SECRET } : undefined;
+      const expected = userDataLines(plan, cell, c.serverBundle ? { s3Uri: BUNDLE_URI } : undefined, backplane).join('\n').split('\n');
       expect(cdk[i].userData).toEqual(expected);
       expect(pul[i].userData).toEqual(expected);
     });
