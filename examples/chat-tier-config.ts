@@ -5,7 +5,10 @@
  *
  * - cells `a` and `b`: Application Load Balancers (HTTPS :443, HTTP :80 redirect), equal weight;
  * - cell `c`: a Network Load Balancer terminating TLS on :443, at half weight (a canary for the
- *   NLB path, which keeps sockets through deregistration and drains under the lifecycle hook).
+ *   NLB path, which keeps sockets through deregistration and drains under the lifecycle hook);
+ * - a backplane (ElastiCache Valkey, one primary and one replica in another AZ, TLS, AUTH token in
+ *   Secrets Manager) that the chat server (examples/chat-server) uses for broadcasts across cells
+ *   and socket.io connection state recovery; every instance gets `WST_REDIS_URL` at boot.
  *
  * Cell names are API (construct ids and Pulumi names derive from them): do not change them.
  */
@@ -26,14 +29,17 @@ export function chatTierConfig(domainName: string): TierConfig {
       albIdleTimeoutSeconds: 120,
       // Reconnects after a deploy or scale-in are spread over five minutes.
       drainWindowSeconds: 300,
-      // The example server (examples/server) is plain `ws`: clients open a WebSocket directly,
-      // with no socket.io/SignalR long-polling phase, so no stickiness is needed.
-      longPollingFallback: false,
+      // The chat server (examples/chat-server) is socket.io with its default transports: clients
+      // start on HTTP long-polling and then upgrade, so the pre-upgrade requests must stick to one
+      // instance (ALB cells: lb_cookie; the NLB cell: source_ip).
+      longPollingFallback: true,
     },
     dns: {
       // One HTTPS Route 53 health check per cell, so a cell whose instances fail stops
       // receiving new clients even when its load balancer still looks healthy.
       healthChecks: true,
     },
+    // Every default: Valkey 8.0 on cache.r7g.large, one replica (automatic failover, Multi-AZ), 6379.
+    backplane: {},
   };
 }

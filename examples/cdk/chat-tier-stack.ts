@@ -13,7 +13,7 @@ import { WebSocketTier } from '../../lib/cdk';
 import { EMF_LOG_GROUP } from '../../lib/core/host-tuning';
 import { CELL_IDS } from '../../lib/core/ids';
 import { chatTierConfig } from '../chat-tier-config';
-import { bundleServer } from '../server/bundle';
+import { bundleChatServer } from '../server/bundle';
 
 /** Props of {@link ChatTierStack}. */
 export interface ChatTierStackProps extends StackProps {
@@ -25,7 +25,7 @@ export interface ChatTierStackProps extends StackProps {
   readonly hostedZoneName: string;
   /**
    * Path of the single-file server bundle the instances run.
-   * @default - `bundleServer()`: examples/server/server.ts bundled with esbuild
+   * @default - `bundleChatServer()`: the chat server (examples/chat-server/server.ts) bundled with esbuild
    */
   readonly serverBundleFile?: string;
 }
@@ -48,7 +48,7 @@ export class ChatTierStack extends Stack {
     this.tier = new WebSocketTier(this, 'Tier', {
       ...chatTierConfig(domainName),
       hostedZone,
-      serverBundleFile: serverBundleFile ?? bundleServer(),
+      serverBundleFile: serverBundleFile ?? bundleChatServer(),
     });
 
     acknowledgeNagFindings(this.tier);
@@ -62,6 +62,16 @@ export class ChatTierStack extends Stack {
  * (test/cdk/nag.test.ts) and `npx cdk synth -c nag=true`.
  */
 export function acknowledgeNagFindings(tier: WebSocketTier): void {
+  if (tier.backplane) {
+    Validations.of(tier.backplane.secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'This secret is the backplane AUTH token. Rotating it means ModifyReplicationGroup with AuthTokenUpdateStrategy ' +
+        'ROTATE then SET, coordinated with every instance, which reads the token only at boot (it is never in user data ' +
+        'or the template); a Secrets Manager rotation Lambda would change the secret without the replication group and ' +
+        'lock the servers out. Rotate on purpose: ROTATE with the new token, roll the instances (instance refresh), then SET.',
+    });
+  }
   if (tier.logBucket) {
     Validations.of(tier.logBucket).acknowledge({
       id: 'AwsSolutions-S1',

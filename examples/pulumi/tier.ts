@@ -6,7 +6,7 @@
  */
 import { WebSocketTier, type WebSocketTierArgs } from '../../lib/pulumi';
 import { chatTierConfig } from '../chat-tier-config';
-import { bundleServer } from '../server/bundle';
+import { bundleChatServer } from '../server/bundle';
 
 /** Options of {@link buildExampleTier}. */
 export interface ExampleTierOptions {
@@ -16,7 +16,7 @@ export interface ExampleTierOptions {
   readonly hostedZoneId: string;
   /**
    * Path of the single-file server bundle the instances run.
-   * @default - `bundleServer()`: examples/server/server.ts bundled with esbuild
+   * @default - `bundleChatServer()`: the chat server (examples/chat-server/server.ts) bundled with esbuild
    */
   readonly serverBundleFile?: string;
 }
@@ -26,7 +26,7 @@ export function exampleTierArgs(options: ExampleTierOptions): WebSocketTierArgs 
   return {
     ...chatTierConfig(options.domainName),
     hostedZoneId: options.hostedZoneId,
-    serverBundleFile: options.serverBundleFile ?? bundleServer(),
+    serverBundleFile: options.serverBundleFile ?? bundleChatServer(),
   };
 }
 

@@ -9,7 +9,7 @@ import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { ChatTierStack } from '../../examples/cdk/chat-tier-stack';
-import { bundleServer } from '../../examples/server/bundle';
+import { bundleChatServer } from '../../examples/server/bundle';
 import { createTestApp } from '../helpers/cdk-app';
 
 const PROPS = { domainName: 'ws.example.com', hostedZoneId: 'Z00000000000000000000', hostedZoneName: 'example.com' };
@@ -20,7 +20,7 @@ let serverBundleFile: string;
 beforeAll(() => {
   // A private bundle directory, so parallel test files never write the same file.
   bundleDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wst-example-'));
-  serverBundleFile = bundleServer(bundleDir);
+  serverBundleFile = bundleChatServer(bundleDir);
 });
 
 afterAll(() => {

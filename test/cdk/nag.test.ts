@@ -12,7 +12,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as cxapi from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { ChatTierStack } from '../../examples/cdk/chat-tier-stack';
-import { bundleServer } from '../../examples/server/bundle';
+import { bundleChatServer } from '../../examples/server/bundle';
 import { createTestApp } from '../helpers/cdk-app';
 
 /** The parts of the validation report (cloud-assembly schema `PolicyValidationReportJson`) read here. */
@@ -46,7 +46,7 @@ beforeAll(() => {
     domainName: 'ws.example.com',
     hostedZoneId: 'Z00000000000000000000',
     hostedZoneName: 'example.com',
-    serverBundleFile: bundleServer(bundleDir),
+    serverBundleFile: bundleChatServer(bundleDir),
   });
   const assembly = app.synth();
   report = JSON.parse(fs.readFileSync(path.join(assembly.directory, cxapi.VALIDATION_REPORT_FILE), 'utf8'));

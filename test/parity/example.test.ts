@@ -1,7 +1,7 @@
 /**
  * The Pulumi example (examples/pulumi) and the CDK example (examples/cdk) declare the same tier:
  * their resolved plans are equal, and so are their cells' normalized views (operations included)
- * and the tier's dashboard, log bucket and VPC flow log.
+ * and the tier's dashboard, log bucket, VPC flow log and backplane.
  */
 import * as pulumi from '@pulumi/pulumi';
 import { buildExampleTier } from '../../examples/pulumi/tier';
@@ -9,8 +9,8 @@ import { ChatTierStack } from '../../examples/cdk/chat-tier-stack';
 import { Template } from 'aws-cdk-lib/assertions';
 import { createTestApp, testBundleFile } from '../helpers/cdk-app';
 import { recordProgram } from '../helpers/pulumi-mocks';
-import { cdkCellViews, cdkTierOperationsView } from './normalize-cdk';
-import { pulumiCellViews, pulumiTierOperationsView } from './normalize-pulumi';
+import { cdkBackplaneView, cdkCellViews, cdkTierOperationsView } from './normalize-cdk';
+import { pulumiBackplaneView, pulumiCellViews, pulumiTierOperationsView } from './normalize-pulumi';
 
 test('examples/pulumi and examples/cdk resolve to the same plan and the same cells', async () => {
   const serverBundleFile = testBundleFile();
@@ -34,6 +34,10 @@ test('examples/pulumi and examples/cdk resolve to the same plan and the same cel
     const tierOps = cdkTierOperationsView(stack, stack.tier, template);
     expect(tierOps.dashboard?.rows).toBe(4); // tier summary + 3 cells
     expect(pulumiTierOperationsView(recorder, 'chat')).toEqual(tierOps);
+    const backplane = cdkBackplaneView(stack, stack.tier, template);
+    expect(backplane).toMatchObject({ engine: 'valkey', transitEncryptionEnabled: true, atRestEncryptionEnabled: true, authTokenFromSecret: true, secretReadBy: ['a', 'b', 'c'] });
+    expect(backplane?.ingress.map((r) => r.fromCell)).toEqual(['a', 'b', 'c']);
+    expect(pulumiBackplaneView(recorder, 'chat')).toEqual(backplane);
   } finally {
     warn.mockRestore();
   }

@@ -57,6 +57,31 @@ describe('examples/pulumi', () => {
   });
 });
 
+describe('examples/pulumi runs the chat server', () => {
+  let recorder: PulumiRecorder;
+  beforeAll(async () => {
+    ({ recorder } = await recordProgram(() => buildExampleTier(OPTIONS)));
+  });
+
+  test('a Valkey backplane reachable from every cell; every cell gets WST_REDIS_URL at boot', () => {
+    expect(recorder.named('chat-backplane-replication-group').inputs).toMatchObject({ engine: 'valkey', transitEncryptionEnabled: true, atRestEncryptionEnabled: true, multiAzEnabled: true });
+    for (const cell of ['a', 'b', 'c']) {
+      expect(recorder.named(`chat-backplane-ingress-from-${cell}`).inputs.referencedSecurityGroupId).toBe(`chat-cell-${cell}-instance-security-group-id`);
+      const userData = Buffer.from(recorder.named(`chat-cell-${cell}-launch-template`).inputs.userData, 'base64').toString('utf8');
+      expect(userData).toContain('WST_REDIS_URL=rediss://:$WST_BACKPLANE_TOKEN@master.chat-backplane-replication-group.');
+    }
+  });
+
+  test('socket.io long-polling fallback: lb_cookie stickiness on the ALB cells, source_ip on the NLB cell', () => {
+    const stickiness = Object.fromEntries(recorder.ofType('aws:lb/targetGroup:TargetGroup').map((r) => [r.name, [r.inputs.stickiness?.enabled, r.inputs.stickiness?.type]]));
+    expect(stickiness).toEqual({
+      'chat-cell-a-target-group': [true, 'lb_cookie'],
+      'chat-cell-b-target-group': [true, 'lb_cookie'],
+      'chat-cell-c-target-group': [true, 'source_ip'],
+    });
+  });
+});
+
 describe('Pulumi.yaml', () => {
   const yaml = fs.readFileSync(path.join(ROOT, 'Pulumi.yaml'), 'utf8');
 
