@@ -45,9 +45,11 @@ export interface BackplaneConfig {
   readonly engineVersion?: string;
   /**
    * Node type of every node, `cache.<family>.<size>` (e.g. `cache.r7g.large`, `cache.m7g.large`,
-   * `cache.t4g.small` for a test tier). Same default as `capacity.cacheNodeType`.
+   * `cache.t4g.small` for a test tier). When the tier has a `capacity` plan, the plan's
+   * `cacheNodeType` is the default, so the plan checks the node that is deployed; giving both with
+   * different values is a warning.
    * Source: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html
-   * @default 'cache.r7g.large'
+   * @default - `capacity.cacheNodeType` when set, else 'cache.r7g.large'
    */
   readonly nodeType?: string;
   /**
@@ -143,6 +145,7 @@ interface WithBackplane {
   readonly cells?: readonly { readonly name?: string }[];
   readonly backplane?: BackplaneConfig;
   readonly server?: { readonly port?: number };
+  readonly capacity?: { readonly cacheNodeType?: string; readonly backplane?: string };
 }
 
 const NODE_TYPE = /^cache\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
@@ -160,11 +163,13 @@ const NOT_OPTIONS: Readonly<Record<string, string>> = {
 
 /**
  * Check `backplane`.
- * @returns every issue (errors only), each naming the field, the value, what is allowed and the fix
+ * @returns every issue, each naming the field, the value, what is allowed and the fix: errors, and
+ *   warnings when it disagrees with the `capacity` plan
  */
 export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
   const issues: Issue[] = [];
   const error = (code: string, path: string, message: string) => issues.push({ code, path, message, severity: 'error' });
+  const warn = (code: string, path: string, message: string) => issues.push({ code, path, message, severity: 'warning' });
   const known = (value: unknown): boolean => value !== undefined && !isUnresolved(value);
   const bp: unknown = config.backplane;
   if (!known(bp)) return issues;
@@ -229,6 +234,23 @@ export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresol
       error('backplane-port-conflict', 'backplane.port', `backplane.port is ${b.port as number}, the same as server.port; the backplane must listen on its own port. Fix: keep the default 6379 or choose another port.`);
     }
   }
+  // Agreement with the capacity plan, which sizes the backplane it assumes.
+  const capacity = known(config.capacity) && typeof config.capacity === 'object' && config.capacity !== null ? config.capacity : undefined;
+  const planNode = capacity?.cacheNodeType;
+  if (known(b.nodeType) && known(planNode) && b.nodeType !== planNode) {
+    warn(
+      'backplane-node-type-differs-from-capacity',
+      'backplane.nodeType',
+      `backplane.nodeType is ${JSON.stringify(b.nodeType)} but capacity.cacheNodeType is ${JSON.stringify(planNode)}; the capacity plan checks a node that is not the one deployed. Fix: give one value (leave backplane.nodeType out and it follows capacity.cacheNodeType).`,
+    );
+  }
+  if (capacity?.backplane === 'sharded') {
+    warn(
+      'backplane-single-primary',
+      'backplane',
+      `capacity.backplane is 'sharded', which plans several primaries, but the tier's backplane has one primary (cluster mode disabled, for the socket.io Redis Streams adapter). Fix: plan with capacity.backplane 'broadcast', or leave backplane out and bring a cluster-mode backplane of your own.`,
+    );
+  }
   return issues;
 }
 
@@ -243,7 +265,7 @@ export function resolveBackplane(config: WithBackplane): ResolvedBackplane | und
   return {
     engine,
     engineVersion: b.engineVersion ?? BACKPLANE_DEFAULTS.engineVersion[engine],
-    nodeType: b.nodeType ?? BACKPLANE_DEFAULTS.nodeType,
+    nodeType: b.nodeType ?? config.capacity?.cacheNodeType ?? BACKPLANE_DEFAULTS.nodeType,
     replicasPerShard: replicas,
     numCacheClusters: replicas + 1,
     port,

@@ -121,6 +121,23 @@ describe('backplane validation', () => {
     expect(codes(withBackplane(LATE as BackplaneConfig))).toEqual([]);
   });
 
+  test('the capacity plan\'s cacheNodeType is the default node type, so the plan checks what is deployed', () => {
+    const config = withBackplane({}, { capacity: { peakConnections: 100_000, cacheNodeType: 'cache.m7g.large' } });
+    expect(codes(config)).toEqual([]);
+    expect(resolveTier(config).backplane?.nodeType).toBe('cache.m7g.large');
+    expect(resolveTier(withBackplane({ nodeType: 'cache.m7g.xlarge' }, { capacity: { peakConnections: 100_000 } })).backplane?.nodeType).toBe('cache.m7g.xlarge');
+  });
+
+  test('warnings when the backplane disagrees with the capacity plan: another node type, sharded mode', () => {
+    const differ = codes(withBackplane({ nodeType: 'cache.r7g.xlarge' }, { capacity: { peakConnections: 100_000, cacheNodeType: 'cache.m7g.large' } }));
+    expect(differ).toEqual([expect.objectContaining({ code: 'backplane-node-type-differs-from-capacity', severity: 'warning', path: 'backplane.nodeType' })]);
+    expect(differ[0].message).toMatch(/"cache\.r7g\.xlarge".*"cache\.m7g\.large".*Fix:/);
+    const sharded = codes(withBackplane({}, { capacity: { peakConnections: 100_000, messagesPerSecond: 10, backplane: 'sharded' } }));
+    expect(sharded.map((i) => [i.code, i.severity])).toEqual([['backplane-single-primary', 'warning']]);
+    // Warnings do not stop planning.
+    expect(() => planTier('T', withBackplane({}, { capacity: { peakConnections: 100_000, messagesPerSecond: 10, backplane: 'sharded' } }))).not.toThrow();
+  });
+
   test('property: any integer replicas 0–5 and port 1024–65535 (not 8080) is valid and resolves as given', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1024, max: 65535 }).filter((p) => p !== 8080), (replicasPerShard, port) => {
