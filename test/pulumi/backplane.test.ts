@@ -142,6 +142,21 @@ describe('the default backplane', () => {
   });
 });
 
+test('the generated token stays: the secret version ignores changes to its value (a new candidate is made every run)', async () => {
+  const seen: { type: string; name: string; ignoreChanges?: string[] }[] = [];
+  const transformation: pulumi.ResourceTransformation = (a) => {
+    seen.push({ type: a.type, name: a.name, ignoreChanges: a.opts.ignoreChanges });
+    return undefined;
+  };
+  const first = await recordProgram(() => new WebSocketTier('t1', { ...config({}), hostedZoneId: ZONE }, { transformations: [transformation] }));
+  expect(seen.find((x) => x.name === 't1-backplane-auth-token-version')?.ignoreChanges).toEqual(['secretString']);
+  // Nothing else ignores changes: the replication group follows the secret version's (stable) output.
+  expect(seen.filter((x) => x.ignoreChanges !== undefined).map((x) => x.name)).toEqual(['t1-backplane-auth-token-version']);
+  const second = await recordProgram(() => new WebSocketTier('t1', { ...config({}), hostedZoneId: ZONE }));
+  const token = (r: PulumiRecorder) => secretValue(r.named('t1-backplane-auth-token-version').inputs.secretString);
+  expect(token(second.recorder)).not.toBe(token(first.recorder));
+});
+
 describe('backplane settings', () => {
   test('redis engine, version, node type, replicas and port are written as given', async () => {
     const { recorder: r } = await build({ engine: 'redis', engineVersion: '7.0', nodeType: 'cache.m7g.large', replicasPerShard: 2, port: 6380 });
