@@ -73,6 +73,24 @@ describe('example chat tier (examples/cdk)', () => {
     expect(weights).toEqual(['a=100', 'b=100', 'c=50']);
   });
 
+  test('runs the chat server: a TLS, authenticated Valkey backplane and stickiness for socket.io long-polling', () => {
+    const template = synthExample();
+    template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
+      Engine: 'valkey',
+      TransitEncryptionEnabled: true,
+      AtRestEncryptionEnabled: true,
+      MultiAZEnabled: true,
+      AuthToken: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['{{resolve:secretsmanager:'])] }),
+    });
+    // One ingress rule on the backplane port per cell, each from that cell's instance security group.
+    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 6379, ToPort: 6379, SourceSecurityGroupId: Match.anyValue() }, 3);
+    const stickiness = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((r) => {
+      const attrs = Object.fromEntries((r.Properties.TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
+      return `${attrs['stickiness.enabled']}:${attrs['stickiness.type']}`;
+    });
+    expect(stickiness.sort()).toEqual(['true:lb_cookie', 'true:lb_cookie', 'true:source_ip']);
+  });
+
   test('synthesizes with every currently recommended feature flag', () => {
     const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
     const template = synthExample(app);
