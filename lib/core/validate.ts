@@ -557,6 +557,10 @@ function validateServer(v: Collector, config: TierConfig): void {
     }
     if (v.known(val) && /[\n\r]/.test(String(val))) {
       v.error('env-value-multiline', `${P}.environment.${k}`, `${P}.environment.${k} is ${show(val)}, which contains a line break, which systemd environment files cannot hold. Fix: remove the line break.`);
+    } else if (v.known(val) && /["'\\]/.test(String(val))) {
+      // systemd.exec(5) EnvironmentFile=: quotes are removed and backslashes start escapes, so the
+      // server would see a different value than the one configured.
+      v.error('env-value-quoting', `${P}.environment.${k}`, `${P}.environment.${k} is ${show(val)}, which contains a quote or backslash; systemd's EnvironmentFile= strips quotes and interprets backslash escapes, so the server would receive a different value. Allowed: values without ', " or \\. Fix: remove them, or pass the value another way (e.g. a file the server reads).`);
     }
   }
 }

@@ -120,6 +120,7 @@ const ROWS: Row[] = [
   { code: 'node-package-invalid', what: 'bare nodejs', config: tier({ server: { nodePackage: 'node' } }), path: 'server.nodePackage', severity: 'error', message: /"node".*nodejs22.*Fix/ },
   { code: 'env-key-invalid', what: 'lowercase key', config: tier({ server: { environment: { 'log-level': 'x' } } }), path: 'server.environment.log-level', severity: 'error', message: /"log-level".*\[A-Z_\]\[A-Z0-9_\]\*.*Fix: rename it/ },
   { code: 'env-key-reserved', what: 'WST_ key', config: tier({ server: { environment: { WST_PORT: '1' } } }), path: 'server.environment.WST_PORT', severity: 'error', message: /"WST_PORT".*reserved.*Fix/ },
+  { code: 'env-value-quoting', what: 'quote in a value', config: tier({ server: { environment: { GREETING: 'say "hi"' } } }), path: 'server.environment.GREETING', severity: 'error', message: /say \\"hi\\".*quote or backslash.*Fix/ },
   { code: 'env-value-multiline', what: 'newline in a value', config: tier({ server: { environment: { BANNER: 'a\nb' } } }), path: 'server.environment.BANNER', severity: 'error', message: /"a\\nb".*line break.*Fix/ },
 ];
 
