@@ -283,8 +283,9 @@ export interface HostTuningConfig {
   /** `net.ipv4.tcp_max_syn_backlog`: half-open connections kept during a reconnect storm. Integer 128–262144. @default 65535 */
   readonly tcpMaxSynBacklog?: number;
   /**
-   * Listen backlog the server passes to `listen()`, ≤ somaxconn (the kernel silently caps it).
-   * @default 65535
+   * Listen backlog the server passes to `listen()`, 1–65535 and ≤ somaxconn (the kernel silently caps
+   * it, so a larger explicit value is an error).
+   * @default - min(65535, somaxconn)
    */
   readonly listenBacklog?: number;
   /**

@@ -125,7 +125,8 @@ export function resolveTier(config: TierConfig): ResolvedTier {
       fileDescriptorLimit: host.fileDescriptorLimit ?? DEFAULTS.host.fileDescriptorLimit,
       somaxconn: host.somaxconn ?? DEFAULTS.host.somaxconn,
       tcpMaxSynBacklog: host.tcpMaxSynBacklog ?? DEFAULTS.host.tcpMaxSynBacklog,
-      listenBacklog: host.listenBacklog ?? DEFAULTS.host.listenBacklog,
+      // Follows a lowered somaxconn: the kernel would cap a larger backlog silently.
+      listenBacklog: host.listenBacklog ?? Math.min(DEFAULTS.host.listenBacklog, host.somaxconn ?? DEFAULTS.host.somaxconn),
       localPortRange: localProxy ? host.localPortRange ?? DEFAULTS.host.localPortRange : undefined,
     },
     server: {

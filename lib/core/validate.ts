@@ -501,9 +501,10 @@ function validateHost(v: Collector, config: TierConfig): void {
   v.int(`${P}.tcpMaxSynBacklog`, h.tcpMaxSynBacklog, LIMITS.tcpMaxSynBacklog);
   const blOk = v.int(`${P}.listenBacklog`, h.listenBacklog, { min: 1, max: 65535 });
   const somax = soOk ? h.somaxconn! : h.somaxconn === undefined ? DEFAULTS.host.somaxconn : undefined;
-  const backlog = blOk ? h.listenBacklog! : h.listenBacklog === undefined ? DEFAULTS.host.listenBacklog : undefined;
+  // Only an explicit backlog can exceed somaxconn: the default follows somaxconn (see resolveTier).
+  const backlog = blOk ? h.listenBacklog! : undefined;
   if (somax !== undefined && backlog !== undefined && backlog > somax) {
-    v.error('backlog-above-somaxconn', `${P}.listenBacklog`, `${P}.listenBacklog is ${backlog}${h.listenBacklog === undefined ? ' (the default)' : ''} but somaxconn is ${somax}; the kernel silently caps the backlog at somaxconn. Fix: raise somaxconn to ${backlog} or lower listenBacklog.`);
+    v.error('backlog-above-somaxconn', `${P}.listenBacklog`, `${P}.listenBacklog is ${backlog} but somaxconn is ${somax}; the kernel silently caps the backlog at somaxconn. Fix: raise somaxconn to ${backlog} or lower listenBacklog.`);
   }
   if (v.known(h.localPortRange)) {
     if (!(h.localProxy ?? DEFAULTS.host.localProxy)) {

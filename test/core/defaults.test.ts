@@ -71,6 +71,8 @@ describe('resolveTier: every default in DEFAULTS', () => {
     ['somaxconn', BASE, (t) => t.host.somaxconn, 65535],
     ['tcp_max_syn_backlog', BASE, (t) => t.host.tcpMaxSynBacklog, 65535],
     ['listen backlog', BASE, (t) => t.host.listenBacklog, 65535],
+    ['listen backlog follows a lowered somaxconn', tier({ host: { somaxconn: 4096 } }), (t) => t.host.listenBacklog, 4096],
+    ['explicit listen backlog wins', tier({ host: { somaxconn: 8192, listenBacklog: 1024 } }), (t) => t.host.listenBacklog, 1024],
     ['no port range without a local proxy', BASE, (t) => t.host.localPortRange, undefined],
     ['port range with a local proxy', tier({ host: { localProxy: true } }), (t) => t.host.localPortRange, '1024 65535'],
     // dns

@@ -105,7 +105,6 @@ const ROWS: Row[] = [
   { code: 'terminate-before-launch', what: 'min healthy 90', config: tier({ scaling: { minHealthyPercentage: 90 } }), path: 'scaling.minHealthyPercentage', severity: 'warning', message: /is 90.*Fix: use 100/ },
   // host
   { code: 'backlog-above-somaxconn', what: 'backlog above somaxconn', config: tier({ host: { somaxconn: 4096, listenBacklog: 8192 } }), path: 'host.listenBacklog', severity: 'error', message: /is 8192 but somaxconn is 4096.*Fix: raise somaxconn to 8192/ },
-  { code: 'backlog-above-somaxconn', what: 'default backlog above a lowered somaxconn', config: tier({ host: { somaxconn: 4096 } }), path: 'host.listenBacklog', severity: 'error', message: /is 65535 \(the default\) but somaxconn is 4096.*Fix/ },
   { code: 'port-range-without-proxy', what: 'range without proxy', config: tier({ host: { localPortRange: '2000 60000' } }), path: 'host.localPortRange', severity: 'error', message: /"2000 60000".*localProxy is false.*Fix: set localProxy: true/ },
   { code: 'port-range-invalid', what: 'LOW above HIGH', config: tier({ host: { localProxy: true, localPortRange: '60000 2000' } }), path: 'host.localPortRange', severity: 'error', message: /"60000 2000".*LOW < HIGH.*Fix/ },
   { code: 'port-range-invalid', what: 'privileged ports', config: tier({ host: { localProxy: true, localPortRange: '80 65535' } }), path: 'host.localPortRange', severity: 'error', message: /"80 65535".*1024 ≤ LOW/ },
