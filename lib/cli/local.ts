@@ -23,12 +23,19 @@ export const LOCAL_DEFAULT_TIER: TierConfig = {
 
 /** Options of the `local` command (as parsed by commander). */
 export interface LocalCommandOptions {
+  /** `--config`: tier config file (.json, or .js exporting it). @default - one ALB cell with cookie stickiness */
   readonly config?: string;
+  /** `--cell`: which cell the twin models. @default - the first cell */
   readonly cell?: string;
+  /** `--nodes`: backends to start, an integer ≥ 1 (as typed). @default '2' */
   readonly nodes: string;
+  /** `--max-nodes`: backend slots declared in HAProxy. @default - nodes + 2 */
   readonly maxNodes?: string;
+  /** `--port`: HAProxy frontend port, 1–65535. @default - a free port */
   readonly port?: string;
+  /** `--server`: backend entry (.js, or .ts built with esbuild). @default - the example chat server */
   readonly server?: string;
+  /** `--verbose`: show backend and HAProxy output. @default false */
   readonly verbose?: boolean;
 }
 
@@ -48,7 +55,7 @@ export function readTierConfig(file: string): TierConfig {
 function positiveInt(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} is ${JSON.stringify(value)}; allowed: an integer ≥ 1.`);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} is ${JSON.stringify(value)}; allowed: an integer ≥ 1. Fix: e.g. ${name} 2.`);
   return n;
 }
 

@@ -71,9 +71,9 @@ function validate(o: ReconnectPolicyOptions): Required<Omit<ReconnectPolicyOptio
   const maxAttempts = o.maxAttempts ?? Number.POSITIVE_INFINITY;
   if (!(baseMs > 0)) throw new RangeError(`baseMs is ${baseMs}; allowed: > 0 (milliseconds). Fix: e.g. 1000.`);
   if (!(capMs >= baseMs)) throw new RangeError(`capMs is ${capMs}; allowed: ≥ baseMs (${baseMs}). Fix: raise capMs.`);
-  if (!(minUptimeMs >= 0)) throw new RangeError(`minUptimeMs is ${minUptimeMs}; allowed: ≥ 0.`);
-  if (!(maxRetryAfterMs >= 0)) throw new RangeError(`maxRetryAfterMs is ${maxRetryAfterMs}; allowed: ≥ 0.`);
-  if (!(maxAttempts >= 1)) throw new RangeError(`maxAttempts is ${maxAttempts}; allowed: ≥ 1.`);
+  if (!(minUptimeMs >= 0)) throw new RangeError(`minUptimeMs is ${minUptimeMs}; allowed: ≥ 0 (milliseconds). Fix: e.g. 5000.`);
+  if (!(maxRetryAfterMs >= 0)) throw new RangeError(`maxRetryAfterMs is ${maxRetryAfterMs}; allowed: ≥ 0 (milliseconds). Fix: e.g. 30000.`);
+  if (!(maxAttempts >= 1)) throw new RangeError(`maxAttempts is ${maxAttempts}; allowed: ≥ 1. Fix: omit it to retry forever, or give a positive count.`);
   return { baseMs, capMs, minUptimeMs, maxRetryAfterMs, maxAttempts };
 }
 

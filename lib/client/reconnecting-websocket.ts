@@ -24,6 +24,7 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 export interface ReconnectingWebSocketOptions extends ReconnectPolicyOptions {
   /** @default globalThis.WebSocket (throws if absent: pass `ws`'s `WebSocket` on Node 20) */
   readonly WebSocket?: WebSocketConstructor;
+  /** WebSocket subprotocols offered on every (re)connect. @default - none */
   readonly protocols?: string | string[];
   /** Uniform [0, 1) source. @default Math.random */
   readonly random?: () => number;

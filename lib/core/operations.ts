@@ -72,22 +72,23 @@ export interface AlarmConfig {
 
 /** Per-alarm tuning, keyed by alarm key. An alarm that does not apply to a cell's type is not created for it. */
 export interface AlarmsConfig {
-  /** ALB cells: `RejectedConnectionCount` Sum > 0 in one minute. */
+  /** ALB cells: `RejectedConnectionCount` Sum > 0 in one minute. @default - on, with that threshold */
   readonly rejectedConnections?: AlarmConfig;
-  /** Every cell: `UnHealthyHostCount` Minimum > 0 for 2 consecutive minutes (AWS advice: Minimum, more than one datapoint). */
+  /** Every cell: `UnHealthyHostCount` Minimum > 0 for 2 consecutive minutes (AWS advice: Minimum, more than one datapoint). @default - on, with that threshold */
   readonly unhealthyHosts?: AlarmConfig;
-  /** NLB cells: `PortAllocationErrorCount` Sum > 0 in one minute. */
+  /** NLB cells: `PortAllocationErrorCount` Sum > 0 in one minute. @default - on, with that threshold */
   readonly portAllocationErrors?: AlarmConfig;
-  /** ALB cells: `HTTPCode_ELB_5XX_Count` Sum > 10 per minute in 3 of 5 minutes. */
+  /** ALB cells: `HTTPCode_ELB_5XX_Count` Sum > 10 per minute in 3 of 5 minutes. @default - on, with that threshold */
   readonly elb5xx?: AlarmConfig;
   /**
    * Every cell: new connections per minute above 25 % of the cell's planned capacity (reconnect
    * storm). Its default threshold derives from scaling; with late-bound scaling values give one.
+   * @default - on, with that threshold
    */
   readonly newConnectionSpike?: AlarmConfig;
-  /** Every cell: server gauge Average above 90 % of the per-instance maximum, 3 minutes running. */
+  /** Every cell: server gauge Average above 90 % of the per-instance maximum, 3 minutes running. @default - on, with that threshold */
   readonly connectionsPerInstance?: AlarmConfig;
-  /** Cells with a Route 53 health check: `HealthCheckStatus` Minimum < 1 (us-east-1 metric). */
+  /** Cells with a Route 53 health check: `HealthCheckStatus` Minimum < 1 (us-east-1 metric). @default - on, with that threshold */
   readonly route53HealthCheck?: AlarmConfig;
 }
 

@@ -486,7 +486,7 @@ export class WebSocketRuntime extends EventEmitter {
       intervalMs: l?.heartbeatIntervalMs ?? RUNTIME_DEFAULTS.heartbeatIntervalMs,
       target: async () => {
         instanceId ??= await imds.instanceId();
-        if (!instanceId) throw new Error('instance id unknown: IMDS instance-id returned 404; pass lifecycle.instanceId');
+        if (!instanceId) throw new Error('instance id unknown: IMDS meta-data/instance-id returned 404, so the lifecycle action cannot be completed. Fix: pass lifecycle.instanceId, or run on EC2 with IMDSv2 reachable.');
         return { autoScalingGroupName: asg, lifecycleHookName: hook, instanceId };
       },
     };

@@ -22,7 +22,7 @@ export interface TwinServerCommand {
   readonly command?: string;
   /** Arguments, e.g. the server script. */
   readonly args: readonly string[];
-  /** Extra environment for every backend. */
+  /** Extra environment for every backend. @default - none (the twin's own WST_* variables only) */
   readonly env?: Readonly<Record<string, string>>;
 }
 
@@ -173,10 +173,10 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
   const initial = options.nodes ?? 2;
   const maxNodes = options.maxNodes ?? initial + 2;
   if (!Number.isInteger(initial) || initial < 1 || initial > maxNodes) {
-    throw new Error(`nodes is ${initial}; allowed: an integer 1–maxNodes (${maxNodes}).`);
+    throw new Error(`nodes is ${initial}; allowed: an integer 1–maxNodes (${maxNodes}). Fix: lower nodes or raise maxNodes.`);
   }
   const cell = options.cellName ? options.tier.cells.find((c) => c.name === options.cellName) : options.tier.cells[0];
-  if (!cell) throw new Error(`cellName is ${JSON.stringify(options.cellName)}; allowed: ${options.tier.cells.map((c) => c.name).join(', ')}.`);
+  if (!cell) throw new Error(`cellName is ${JSON.stringify(options.cellName)}; allowed: ${options.tier.cells.map((c) => c.name).join(', ')}. Fix: pick one of those cells.`);
   const redisBin = options.redisServerPath ?? 'redis-server';
   const haproxyBin = options.haproxyPath ?? 'haproxy';
   for (const [bin, pkg] of [[redisBin, 'redis-server'], [haproxyBin, 'haproxy']] as const) {
@@ -358,7 +358,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
 function nodeByName(nodes: readonly TwinNode[], name: string): TwinNode {
   const n = nodes.find((x) => x.name === name);
-  if (!n) throw new Error(`node is ${JSON.stringify(name)}; allowed: ${nodes.map((x) => x.name).join(', ')}.`);
+  if (!n) throw new Error(`node is ${JSON.stringify(name)}; allowed: ${nodes.map((x) => x.name).join(', ')}. Fix: use a node name from status().`);
   return n;
 }
 

@@ -6,9 +6,7 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import { builtinModules } from 'node:module';
-import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,44 +14,13 @@ import { bundleChatServer } from '../../examples/server/bundle';
 import { generateAuthToken, SERVER_ENV } from '../../lib/core';
 import * as crypto from 'node:crypto';
 import { RUNTIME_ENV } from '../../lib/runtime/settings';
+import { freePort, httpGet, within } from '../helpers/net';
 
 const hasRedis = !spawnSync('redis-server', ['-v']).error;
 const maybe = hasRedis ? describe : describe.skip;
 
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
-function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
-  return within(
-    new Promise((resolve, reject) => {
-      http
-        .get({ host: '127.0.0.1', port, path: urlPath, agent: false }, (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        })
-        .on('error', reject);
-    }),
-    5000,
-    `GET ${urlPath}`,
-  );
-}
 
 maybe('chat server bundle (real redis-server)', () => {
   const children: ChildProcess[] = [];
@@ -134,7 +101,7 @@ maybe('chat server bundle (real redis-server)', () => {
     ).catch((e: Error) => {
       throw new Error(`${e.message}\nstdout: ${out}\nstderr: ${err}`);
     });
-    const health = await get(port, '/healthz');
+    const health = await httpGet(port, '/healthz');
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ status: 'serving', connections: 0 });
     child.kill('SIGTERM');

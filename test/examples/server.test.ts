@@ -7,9 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { WebSocket } from 'ws';
@@ -18,17 +16,11 @@ import { parseRetryHint } from '../../lib/client/backoff';
 import { CLOSE_GOING_AWAY, closeReason, emfRecord, MAX_CLOSE_REASON_BYTES, RUNTIME_DEFAULTS } from '../../lib/runtime';
 import { bundleServer } from '../../examples/server/bundle';
 import { readSettings, SettingsError } from '../../examples/server/server';
+import { freePort, httpGet, within } from '../helpers/net';
 
 // ---------- helpers ----------
 
 /** Reject after `ms` with a message saying what was awaited. */
-function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
 
 interface LogLine {
   event: string;
@@ -80,21 +72,6 @@ function startProcess(bundle: string, env: Record<string, string>): ServerProces
   };
 }
 
-function get(port: number, urlPath: string): Promise<{ status: number; body: string }> {
-  return within(
-    new Promise((resolve, reject) => {
-      http
-        .get({ host: '127.0.0.1', port, path: urlPath, agent: false }, (res) => {
-          let body = '';
-          res.on('data', (c: Buffer) => (body += c.toString('utf8')));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        })
-        .on('error', reject);
-    }),
-    5000,
-    `GET ${urlPath}`,
-  );
-}
 
 interface Client {
   readonly ws: WebSocket;
@@ -135,16 +112,6 @@ async function connect(port: number): Promise<Client> {
   };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 let bundle: string;
 let tmpDir: string;
@@ -288,11 +255,11 @@ describe('bundled server process', () => {
   });
 
   test("health answers 200 (the runtime's body) while serving; liveness answers 200", async () => {
-    const health = await get(port, '/healthz');
+    const health = await httpGet(port, '/healthz');
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toEqual({ status: 'serving', connections: 0, node: 'node-a' });
-    expect((await get(port, '/livez')).status).toBe(200);
-    expect((await get(port, '/')).status).toBe(426);
+    expect((await httpGet(port, '/livez')).status).toBe(200);
+    expect((await httpGet(port, '/')).status).toBe(426);
   });
 
   test('echoes text and binary messages to the sender', async () => {
@@ -344,12 +311,12 @@ describe('bundled server process', () => {
 
   test("SIGTERM drains: health 503, upgrades refused, closes 1001 with the runtime's retry hint spread over the window, exit 0", async () => {
     while (clients.length < 20) clients.push(await connect(port));
-    expect(JSON.parse((await get(port, '/healthz')).body).connections).toBe(20);
+    expect(JSON.parse((await httpGet(port, '/healthz')).body).connections).toBe(20);
 
     proc.child.kill('SIGTERM');
     await proc.waitFor('drain-start', 5000);
 
-    const health = await get(port, '/healthz');
+    const health = await httpGet(port, '/healthz');
     expect(health.status).toBe(503);
     expect(JSON.parse(health.body)).toMatchObject({ status: 'draining', node: 'node-a' });
 
@@ -399,11 +366,11 @@ describe('server process configuration', () => {
     const listening = await proc.waitFor('listening', 10_000);
     expect(listening.healthPort).toBe(healthPort);
     expect(listening.port).not.toBe(healthPort);
-    const health = await get(healthPort, '/ready');
+    const health = await httpGet(healthPort, '/ready');
     expect(health.status).toBe(200);
     expect(JSON.parse(health.body)).toMatchObject({ status: 'serving', connections: 0 });
-    expect((await get(healthPort, '/livez')).status).toBe(200);
-    expect((await get(listening.port as number, '/ready')).status).toBe(200);
+    expect((await httpGet(healthPort, '/livez')).status).toBe(200);
+    expect((await httpGet(listening.port as number, '/ready')).status).toBe(200);
     expect(proc.stderr()).toMatch(/WST_AUTO_SCALING_GROUP_NAME is unset: not publishing the connection gauge/);
     proc.child.kill('SIGINT');
     expect(await within(proc.exited, 10_000, 'the process to exit')).toEqual({ code: 0, signal: null });

@@ -16,6 +16,7 @@ import {
   type ConnectionCountStore,
 } from '../../lib/runtime';
 import { CONNECTION_GAUGE } from '../../lib/core';
+import { within } from '../helpers/net';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
@@ -65,12 +66,6 @@ async function get(port: number, path: string): Promise<{ status: number; body: 
   return { status: res.status, body: await res.text() };
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() =>
-    clearTimeout(timer),
-  );
-}
 
 describe('readiness and drain (ws)', () => {
   test('health 200 while serving, 503 once draining; liveness stays 200', async () => {
@@ -86,7 +81,7 @@ describe('readiness and drain (ws)', () => {
     const { runtime, port } = await wsServer({ drainWindowSeconds: 0.3, retryAfterMs: 700 });
     const clients = await Promise.all([1, 2, 3, 4, 5].map(() => connect(port)));
     expect(runtime.connections).toBe(5);
-    await withTimeout(runtime.drain(), 5000, 'drain');
+    await within(runtime.drain(), 5000, 'drain');
     const closes = await Promise.all(clients.map((c) => c.closed));
     for (const c of closes) {
       expect(c.code).toBe(1001);
@@ -110,7 +105,7 @@ describe('readiness and drain (ws)', () => {
       ws.close = () => undefined;
     });
     const c = await connect(port);
-    await withTimeout(runtime.drain(), 5000, 'hard close');
+    await within(runtime.drain(), 5000, 'hard close');
     expect((await c.closed).code).toBe(1006);
   });
 
@@ -136,7 +131,7 @@ describe('admission (ws)', () => {
     const a = await connect(port);
     const b = await connect(port);
     const c = await connect(port);
-    const closed = await withTimeout(c.closed, 3000, '1013');
+    const closed = await within(c.closed, 3000, '1013');
     expect(closed.code).toBe(1013);
     expect(JSON.parse(closed.reason).why).toBe('capacity');
     a.ws.terminate();
@@ -164,7 +159,7 @@ describe('maximum connection lifetime and rebalancing', () => {
   test('a connection past its lifetime is closed with 1013', async () => {
     const { port } = await wsServer({ maxConnectionLifetimeSeconds: 0.2, connectionLifetimeDitherSeconds: 0.1 });
     const c = await connect(port);
-    const closed = await withTimeout(c.closed, 3000, 'lifetime close');
+    const closed = await within(c.closed, 3000, 'lifetime close');
     expect(closed.code).toBe(1013);
     expect(JSON.parse(closed.reason).why).toBe('lifetime');
   });
@@ -180,10 +175,10 @@ describe('maximum connection lifetime and rebalancing', () => {
     const clients = await Promise.all(Array.from({ length: 8 }, () => connect(port)));
     const shed: number[] = [];
     runtime.on('shed', (n: number) => shed.push(n));
-    const first = await withTimeout(Promise.race(clients.map((c) => c.closed)), 5000, 'first shed');
+    const first = await within(Promise.race(clients.map((c) => c.closed)), 5000, 'first shed');
     expect(first.code).toBe(1013);
     expect(JSON.parse(first.reason).why).toBe('rebalance');
-    await withTimeout(
+    await within(
       (async () => {
         while (runtime.connections > 3) await new Promise((r) => setTimeout(r, 50));
       })(),
@@ -237,8 +232,8 @@ describe('IMDS, Spot and lifecycle actions (fake IMDS on loopback, fake Auto Sca
     expect(runtime.state).toBe('serving');
     imdsState.lifecycle = 'Terminated';
     const completed = new Promise((r) => runtime.once('lifecycle-completed', r));
-    expect((await withTimeout(c.closed, 5000, 'lifecycle drain')).code).toBe(1001);
-    await withTimeout(completed, 5000, 'complete');
+    expect((await within(c.closed, 5000, 'lifecycle drain')).code).toBe(1001);
+    await within(completed, 5000, 'complete');
     expect(imds.tokens[0]).toBe('21600');
     const ops = calls.map((x) => x.op);
     expect(ops[0]).toBe('heartbeat');
@@ -258,7 +253,7 @@ describe('IMDS, Spot and lifecycle actions (fake IMDS on loopback, fake Auto Sca
     const started = Date.now();
     const triggers: string[] = [];
     runtime.on('draining', (t: string) => triggers.push(t));
-    await withTimeout(c.closed, 5000, 'spot drain');
+    await within(c.closed, 5000, 'spot drain');
     expect(triggers).toEqual(['spot-interruption']);
     // window = time left − 10 s margin ≈ 0.5 s, far below the configured 300 s
     expect(Date.now() - started).toBeLessThan(5000);
@@ -287,7 +282,7 @@ test('the connection gauge goes out as an EMF record over UDP', async () => {
   const udp = `udp://127.0.0.1:${(sock.address() as AddressInfo).port}`;
   const { port } = await wsServer({ metrics: { endpoint: udp, intervalMs: 100, autoScalingGroupName: 'asg-x' } });
   const c = await connect(port);
-  await withTimeout(
+  await within(
     (async () => {
       while (!records.some((r) => r[CONNECTION_GAUGE.metricName] === 1)) await new Promise((r) => setTimeout(r, 50));
     })(),
@@ -308,7 +303,7 @@ test('socket.io: drain closes the transport with the code and hint; the client s
   const port = await listen(server);
   const client = ioClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false });
   cleanups.push(() => void client.close());
-  await withTimeout(new Promise<void>((r) => client.once('connect', () => r())), 5000, 'connect');
+  await within(new Promise<void>((r) => client.once('connect', () => r())), 5000, 'connect');
   expect(runtime.connections).toBe(1);
   const disc = new Promise<{ reason: string; code?: number; text?: string }>((r) =>
     client.once('disconnect', (reason, desc) => {
@@ -317,14 +312,14 @@ test('socket.io: drain closes the transport with the code and hint; the client s
     }),
   );
   void runtime.drain();
-  const d = await withTimeout(disc, 5000, 'disconnect');
+  const d = await within(disc, 5000, 'disconnect');
   expect(d.reason).toBe('transport close');
   expect(d.code).toBe(1001);
   expect(JSON.parse(d.text ?? '{}').retryAfterMs).toBe(300);
   // new handshakes are refused while draining (Engine.IO answers 403)
   const second = ioClient(`http://127.0.0.1:${port}`, { transports: ['polling'], reconnection: false, forceNew: true });
   cleanups.push(() => void second.close());
-  const err = await withTimeout(new Promise<Error>((r) => second.once('connect_error', r)), 5000, 'refused');
+  const err = await within(new Promise<Error>((r) => second.once('connect_error', r)), 5000, 'refused');
   expect(err).toBeInstanceOf(Error);
 });
 
@@ -338,9 +333,9 @@ test('socket.io over long-polling: drain closes the session and the client sees 
   const port = await listen(server);
   const client = ioClient(`http://127.0.0.1:${port}`, { transports: ['polling'], reconnection: false });
   cleanups.push(() => void client.close());
-  await withTimeout(new Promise<void>((r) => client.once('connect', () => r())), 5000, 'connect');
+  await within(new Promise<void>((r) => client.once('connect', () => r())), 5000, 'connect');
   const reason = new Promise<string>((r) => client.once('disconnect', (why) => r(why)));
-  await withTimeout(runtime.drain(), 5000, 'drain');
-  expect(await withTimeout(reason, 5000, 'disconnect')).toBe('transport close');
+  await within(runtime.drain(), 5000, 'drain');
+  expect(await within(reason, 5000, 'disconnect')).toBe('transport close');
   expect(runtime.connections).toBe(0);
 });
