@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { amazonLinux2023ImageParameter } from '../core/instance-types';
 import {
   activeConnectionsMetric,
+  cellMetricProblem,
   CONNECTION_GAUGE,
   elb5xxMetric,
   groupMetric,
@@ -275,16 +276,11 @@ export class WebSocketCell extends Construct {
 
   /** Bind an operations metric to this cell, or throw naming why it does not exist here. */
   private operationsMetric(spec: MetricSpec, helper: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    const forType = spec.namespace === 'AWS/ApplicationELB' ? 'application' : spec.namespace === 'AWS/NetworkELB' ? 'network' : undefined;
-    if (forType !== undefined && forType !== this.resolved.loadBalancerType) {
-      throw new Error(
-        `${this.node.path}: ${helper}() reads ${spec.namespace} ${spec.metricName}, but cell "${this.resolved.name}" is an ${this.resolved.loadBalancerType === 'application' ? 'ALB' : 'NLB'} cell. Fix: call it on ${forType === 'application' ? 'an ALB' : 'an NLB'} cell.`,
-      );
-    }
+    const wrongType = cellMetricProblem(spec, helper, this.resolved, true);
+    if (wrongType) throw new Error(`${this.node.path}: ${wrongType}`);
     const metric = bindMetricSpec(spec, this.metricValues, options);
-    if (metric === undefined) {
-      throw new Error(`${this.node.path}: ${helper}() needs the cell's Route 53 health check, and cell "${this.resolved.name}" has none. Fix: set dns.healthChecks: true and give the tier a hosted zone.`);
-    }
+    const unbound = cellMetricProblem(spec, helper, this.resolved, metric !== undefined);
+    if (unbound || metric === undefined) throw new Error(`${this.node.path}: ${unbound}`);
     return metric;
   }
 }

@@ -249,3 +249,20 @@ export function bindMetricQueries<V>(
     },
   }));
 }
+
+/**
+ * Why a cell metric helper cannot be used on this cell, or undefined when it can. Both renderers'
+ * `metric…()` helpers throw this text (prefixed with their construct path or resource name).
+ * @param bound - whether every dimension of the metric could be bound (false: no Route 53 health check)
+ */
+export function cellMetricProblem(spec: MetricSpec, helper: string, cell: { readonly name: string; readonly loadBalancerType: LoadBalancerType }, bound: boolean): string | undefined {
+  const forType = spec.namespace === ELB_NAMESPACE.application ? 'application' : spec.namespace === ELB_NAMESPACE.network ? 'network' : undefined;
+  if (forType !== undefined && forType !== cell.loadBalancerType) {
+    const kind = (t: LoadBalancerType) => (t === 'application' ? 'ALB' : 'NLB');
+    return `${helper}() reads ${spec.namespace} ${spec.metricName}, but cell "${cell.name}" is an ${kind(cell.loadBalancerType)} cell. Fix: call it on an ${kind(forType)} cell.`;
+  }
+  if (!bound) {
+    return `${helper}() needs the cell's Route 53 health check, and cell "${cell.name}" has none. Fix: set dns.healthChecks: true and give the tier a hosted zone.`;
+  }
+  return undefined;
+}

@@ -9,6 +9,7 @@ import { amazonLinux2023ImageParameter } from '../core/instance-types';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
 import {
   activeConnectionsMetric,
+  cellMetricProblem,
   CONNECTION_GAUGE,
   elb5xxMetric,
   groupMetric,
@@ -266,16 +267,11 @@ export class WebSocketCell extends pulumi.ComponentResource {
 
   /** Bind an operations metric to this cell, or throw naming why it does not exist here. */
   private metric(spec: MetricSpec, helper: string, options?: CellMetricOptions): CellMetric {
-    const forType = spec.namespace === 'AWS/ApplicationELB' ? 'application' : spec.namespace === 'AWS/NetworkELB' ? 'network' : undefined;
-    if (forType !== undefined && forType !== this.resolved.loadBalancerType) {
-      throw new Error(
-        `${this.cellName}: ${helper}() reads ${spec.namespace} ${spec.metricName}, but cell "${this.resolved.name}" is an ${this.resolved.loadBalancerType === 'application' ? 'ALB' : 'NLB'} cell. Fix: call it on ${forType === 'application' ? 'an ALB' : 'an NLB'} cell.`,
-      );
-    }
+    const wrongType = cellMetricProblem(spec, helper, this.resolved, true);
+    if (wrongType) throw new Error(`${this.cellName}: ${wrongType}`);
     const metric = bindMetricSpec(spec, this.metricValues, options);
-    if (metric === undefined) {
-      throw new Error(`${this.cellName}: ${helper}() needs the cell's Route 53 health check, and cell "${this.resolved.name}" has none. Fix: set dns.healthChecks: true and give the tier a hosted zone.`);
-    }
+    const unbound = cellMetricProblem(spec, helper, this.resolved, metric !== undefined);
+    if (unbound || metric === undefined) throw new Error(`${this.cellName}: ${unbound}`);
     return metric;
   }
 }
