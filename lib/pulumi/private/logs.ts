@@ -20,7 +20,7 @@ import { OPERATIONS_TIER_IDS, PULUMI_OPERATIONS_TIER_IDS } from '../../core/ids'
 import { ELB_LOG_DELIVERY_SERVICE_PRINCIPAL, elbLogDeliveryPrincipalKind, LOG_DELIVERY_SERVICE_PRINCIPAL } from '../../core/log-delivery';
 import type { ResolvedCell } from '../../core/resolved';
 import type { ResolvedTierOperations } from '../../core/operations';
-import { create, policyJson, type Scope } from './util';
+import { create, denyInsecureTransport, policyJson, type Scope } from './util';
 
 /** The rendered bucket: what the load balancers log into and what they must wait for. */
 export interface RenderedLogBucket {
@@ -82,14 +82,7 @@ export function renderLogBucket(scope: Scope, ops: ResolvedTierOperations, cells
     policy: pulumi.all([bucket.arn, account, principal]).apply(([arn, acct, elb]) => {
       const objects = prefixes.map((p) => `${arn}/${p}/AWSLogs/${acct}/*`);
       return policyJson([
-        {
-          Sid: 'DenyPlainHttp',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: [arn, `${arn}/*`],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
+        denyInsecureTransport(arn),
         { Sid: 'ElbLogDelivery', Effect: 'Allow', Principal: elb, Action: 's3:PutObject', Resource: objects },
         {
           Sid: 'LogDeliveryWrite',

@@ -7,7 +7,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { PULUMI_TIER_IDS, TIER_IDS } from '../../core/ids';
 import type { ServerBundleRef } from './fleet';
-import { create, policyJson, type Scope } from './util';
+import { create, denyInsecureTransport, policyJson, type Scope } from './util';
 
 /** Object key of the bundle in its bucket. */
 const BUNDLE_KEY = 'server.js';
@@ -30,14 +30,7 @@ export function renderServerBundle(scope: Scope, bundleFile: string): ServerBund
     bucket: bucket.id,
     policy: bucket.arn.apply((arn) =>
       policyJson([
-        {
-          Sid: 'DenyPlainHttp',
-          Effect: 'Deny',
-          Principal: '*',
-          Action: 's3:*',
-          Resource: [arn, `${arn}/*`],
-          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
+        denyInsecureTransport(arn),
       ]),
     ),
   });

@@ -43,3 +43,15 @@ export function create<A, R>(cls: ResourceClass<A, R>, scope: Scope, id: string,
   const [name, opts] = child(scope, id);
   return new cls(name, args, opts);
 }
+
+/** Bucket-policy statement refusing every request not made over TLS (the `enforceSSL` of CDK). */
+export function denyInsecureTransport(bucketArn: string): Record<string, unknown> {
+  return {
+    Sid: 'DenyPlainHttp',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 's3:*',
+    Resource: [bucketArn, `${bucketArn}/*`],
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  };
+}
