@@ -24,6 +24,7 @@
 import { DEFAULTS } from './defaults';
 import type { Issue, IsUnresolved } from './issues';
 import { neverUnresolved } from './issues';
+import { BACKPLANE_URL_ENV } from './server-contract';
 
 /** Engine of the backplane (the ElastiCache `Engine` literal). */
 export type BackplaneEngine = 'valkey' | 'redis';
@@ -286,8 +287,6 @@ export function resolveBackplane(config: WithBackplane): ResolvedBackplane | und
   };
 }
 
-/** Environment variable holding the backplane URL on the instances (`rediss://:<token>@host:port`). */
-export const BACKPLANE_URL_ENV = 'WST_REDIS_URL';
 
 /** Where the renderer put the backplane; values may be late-bound text (CDK tokens, resolved Pulumi outputs). */
 export interface BackplaneLocation {

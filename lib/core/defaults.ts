@@ -19,6 +19,7 @@ import type {
   ResolvedTier,
 } from './resolved';
 import { RECOMMENDED_TLS_POLICY } from './tls';
+import { SERVER_ENV, SERVER_KEEP_ALIVE_MARGIN_SECONDS, TERMINATION_HOOK_NAME } from './server-contract';
 
 /** The library's defaults. Documented on each config field with `@default`. */
 export const DEFAULTS = {
@@ -85,19 +86,10 @@ export const DEFAULTS = {
   },
 } as const;
 
-/** Name of every cell's termination lifecycle hook (hook names are unique per Auto Scaling group). */
-export const TERMINATION_HOOK_NAME = 'websocket-tier-drain';
 
 /** Minimum lifecycle-hook heartbeat AWS accepts (see limits). */
 const MIN_HEARTBEAT_SECONDS = 30;
 
-/**
- * Seconds the server's HTTP keep-alive timeout exceeds the load balancer's idle timeout: the target
- * must never close an idle connection the load balancer may still reuse, or clients get HTTP 502
- * (aws-facts §9 item 3; https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html).
- * `WST_KEEP_ALIVE_TIMEOUT_SECONDS` = effective idle timeout + this.
- */
-export const SERVER_KEEP_ALIVE_MARGIN_SECONDS = 5;
 
 /**
  * Apply every default and derive every dependent value. Pure; does not validate (call
@@ -396,21 +388,6 @@ function safeArchitecture(instanceType: string): 'arm64' | 'x86_64' {
   }
 }
 
-/** Environment variable names the server reads (the runtime companion uses the same names). */
-export const SERVER_ENV = {
-  port: 'WST_PORT',
-  healthPath: 'WST_HEALTH_PATH',
-  healthPort: 'WST_HEALTH_PORT',
-  pingIntervalSeconds: 'WST_PING_INTERVAL_SECONDS',
-  drainWindowSeconds: 'WST_DRAIN_WINDOW_SECONDS',
-  drainGraceSeconds: 'WST_DRAIN_GRACE_SECONDS',
-  lifecycleHookName: 'WST_LIFECYCLE_HOOK_NAME',
-  keepAliveTimeoutSeconds: 'WST_KEEP_ALIVE_TIMEOUT_SECONDS',
-  listenBacklog: 'WST_LISTEN_BACKLOG',
-  cellName: 'WST_CELL',
-  metricNamespace: 'WST_METRIC_NAMESPACE',
-  metricName: 'WST_METRIC_NAME',
-} as const;
 
 function serverEnvironment(
   config: TierConfig,

@@ -15,6 +15,7 @@
  */
 import { type BackplaneLocation, backplaneUserDataLines } from './backplane';
 import type { ResolvedCell, ResolvedTier } from './resolved';
+import { ASG_NAME_ENV, EMF_ENDPOINT_ENV } from './server-contract';
 
 /** Where things live on the instance. */
 export const HOST_PATHS = {
@@ -40,10 +41,6 @@ export const EMF_AGENT_PORT = 25888;
  */
 export const EMF_LOG_GROUP = 'emf/logs/default';
 
-/** Extra server environment: where to send the connection gauge. */
-export const EMF_ENDPOINT_ENV = 'WST_EMF_ENDPOINT';
-/** Extra server environment: the instance's Auto Scaling group (read from instance metadata tags at boot). */
-export const ASG_NAME_ENV = 'WST_AUTO_SCALING_GROUP_NAME';
 
 /** `sysctl.d` file contents. */
 export function sysctlConf(tier: ResolvedTier): string {

@@ -6,6 +6,7 @@ export * from './tls';
 export * from './metrics';
 export * from './instance-types';
 export * from './defaults';
+export * from './server-contract';
 export * from './validate';
 export * from './ids';
 export * from './host-tuning';

@@ -49,8 +49,8 @@ import { EmfPublisher } from './emf';
 import { IMDS_BASE_URL, ImdsClient, isLeavingState } from './imds';
 import { type LifecycleActions, type LifecycleActionTarget, sdkLifecycleActions } from './lifecycle';
 import { type ConnectionCountStore, REBALANCE_DEFAULTS, type RebalanceOptions, shedCount } from './rebalance';
-import { ASG_NAME_ENV, EMF_ENDPOINT_ENV } from '../core/host-tuning';
-import { DEFAULTS, SERVER_ENV } from '../core/defaults';
+import { DEFAULTS } from '../core/defaults';
+import { ASG_NAME_ENV, EMF_ENDPOINT_ENV, SERVER_ENV } from '../core/server-contract';
 import { drainWindowSecondsFrom, envNumber, healthPathFrom, RUNTIME_ENV } from './settings';
 
 /** One connection as the runtime sees it (a `ws` WebSocket already is one). */

@@ -1,41 +1,13 @@
 /**
- * Runtime settings from the environment the tier writes on every instance (`SERVER_ENV` in
- * lib/core/defaults.ts, `EMF_ENDPOINT_ENV` and `ASG_NAME_ENV` in lib/core/host-tuning.ts), plus the
- * few names only the runtime reads (`RUNTIME_ENV`). Explicit options always win over the
- * environment; the environment wins over the library defaults.
+ * Runtime settings from the environment the tier writes on every instance (the contract in
+ * lib/core/server-contract.ts). Explicit options always win over the environment; the environment
+ * wins over the tier's defaults (lib/core/defaults.ts), so a runtime without a tier behaves as a
+ * cell with the default connection profile.
  */
-import { BACKPLANE_URL_ENV } from '../core/backplane';
-import { DEFAULTS, SERVER_ENV } from '../core/defaults';
+import { DEFAULTS } from '../core/defaults';
+import { RUNTIME_ENV, SERVER_ENV } from '../core/server-contract';
 
-/** Environment variables the runtime reads; the first two are written by the renderers (core `SERVER_ENV`), the rest are runtime options. */
-export const RUNTIME_ENV = {
-  /** Termination lifecycle hook name; turns on heartbeat + CompleteLifecycleAction (written by the renderers). */
-  lifecycleHookName: SERVER_ENV.lifecycleHookName,
-  /** Per-node connection cap (integer ≥ 1). */
-  maxConnections: 'WST_MAX_CONNECTIONS',
-  /** Comma-separated Origin allowlist. */
-  allowedOrigins: 'WST_ALLOWED_ORIGINS',
-  /** Stable node id for the rebalancing store. */
-  nodeId: 'WST_NODE_ID',
-  /** Seconds after the drain window at which leftover sockets are terminated (written by the renderers). */
-  drainGraceSeconds: SERVER_ENV.drainGraceSeconds,
-  /** IMDS base URL (tests and IMDS proxies). */
-  imdsBaseUrl: 'WST_IMDS_BASE_URL',
-  /**
-   * Backplane URL, used by the example chat server and the local twin: `redis://host:port` locally;
-   * on the tier's instances `rediss://:<token>@host:port` (TLS + AUTH), written at boot by the
-   * renderers when the tier has a `backplane` (core `BACKPLANE_URL_ENV`).
-   */
-  redisUrl: BACKPLANE_URL_ENV,
-  /** Rebalancing interval, ms ≥ 100; setting it turns rebalancing on. */
-  rebalanceIntervalMs: 'WST_REBALANCE_INTERVAL_MS',
-  /** Rebalancing tolerance above fair share, 0–10. */
-  rebalanceTolerance: 'WST_REBALANCE_TOLERANCE',
-  /** Largest fraction of sockets shed per interval, 0–1. */
-  rebalanceMaxShedFraction: 'WST_REBALANCE_MAX_SHED_FRACTION',
-  /** Retry-hint upper bound sent in close reasons, ms. */
-  retryAfterMs: 'WST_RETRY_AFTER_MS',
-} as const;
+export { RUNTIME_ENV } from '../core/server-contract';
 
 /**
  * Rebalancing knobs from the environment, or undefined when `WST_REBALANCE_INTERVAL_MS` is unset

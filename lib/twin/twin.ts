@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SERVER_ENV } from '../core/defaults';
+import { SERVER_ENV } from '../core/server-contract';
 import { localTwinHaproxyConfig, type LocalTwinNode, twinBackendName } from '../core/local-twin';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
 

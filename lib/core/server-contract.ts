@@ -1,0 +1,85 @@
+/**
+ * The tier → server environment contract: every environment variable the renderers write into a
+ * cell's server environment, and the names only the runtime reads. One module, imported by core's
+ * resolver, both renderers (through the resolved tier), the runtime, the local twin and the example
+ * servers, so a name cannot drift between the side that writes it and the side that reads it.
+ *
+ * This module is data only and imports nothing.
+ */
+
+/** Variables the tier writes for every cell (values come from the resolved cell). */
+export const SERVER_ENV = {
+  /** Port the WebSocket server listens on (`server.port`). */
+  port: 'WST_PORT',
+  /** Health-check path (`healthCheck.path`): 200 while serving, 503 while draining. */
+  healthPath: 'WST_HEALTH_PATH',
+  /** Health-check port (`healthCheck.port`, default the server port). */
+  healthPort: 'WST_HEALTH_PORT',
+  /** WebSocket ping interval, seconds (`connection.pingIntervalSeconds`). */
+  pingIntervalSeconds: 'WST_PING_INTERVAL_SECONDS',
+  /** Paced-drain window, seconds (`connection.drainWindowSeconds`). */
+  drainWindowSeconds: 'WST_DRAIN_WINDOW_SECONDS',
+  /** Seconds after the window before leftovers are terminated (`connection.drainGraceSeconds`). */
+  drainGraceSeconds: 'WST_DRAIN_GRACE_SECONDS',
+  /** Name of the termination lifecycle hook the server heartbeats and completes. */
+  lifecycleHookName: 'WST_LIFECYCLE_HOOK_NAME',
+  /** HTTP keep-alive timeout, seconds: the effective idle timeout of the path plus a margin. */
+  keepAliveTimeoutSeconds: 'WST_KEEP_ALIVE_TIMEOUT_SECONDS',
+  /** `listen()` backlog (`host.listenBacklog`). */
+  listenBacklog: 'WST_LISTEN_BACKLOG',
+  /** The cell's name. */
+  cellName: 'WST_CELL',
+  /** CloudWatch namespace of the connection gauge. */
+  metricNamespace: 'WST_METRIC_NAMESPACE',
+  /** CloudWatch metric name of the connection gauge. */
+  metricName: 'WST_METRIC_NAME',
+} as const;
+
+/** Written by user data: where to send the connection gauge (`udp://127.0.0.1:25888`, the CloudWatch agent). */
+export const EMF_ENDPOINT_ENV = 'WST_EMF_ENDPOINT';
+
+/** Written by user data at boot: the instance's Auto Scaling group (from instance metadata tags). */
+export const ASG_NAME_ENV = 'WST_AUTO_SCALING_GROUP_NAME';
+
+/**
+ * Written by user data at boot when the tier has a backplane: `rediss://:<token>@host:port` (TLS +
+ * AUTH; the token is read from Secrets Manager at boot). Locally (the twin) `redis://host:port`.
+ */
+export const BACKPLANE_URL_ENV = 'WST_REDIS_URL';
+
+/** Variables only the runtime reads (set them yourself, or let the tier set the ones it owns). */
+export const RUNTIME_ENV = {
+  /** Termination lifecycle hook name; turns on heartbeat + CompleteLifecycleAction (written by the renderers). */
+  lifecycleHookName: SERVER_ENV.lifecycleHookName,
+  /** Per-node connection cap (integer ≥ 1). */
+  maxConnections: 'WST_MAX_CONNECTIONS',
+  /** Comma-separated Origin allowlist. */
+  allowedOrigins: 'WST_ALLOWED_ORIGINS',
+  /** Stable node id for the rebalancing store. */
+  nodeId: 'WST_NODE_ID',
+  /** Seconds after the drain window at which leftover sockets are terminated (written by the renderers). */
+  drainGraceSeconds: SERVER_ENV.drainGraceSeconds,
+  /** IMDS base URL (tests and IMDS proxies). */
+  imdsBaseUrl: 'WST_IMDS_BASE_URL',
+  /** Backplane URL (see {@link BACKPLANE_URL_ENV}). */
+  redisUrl: BACKPLANE_URL_ENV,
+  /** Rebalancing interval, ms ≥ 100; setting it turns rebalancing on. */
+  rebalanceIntervalMs: 'WST_REBALANCE_INTERVAL_MS',
+  /** Rebalancing tolerance above fair share, 0–10. */
+  rebalanceTolerance: 'WST_REBALANCE_TOLERANCE',
+  /** Largest fraction of sockets shed per interval, 0–1. */
+  rebalanceMaxShedFraction: 'WST_REBALANCE_MAX_SHED_FRACTION',
+  /** Retry-hint upper bound sent in close reasons, ms. */
+  retryAfterMs: 'WST_RETRY_AFTER_MS',
+} as const;
+
+/** Name of every cell's termination lifecycle hook (hook names are unique per Auto Scaling group). */
+export const TERMINATION_HOOK_NAME = 'websocket-tier-drain';
+
+/**
+ * Seconds the server's HTTP keep-alive timeout exceeds the load balancer's idle timeout: the target
+ * must never close an idle connection the load balancer may still reuse, or clients get HTTP 502
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout).
+ * `WST_KEEP_ALIVE_TIMEOUT_SECONDS` = effective idle timeout + this.
+ */
+export const SERVER_KEEP_ALIVE_MARGIN_SECONDS = 5;
