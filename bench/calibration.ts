@@ -25,7 +25,7 @@ import { type ChildProcess, fork, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FRAMEWORK_BYTES_PER_CONNECTION } from '../lib/core/capacity-data';
+import { FRAMEWORK_BYTES_PER_CONNECTION } from '../lib/core/capacity/data';
 import { predictConnectionsWithinBudget, type ServerFramework } from '../lib/core/capacity';
 
 const ROOT = path.join(__dirname, '..');

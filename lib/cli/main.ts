@@ -5,7 +5,7 @@
  * itself in `buildProgram()`.
  */
 import { Command, CommanderError } from 'commander';
-import { CapacityPlanError } from '../core/capacity';
+import { TierConfigError } from '../core/issues';
 import { CliError, type CliIo, processIo } from './io';
 import { registerLocalCommand } from './local';
 import { addPlanCommand } from './plan';
@@ -35,7 +35,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode; // commander already printed the message
-    if (e instanceof CliError || e instanceof CapacityPlanError) {
+    if (e instanceof CliError || e instanceof TierConfigError) {
       io.stderr(`error: ${e.message}\n`);
       return 1;
     }

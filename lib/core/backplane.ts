@@ -20,10 +20,8 @@
  * - encryption at rest: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/at-rest-encryption.html
  * - node types: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html
  */
-// Circular with defaults.ts (which resolves the backplane); DEFAULTS is only read inside functions.
-import { DEFAULTS } from './defaults';
-import type { Issue, IsUnresolved } from './issues';
-import { neverUnresolved } from './issues';
+import { BACKPLANE_DEFAULTS, DEFAULTS } from './defaults';
+import { type Issue, IssueCollector, type IsUnresolved, neverUnresolved } from './issues';
 import { BACKPLANE_URL_ENV } from './server-contract';
 
 /** Engine of the backplane (the ElastiCache `Engine` literal). */
@@ -76,14 +74,6 @@ export const BACKPLANE_ENGINE_VERSIONS: Readonly<Record<BackplaneEngine, readonl
   redis: ['6.2', '7.0', '7.1'],
 };
 
-/** Defaults of `BackplaneConfig`. */
-export const BACKPLANE_DEFAULTS = {
-  engine: 'valkey',
-  engineVersion: { valkey: '8.0', redis: '7.1' },
-  nodeType: 'cache.r7g.large',
-  replicasPerShard: 1,
-  port: 6379,
-} as const;
 
 /** Range of `replicasPerShard` (ElastiCache: up to 5 replicas per shard). */
 export const BACKPLANE_REPLICAS = { min: 0, max: 5, source: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.Redis.Groups.html' } as const;
@@ -168,10 +158,11 @@ const NOT_OPTIONS: Readonly<Record<string, string>> = {
  *   warnings when it disagrees with the `capacity` plan
  */
 export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
-  const issues: Issue[] = [];
-  const error = (code: string, path: string, message: string) => issues.push({ code, path, message, severity: 'error' });
-  const warn = (code: string, path: string, message: string) => issues.push({ code, path, message, severity: 'warning' });
-  const known = (value: unknown): boolean => value !== undefined && !isUnresolved(value);
+  const v = new IssueCollector(isUnresolved);
+  const issues = v.issues;
+  const error = (code: string, path: string, message: string) => v.error(code, path, message);
+  const warn = (code: string, path: string, message: string) => v.warn(code, path, message);
+  const known = (value: unknown): boolean => v.known(value);
   const bp: unknown = config.backplane;
   if (!known(bp)) return issues;
   if (typeof bp !== 'object' || bp === null || Array.isArray(bp)) {
@@ -215,19 +206,7 @@ export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresol
   if (known(b.nodeType) && (typeof b.nodeType !== 'string' || !NODE_TYPE.test(b.nodeType))) {
     error('backplane-node-type-invalid', 'backplane.nodeType', `backplane.nodeType is ${JSON.stringify(b.nodeType)}; allowed an ElastiCache node type 'cache.<family>.<size>', e.g. 'cache.r7g.large' (source: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html). Fix: use that form.`);
   }
-  const int = (field: string, value: unknown, min: number, max: number, source?: string): boolean => {
-    if (!known(value)) return false;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-      const src = source ? ` (source: ${source})` : '';
-      error(
-        typeof value === 'number' && Number.isInteger(value) ? 'out-of-range' : 'not-an-integer',
-        `backplane.${field}`,
-        `backplane.${field} is ${JSON.stringify(value)}; allowed: an integer ${min}–${max}${src}. Fix: choose a whole number in that range.`,
-      );
-      return false;
-    }
-    return true;
-  };
+  const int = (field: string, value: unknown, min: number, max: number, source?: string): boolean => v.int(`backplane.${field}`, value, { min, max, source });
   int('replicasPerShard', b.replicasPerShard, BACKPLANE_REPLICAS.min, BACKPLANE_REPLICAS.max, BACKPLANE_REPLICAS.source);
   if (int('port', b.port, BACKPLANE_PORT.min, BACKPLANE_PORT.max)) {
     const serverPort = config.server?.port ?? DEFAULTS.server.port;

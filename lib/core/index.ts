@@ -1,3 +1,5 @@
+// Barrel of `websocket-tier/core`: re-exports only.
+export * from './primitives';
 export * from './config';
 export * from './resolved';
 export * from './issues';
@@ -7,15 +9,12 @@ export * from './metrics';
 export * from './instance-types';
 export * from './defaults';
 export * from './server-contract';
+export * from './resolve';
 export * from './validate';
 export * from './ids';
 export * from './host-tuning';
 export * from './plan';
 export * from './capacity';
-export * from './capacity-data';
 export * from './operations';
-export * from './local-twin';
-export * from './dashboard-body';
 export * from './log-delivery';
 export * from './backplane';
-export * from './waf-rules';

@@ -5,7 +5,7 @@
  * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html,
  * https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-metrics.html
  */
-import type { LoadBalancerType } from './config';
+import type { LoadBalancerType } from './primitives';
 
 /** A metric a renderer can bind to a concrete load balancer or group. */
 export interface MetricDescriptor {

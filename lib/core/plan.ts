@@ -2,22 +2,12 @@
  * `planTier()`: validate then resolve, the entry point renderers use.
  */
 import type { TierConfig } from './config';
-import { resolveTier } from './defaults';
-import { errorsOf, formatIssues, type Issue, type IsUnresolved, neverUnresolved, warningsOf } from './issues';
+import { resolveTier } from './resolve';
+import { errorsOf, formatIssues, type Issue, type IsUnresolved, neverUnresolved, TierConfigError, warningsOf } from './issues';
+
+export { TierConfigError } from './issues';
 import type { ResolvedTier } from './resolved';
 import { validateTier } from './validate';
-
-/** Thrown by `planTier()` when the config has errors; carries every issue. */
-export class TierConfigError extends Error {
-  constructor(
-    message: string,
-    /** Every error found (warnings are not included). */
-    public readonly issues: readonly Issue[],
-  ) {
-    super(message);
-    this.name = 'TierConfigError';
-  }
-}
 
 /** A validated, resolved tier plus the warnings a renderer should surface. */
 export interface TierPlan {

@@ -2,9 +2,9 @@
  * The tier with every default applied and every derived value computed. Renderers read only
  * this: they hold no defaults and branch only on resolved fields.
  */
-import type { IpAddressType, LoadBalancerType, ScalingSignal, StickinessType } from './config';
+import type { IpAddressType, LoadBalancerType, ScalingSignal, StickinessType } from './primitives';
 import type { ResolvedBackplane } from './backplane';
-import type { ResolvedCellOperations, ResolvedTierOperations } from './operations';
+import type { ResolvedCellOperations, ResolvedTierOperations } from './operations/types';
 
 /** Resolved stickiness of one target group. */
 export interface ResolvedStickiness {

@@ -3,9 +3,10 @@
  * Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html
  * (policy names cross-checked against aws-cdk-lib 2.275.0 `SslPolicy`).
  */
+import { DEFAULTS } from './defaults';
 
 /** AWS's current recommendation, and this library's default. TLS 1.3 + 1.2 (restricted ciphers) with hybrid post-quantum key exchange. */
-export const RECOMMENDED_TLS_POLICY = 'ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09';
+export const RECOMMENDED_TLS_POLICY = DEFAULTS.tlsPolicy;
 
 /** Policies that offer TLS 1.2 and/or 1.3 and nothing older. Route 53 HTTPS health checks work against these. */
 export const TLS12_PLUS_POLICIES: readonly string[] = [

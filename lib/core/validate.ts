@@ -5,17 +5,16 @@
  * are skipped through the `isUnresolved` predicate.
  */
 import { validateBackplane } from './backplane';
-import { validateTierCapacity } from './capacity';
-import { validateOperations } from './operations';
+import { validateTierCapacity } from './capacity/tier';
+import { validateOperations } from './operations/validate';
 import type { CellConfig, TierConfig } from './config';
 import { DEFAULTS } from './defaults';
 import { isInstanceTypeName } from './instance-types';
-import { type Issue, type IsUnresolved, neverUnresolved } from './issues';
+import { type Issue, IssueCollector, type IsUnresolved, neverUnresolved } from './issues';
 import {
   LIMITS,
   MAX_CELL_NAME_LENGTH,
   NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS,
-  type Range,
   RESERVED_COOKIE_PREFIXES,
   ROUTE53_HEALTH_CHECK_INTERVALS,
 } from './limits';
@@ -35,39 +34,6 @@ function show(value: unknown, unit = ''): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-class Collector {
-  readonly issues: Issue[] = [];
-  constructor(private readonly isUnresolved: IsUnresolved) {}
-
-  error(code: string, path: string, message: string): void {
-    this.issues.push({ code, path, message, severity: 'error' });
-  }
-
-  warn(code: string, path: string, message: string): void {
-    this.issues.push({ code, path, message, severity: 'warning' });
-  }
-
-  /** True when the value is present and concrete (not undefined, not late-bound). */
-  known<T>(value: T | undefined): value is T {
-    return value !== undefined && !this.isUnresolved(value);
-  }
-
-  /** Integer range check on an optional field; returns true when the value is usable for cross-checks. */
-  int(path: string, value: number | undefined, range: Pick<Range, 'min' | 'max'> & { source?: string }, unit = ''): value is number {
-    if (!this.known(value)) return false;
-    const u = unit ? ` ${unit}` : '';
-    if (typeof value !== 'number' || !Number.isInteger(value)) {
-      this.error('not-an-integer', path, `${path} must be an integer${unit ? ` (${unit})` : ''}; got ${JSON.stringify(value)}. Fix: give a whole number from ${range.min} to ${range.max}${u}.`);
-      return false;
-    }
-    if (value < range.min || value > range.max) {
-      const src = range.source ? ` (source: ${range.source})` : '';
-      this.error('out-of-range', path, `${path} is ${value}${u}; allowed ${range.min}–${range.max}${u}${src}. Fix: choose a value in that range.`);
-      return false;
-    }
-    return true;
-  }
-}
 
 /**
  * Check a tier config against AWS limits and the connection-profile rules.
@@ -76,7 +42,7 @@ class Collector {
  * @returns every issue found, errors and warnings, in config order
  */
 export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
-  const v = new Collector(isUnresolved);
+  const v = new IssueCollector(isUnresolved);
   if (!Array.isArray(input.cells)) {
     v.error('cells-missing', 'cells', `cells is ${show(input.cells)}; it must be an array of 1–100 cells. Fix: add at least one cell, e.g. [{ name: "a" }].`);
   }
@@ -107,7 +73,7 @@ const MALFORMED_CELL: CellConfig = Object.freeze({ name: '' });
  * anything) and return a config every rule can read without throwing. Late-bound sections are
  * treated as empty: nothing inside them can be checked.
  */
-function checkShapes(v: Collector, config: TierConfig): TierConfig & { readonly cells: readonly CellConfig[] } {
+function checkShapes(v: IssueCollector, config: TierConfig): TierConfig & { readonly cells: readonly CellConfig[] } {
   const section = <T>(path: string, value: T | undefined): T | undefined => {
     if (value === undefined) return undefined;
     if (!v.known(value)) return {} as T;
@@ -157,7 +123,7 @@ function cellLabel(cells: readonly CellConfig[], i: number): string {
   return typeof name === 'string' ? `cells[${i}] ('${name}')` : `cells[${i}]`;
 }
 
-function validateDomain(v: Collector, config: TierConfig, cells: readonly CellConfig[]): void {
+function validateDomain(v: IssueCollector, config: TierConfig, cells: readonly CellConfig[]): void {
   const d = config.domainName;
   if (!v.known(d)) {
     if (d === undefined) v.error('domain-missing', 'domainName', 'domainName is required. Fix: give the name clients connect to, e.g. "ws.example.com".');
@@ -178,7 +144,7 @@ function validateDomain(v: Collector, config: TierConfig, cells: readonly CellCo
   }
 }
 
-function validateCells(v: Collector, config: TierConfig, cells: readonly CellConfig[], given: unknown): void {
+function validateCells(v: IssueCollector, config: TierConfig, cells: readonly CellConfig[], given: unknown): void {
   const r = LIMITS.weightedRecordsPerName;
   if (Array.isArray(given) && (cells.length < r.min || cells.length > r.max)) {
     v.error('cell-count', 'cells', `cells has ${cells.length} entries; allowed ${r.min}–${r.max} (Route 53 allows at most 100 weighted records per name and type; ${r.source}). Fix: ${cells.length === 0 ? 'add a cell' : 'split the tier into several tiers under different names'}.`);
@@ -233,7 +199,7 @@ function validateCells(v: Collector, config: TierConfig, cells: readonly CellCon
   }
 }
 
-function validateTls(v: Collector, config: TierConfig): void {
+function validateTls(v: IssueCollector, config: TierConfig): void {
   const policy = config.tlsPolicy;
   if (!v.known(policy)) return;
   const cls = classifyTlsPolicy(policy);
@@ -262,7 +228,7 @@ function isIpv6Cidr(s: string): boolean {
   return halves.length === 2 ? n <= 7 : n === 8;
 }
 
-function validateIngress(v: Collector, config: TierConfig): void {
+function validateIngress(v: IssueCollector, config: TierConfig): void {
   const dual = (config.dns?.ipAddressType ?? DEFAULTS.dns.ipAddressType) === 'dualstack';
   (config.ingressCidrs ?? []).forEach((c, i) => {
     if (v.known(c) && !isIpv4Cidr(c)) {
@@ -284,7 +250,7 @@ function validateIngress(v: Collector, config: TierConfig): void {
   }
 }
 
-function validateConnection(v: Collector, config: TierConfig, cells: readonly CellConfig[]): void {
+function validateConnection(v: IssueCollector, config: TierConfig, cells: readonly CellConfig[]): void {
   const c = config.connection ?? {};
   const P = 'connection';
   const hasAlb = cells.some((x) => lbType(x) === 'application');
@@ -293,14 +259,14 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
   const hasNlb = hasNlbTcp || hasNlbTls;
 
   const pingOk = v.int(`${P}.pingIntervalSeconds`, c.pingIntervalSeconds, { min: 1, max: 3600 }, 's');
-  const ping = pingOk ? c.pingIntervalSeconds! : c.pingIntervalSeconds === undefined ? DEFAULTS.connection.pingIntervalSeconds : undefined;
+  const ping = v.effectiveOf(pingOk, c.pingIntervalSeconds, DEFAULTS.connection.pingIntervalSeconds);
 
   // ALB idle timeout
   if (c.albIdleTimeoutSeconds !== undefined && !hasAlb) {
     v.error('alb-idle-unused', `${P}.albIdleTimeoutSeconds`, `${P}.albIdleTimeoutSeconds is ${show(c.albIdleTimeoutSeconds, 's')} but no cell is an application load balancer, so it would be ignored. Fix: remove it or add an ALB cell.`);
   }
   const albIdleOk = v.int(`${P}.albIdleTimeoutSeconds`, c.albIdleTimeoutSeconds, LIMITS.albIdleTimeoutSeconds, 's');
-  const albIdle = albIdleOk ? c.albIdleTimeoutSeconds! : c.albIdleTimeoutSeconds === undefined ? DEFAULTS.connection.albIdleTimeoutSeconds : undefined;
+  const albIdle = v.effectiveOf(albIdleOk, c.albIdleTimeoutSeconds, DEFAULTS.connection.albIdleTimeoutSeconds);
   if (hasAlb && ping !== undefined && albIdle !== undefined) {
     if (ping >= albIdle) {
       v.error('ping-not-below-alb-idle', `${P}.pingIntervalSeconds`, `${P}.pingIntervalSeconds is ${ping} s but the ALB idle timeout is ${albIdle} s; the ALB closes a connection that carries no data for its idle timeout, so idle sockets would be cut. Allowed: ping interval < ALB idle timeout. Fix: lower pingIntervalSeconds (e.g. ${Math.max(1, Math.floor(albIdle / 4))}) or raise albIdleTimeoutSeconds above ${ping}.`);
@@ -314,7 +280,7 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
     v.error('nlb-tcp-idle-without-tcp-listener', `${P}.nlbTcpIdleTimeoutSeconds`, `${P}.nlbTcpIdleTimeoutSeconds is ${show(c.nlbTcpIdleTimeoutSeconds, 's')} but no cell has an NLB TCP listener; TLS listeners fix the idle timeout at ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s and cannot change it (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html). Fix: remove it, or use nlbListenerProtocol: 'TCP' with TLS on the instances.`);
   }
   const nlbIdleOk = v.int(`${P}.nlbTcpIdleTimeoutSeconds`, c.nlbTcpIdleTimeoutSeconds, LIMITS.nlbTcpIdleTimeoutSeconds, 's');
-  const nlbIdle = nlbIdleOk ? c.nlbTcpIdleTimeoutSeconds! : c.nlbTcpIdleTimeoutSeconds === undefined ? DEFAULTS.connection.nlbTcpIdleTimeoutSeconds : undefined;
+  const nlbIdle = v.effectiveOf(nlbIdleOk, c.nlbTcpIdleTimeoutSeconds, DEFAULTS.connection.nlbTcpIdleTimeoutSeconds);
   if (hasNlbTcp && ping !== undefined && nlbIdle !== undefined && ping >= nlbIdle) {
     v.error('ping-not-below-nlb-idle', `${P}.pingIntervalSeconds`, `${P}.pingIntervalSeconds is ${ping} s but the NLB TCP idle timeout is ${nlbIdle} s; idle flows would be reset. Allowed: ping interval < NLB TCP idle timeout. Fix: lower pingIntervalSeconds or raise nlbTcpIdleTimeoutSeconds.`);
   }
@@ -325,8 +291,8 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
   // Drain window, grace, deregistration delay, lifecycle hook
   const drainOk = v.int(`${P}.drainWindowSeconds`, c.drainWindowSeconds, { min: 0, max: 7170 }, 's');
   const graceOk = v.int(`${P}.drainGraceSeconds`, c.drainGraceSeconds, LIMITS.drainGraceSeconds, 's');
-  const drain = drainOk ? c.drainWindowSeconds! : c.drainWindowSeconds === undefined ? DEFAULTS.connection.drainWindowSeconds : undefined;
-  const grace = graceOk ? c.drainGraceSeconds! : c.drainGraceSeconds === undefined ? DEFAULTS.connection.drainGraceSeconds : undefined;
+  const drain = v.effectiveOf(drainOk, c.drainWindowSeconds, DEFAULTS.connection.drainWindowSeconds);
+  const grace = v.effectiveOf(graceOk, c.drainGraceSeconds, DEFAULTS.connection.drainGraceSeconds);
   const need = drain !== undefined && grace !== undefined ? drain + grace : undefined;
 
   if (c.albDeregistrationDelaySeconds !== undefined && !hasAlb) {
@@ -400,7 +366,7 @@ function validateConnection(v: Collector, config: TierConfig, cells: readonly Ce
   }
 }
 
-function validateHealthCheck(v: Collector, config: TierConfig, cells: readonly CellConfig[]): void {
+function validateHealthCheck(v: IssueCollector, config: TierConfig, cells: readonly CellConfig[]): void {
   const h = config.healthCheck ?? {};
   const P = 'healthCheck';
   if (v.known(h.path) && (typeof h.path !== 'string' || !h.path.startsWith('/') || h.path.length > 1024 || /\s/.test(h.path))) {
@@ -421,8 +387,8 @@ function validateHealthCheck(v: Collector, config: TierConfig, cells: readonly C
   const tOk = v.int(`${P}.timeoutSeconds`, h.timeoutSeconds, LIMITS.healthCheckTimeoutSeconds, 's');
   v.int(`${P}.healthyThresholdCount`, h.healthyThresholdCount, LIMITS.healthCheckThresholdCount);
   v.int(`${P}.unhealthyThresholdCount`, h.unhealthyThresholdCount, LIMITS.healthCheckThresholdCount);
-  const interval = iOk ? h.intervalSeconds! : h.intervalSeconds === undefined ? DEFAULTS.healthCheck.intervalSeconds : undefined;
-  const timeout = tOk ? h.timeoutSeconds! : h.timeoutSeconds === undefined ? DEFAULTS.healthCheck.timeoutSeconds : undefined;
+  const interval = v.effectiveOf(iOk, h.intervalSeconds, DEFAULTS.healthCheck.intervalSeconds);
+  const timeout = v.effectiveOf(tOk, h.timeoutSeconds, DEFAULTS.healthCheck.timeoutSeconds);
   if (interval !== undefined && timeout !== undefined && timeout >= interval) {
     v.error('health-timeout-not-below-interval', `${P}.timeoutSeconds`, `${P}.timeoutSeconds is ${timeout} s but the interval is ${interval} s; the timeout must be shorter than the interval. Fix: lower timeoutSeconds below ${interval} or raise intervalSeconds.`);
   }
@@ -441,17 +407,17 @@ function validateHealthCheck(v: Collector, config: TierConfig, cells: readonly C
   }
 }
 
-function validateScalingBlock(v: Collector, prefix: string, s: { minCapacity?: number; maxCapacity?: number; desiredCapacity?: number; targetConnectionsPerInstance?: number }, inherited: { min?: number; max?: number; desired?: number }): void {
+function validateScalingBlock(v: IssueCollector, prefix: string, s: { minCapacity?: number; maxCapacity?: number; desiredCapacity?: number; targetConnectionsPerInstance?: number }, inherited: { min?: number; max?: number; desired?: number }): void {
   const minOk = v.int(`${prefix}.minCapacity`, s.minCapacity, { min: 0, max: 10000 });
   const maxOk = v.int(`${prefix}.maxCapacity`, s.maxCapacity, { min: 1, max: 10000 });
   const desOk = v.int(`${prefix}.desiredCapacity`, s.desiredCapacity, { min: 0, max: 10000 });
   v.int(`${prefix}.targetConnectionsPerInstance`, s.targetConnectionsPerInstance, { min: 1, max: 10_000_000 });
-  const min = minOk ? s.minCapacity! : s.minCapacity === undefined ? inherited.min : undefined;
-  const max = maxOk ? s.maxCapacity! : s.maxCapacity === undefined ? inherited.max : undefined;
+  const min = v.effectiveOf(minOk, s.minCapacity, inherited.min);
+  const max = v.effectiveOf(maxOk, s.maxCapacity, inherited.max);
   if (min !== undefined && max !== undefined && min > max) {
     v.error('min-above-max', `${prefix}.minCapacity`, `${prefix}.minCapacity is ${min} but maxCapacity is ${max}; allowed: minCapacity ≤ maxCapacity. Fix: lower minCapacity or raise maxCapacity.`);
   }
-  const desired = desOk ? s.desiredCapacity! : s.desiredCapacity === undefined ? inherited.desired : undefined;
+  const desired = v.effectiveOf(desOk, s.desiredCapacity, inherited.desired);
   if (desired !== undefined && ((min !== undefined && desired < min) || (max !== undefined && desired > max))) {
     const from = desOk ? '' : ' (inherited from scaling.desiredCapacity)';
     const fix = desOk ? 'adjust it, or leave it unset so scaling decides' : `set ${prefix}.desiredCapacity within that range, or remove scaling.desiredCapacity so scaling decides`;
@@ -459,7 +425,7 @@ function validateScalingBlock(v: Collector, prefix: string, s: { minCapacity?: n
   }
 }
 
-function validateScaling(v: Collector, config: TierConfig, cells: readonly CellConfig[]): void {
+function validateScaling(v: IssueCollector, config: TierConfig, cells: readonly CellConfig[]): void {
   const s = config.scaling ?? {};
   const P = 'scaling';
   if (s.signal !== undefined && s.signal !== 'connection-gauge' && s.signal !== 'load-balancer-connections') {
@@ -483,8 +449,8 @@ function validateScaling(v: Collector, config: TierConfig, cells: readonly CellC
   v.int(`${P}.healthCheckGracePeriodSeconds`, s.healthCheckGracePeriodSeconds, LIMITS.healthCheckGracePeriodSeconds, 's');
   const minOk = v.int(`${P}.minHealthyPercentage`, s.minHealthyPercentage, LIMITS.minHealthyPercentage, '%');
   const maxOk = v.int(`${P}.maxHealthyPercentage`, s.maxHealthyPercentage, LIMITS.maxHealthyPercentage, '%');
-  const minH = minOk ? s.minHealthyPercentage! : s.minHealthyPercentage === undefined ? DEFAULTS.scaling.minHealthyPercentage : undefined;
-  const maxH = maxOk ? s.maxHealthyPercentage! : s.maxHealthyPercentage === undefined ? DEFAULTS.scaling.maxHealthyPercentage : undefined;
+  const minH = v.effectiveOf(minOk, s.minHealthyPercentage, DEFAULTS.scaling.minHealthyPercentage);
+  const maxH = v.effectiveOf(maxOk, s.maxHealthyPercentage, DEFAULTS.scaling.maxHealthyPercentage);
   if (minH !== undefined && maxH !== undefined && maxH - minH > 100) {
     v.error('maintenance-spread-too-wide', `${P}.maxHealthyPercentage`, `${P}.maxHealthyPercentage (${maxH}) minus minHealthyPercentage (${minH}) is ${maxH - minH}; AWS allows at most 100 (${LIMITS.maxHealthyPercentage.source}). Fix: narrow the range, e.g. 100 and 150.`);
   }
@@ -493,14 +459,14 @@ function validateScaling(v: Collector, config: TierConfig, cells: readonly CellC
   }
 }
 
-function validateHost(v: Collector, config: TierConfig): void {
+function validateHost(v: IssueCollector, config: TierConfig): void {
   const h = config.host ?? {};
   const P = 'host';
   v.int(`${P}.fileDescriptorLimit`, h.fileDescriptorLimit, LIMITS.fileDescriptorLimit);
   const soOk = v.int(`${P}.somaxconn`, h.somaxconn, LIMITS.somaxconn);
   v.int(`${P}.tcpMaxSynBacklog`, h.tcpMaxSynBacklog, LIMITS.tcpMaxSynBacklog);
   const blOk = v.int(`${P}.listenBacklog`, h.listenBacklog, { min: 1, max: 65535 });
-  const somax = soOk ? h.somaxconn! : h.somaxconn === undefined ? DEFAULTS.host.somaxconn : undefined;
+  const somax = v.effectiveOf(soOk, h.somaxconn, DEFAULTS.host.somaxconn);
   // Only an explicit backlog can exceed somaxconn: the default follows somaxconn (see resolveTier).
   const backlog = blOk ? h.listenBacklog! : undefined;
   if (somax !== undefined && backlog !== undefined && backlog > somax) {
@@ -518,7 +484,7 @@ function validateHost(v: Collector, config: TierConfig): void {
   }
 }
 
-function validateDns(v: Collector, config: TierConfig): void {
+function validateDns(v: IssueCollector, config: TierConfig): void {
   const d = config.dns ?? {};
   const P = 'dns';
   if (d.ipAddressType !== undefined && d.ipAddressType !== 'ipv4' && d.ipAddressType !== 'dualstack') {
@@ -538,7 +504,7 @@ function validateDns(v: Collector, config: TierConfig): void {
   v.int(`${P}.healthCheckFailureThreshold`, d.healthCheckFailureThreshold, LIMITS.route53HealthCheckFailureThreshold);
 }
 
-function validateServer(v: Collector, config: TierConfig): void {
+function validateServer(v: IssueCollector, config: TierConfig): void {
   const s = config.server ?? {};
   const P = 'server';
   if (v.int(`${P}.port`, s.port, LIMITS.port) && s.port === 22) {

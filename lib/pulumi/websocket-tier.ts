@@ -6,7 +6,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { TierConfig } from '../core/config';
-import { resolveTier } from '../core/defaults';
+import { resolveTier } from '../core/resolve';
 import { BACKPLANE_IDS, cellId, childName, TIER_IDS } from '../core/ids';
 import { errorsOf, formatIssues, type Issue, WARNING_PREFIX, warningsOf } from '../core/issues';
 import type { ResolvedTier } from '../core/resolved';

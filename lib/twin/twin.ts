@@ -13,7 +13,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SERVER_ENV } from '../core/server-contract';
-import { localTwinHaproxyConfig, type LocalTwinNode, twinBackendName } from '../core/local-twin';
+import { localTwinHaproxyConfig, type LocalTwinNode, twinBackendName } from './haproxy-config';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
 
 /** How to start one backend process. */

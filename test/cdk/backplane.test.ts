@@ -215,10 +215,10 @@ describe('backplane settings', () => {
 
 describe('backplane validation errors name the construct and every field', () => {
   test.each<[BackplaneConfig, RegExp]>([
-    [{ engine: 'memcached' as never }, /backplane\.engine: .*'valkey' or 'redis'/],
-    [{ engine: 'redis', engineVersion: '8.0' }, /backplane\.engineVersion: .*'6\.2', '7\.0', '7\.1'/],
-    [{ replicasPerShard: 6 }, /backplane\.replicasPerShard: .*0–5/],
-    [{ port: 8080 }, /backplane\.port: .*server\.port/],
+    [{ engine: 'memcached' as never }, /backplane\.engine .*'valkey' or 'redis'/],
+    [{ engine: 'redis', engineVersion: '8.0' }, /backplane\.engineVersion .*'6\.2', '7\.0', '7\.1'/],
+    [{ replicasPerShard: 6 }, /backplane\.replicasPerShard .*0–5/],
+    [{ port: 8080 }, /backplane\.port .*server\.port/],
     [{ transitEncryptionEnabled: false } as never, /backplane\.transitEncryptionEnabled is not an option: encryption in transit is always on/],
   ])('%j', (backplane, message) => {
     expect(() => tierStack(config(backplane))).toThrow(/^Test\/Tier: invalid WebSocket tier configuration/);

@@ -33,7 +33,9 @@ describe('WebSocketTier validation', () => {
     const message = (error as Error).message;
     expect(message).toMatch(/^Test\/Tier: invalid WebSocket tier configuration \(3 problems\)/);
     expect(message).toMatch(/cells\[0\]\.weight/);
-    expect(message).toMatch(/tlsPolicy: .*ELBSecurityPolicy-2016-08/);
+    expect(message).toMatch(/- tlsPolicy is .*ELBSecurityPolicy-2016-08/);
+    // each path once per line
+    expect(message).not.toMatch(/tlsPolicy: tlsPolicy/);
     expect(message).toMatch(/connection\.pingIntervalSeconds/);
   });
 

@@ -92,7 +92,7 @@ describe('backplane validation', () => {
     ['node type', { nodeType: 'r7g.large' }, 'backplane-node-type-invalid', /cache\.<family>\.<size>/],
     ['replicas above 5', { replicasPerShard: 6 }, 'out-of-range', /0–5/],
     ['replicas negative', { replicasPerShard: -1 }, 'out-of-range', /0–5/],
-    ['replicas not an integer', { replicasPerShard: 1.5 }, 'not-an-integer', /integer 0–5/],
+    ['replicas not an integer', { replicasPerShard: 1.5 }, 'not-an-integer', /whole number from 0 to 5/],
     ['privileged port', { port: 80 }, 'out-of-range', /1024–65535/],
     ['port above 65535', { port: 70000 }, 'out-of-range', /1024–65535/],
     ['port equal to the server port', { port: 8080 }, 'backplane-port-conflict', /server\.port/],

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { httpCheckExpect, localTwinHaproxyConfig, resolveTier, type TierConfig } from '../../lib/core';
+import { resolveTier, type TierConfig } from '../../lib/core';
+import { httpCheckExpect, localTwinHaproxyConfig } from '../../lib/twin/haproxy-config';
 
 const nodes = [
   { name: 'n1', port: 20001, enabled: true },

@@ -11,7 +11,7 @@ import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import type { Construct } from 'constructs';
 import { OPERATIONS_CELL_IDS, OPERATIONS_TIER_IDS } from '../../core/ids';
 import type { ResolvedWebAcl } from '../../core/operations';
-import { webAclRules, webAclVisibility } from '../../core/waf-rules';
+import { webAclRules, webAclVisibility } from '../../core/operations/waf';
 
 /** The tier's web ACL, when WAF is on. */
 export function renderWebAcl(scope: Construct, acl: ResolvedWebAcl | undefined): wafv2.CfnWebACL | undefined {

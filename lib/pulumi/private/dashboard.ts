@@ -7,7 +7,7 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { dashboardBody, type DashboardMetricValues } from '../../core/dashboard-body';
+import { dashboardBody, type DashboardMetricValues } from '../../core/operations/dashboard-body';
 import { childName, OPERATIONS_TIER_IDS } from '../../core/ids';
 import type { MetricDimensionSource } from '../../core/metrics';
 import type { ResolvedDashboardRow } from '../../core/operations';

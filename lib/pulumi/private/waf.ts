@@ -9,7 +9,7 @@ import * as aws from '@pulumi/aws';
 import type * as pulumi from '@pulumi/pulumi';
 import { OPERATIONS_CELL_IDS, OPERATIONS_TIER_IDS } from '../../core/ids';
 import type { ResolvedWebAcl } from '../../core/operations';
-import { webAclRules, webAclVisibility } from '../../core/waf-rules';
+import { webAclRules, webAclVisibility } from '../../core/operations/waf';
 import { create, type Scope } from './util';
 
 /** The tier's web ACL, when the plan has one. */

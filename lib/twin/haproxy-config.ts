@@ -20,7 +20,7 @@
  * port (each node answers health on its traffic port), cross-zone and DNS weights.
  * HAProxy reference: https://docs.haproxy.org/2.6/configuration.html
  */
-import type { ResolvedCell, ResolvedTier } from './resolved';
+import type { ResolvedCell, ResolvedTier } from '../core/resolved';
 
 /** One backend process slot. */
 export interface LocalTwinNode {

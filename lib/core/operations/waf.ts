@@ -9,7 +9,7 @@
  * scoped down to upgrade requests. WAF inspects only the HTTP upgrade request, never WebSocket
  * frames. Source: https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html
  */
-import type { ResolvedWebAcl } from './operations';
+import type { ResolvedWebAcl } from './types';
 
 /** Which spelling of the WAFv2 structure to produce. */
 export type WafDialect = 'cloudformation' | 'pulumi';

@@ -6,8 +6,8 @@
  * wrapping at 24 columns); graphs with no metric in a cell become a "Not configured" text widget.
  * Source: https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
  */
-import type { MetricDimensionSource, MetricSpec } from './metrics';
-import type { ResolvedDashboardRow } from './operations';
+import type { MetricDimensionSource, MetricSpec } from '../metrics';
+import type { ResolvedDashboardRow } from './types';
 
 /** Late-bound values of one cell, by source; absent ones (no Route 53 health check) are undefined. */
 export type DashboardMetricValues = Readonly<Partial<Record<MetricDimensionSource, string>>>;

@@ -1,0 +1,347 @@
+/**
+ * `resolveTier()`: apply every default (lib/core/defaults.ts) and derive every dependent value.
+ * Renderers read only the result; they hold no defaults of their own.
+ */
+import type { CellConfig, LoadBalancerType, ScalingSignal, TierConfig } from './config';
+import { resolveBackplane } from './backplane';
+import { sizeCell } from './capacity/tier';
+import { instanceArchitecture } from './instance-types';
+import { activeConnectionsMetric, CONNECTION_GAUGE, GROUP_METRICS, IN_SERVICE_INSTANCES } from './metrics';
+import { NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS } from './limits';
+import { type CellWithoutOperations, resolveCellOperations, resolveTierOperations } from './operations/resolve';
+import type {
+  ResolvedIngressRule,
+  ResolvedListener,
+  ResolvedScalingPolicy,
+  ResolvedStickiness,
+  ResolvedTargetGroup,
+  ResolvedTier,
+} from './resolved';
+import { DEFAULTS } from './defaults';
+import { SERVER_ENV, SERVER_KEEP_ALIVE_MARGIN_SECONDS, TERMINATION_HOOK_NAME } from './server-contract';
+
+
+
+/** Minimum lifecycle-hook heartbeat AWS accepts (see limits). */
+const MIN_HEARTBEAT_SECONDS = 30;
+
+
+/**
+ * Apply every default and derive every dependent value. Pure; does not validate (call
+ * `validateTier()` first, or use `planTier()` which does both).
+ */
+export function resolveTier(config: TierConfig): ResolvedTier {
+  const dns = config.dns ?? {};
+  const ipAddressType = dns.ipAddressType ?? DEFAULTS.dns.ipAddressType;
+  const server = config.server ?? {};
+  const port = server.port ?? DEFAULTS.server.port;
+  const cellRecords = dns.cellRecords ?? DEFAULTS.dns.cellRecords;
+  const route53HealthChecks = dns.healthChecks ?? DEFAULTS.dns.healthChecks;
+  const host = config.host ?? {};
+  const localProxy = host.localProxy ?? DEFAULTS.host.localProxy;
+  const tier = {
+    domainName: config.domainName,
+    wildcardDomainName: `*.${config.domainName}`,
+    ipAddressType,
+    tlsPolicy: config.tlsPolicy ?? DEFAULTS.tlsPolicy,
+    ingressCidrs: [...(config.ingressCidrs ?? DEFAULTS.ingressCidrs)],
+    ingressIpv6Cidrs: ipAddressType === 'dualstack' ? [...(config.ingressIpv6Cidrs ?? DEFAULTS.ingressIpv6Cidrs)] : [],
+    cellRecords,
+    route53HealthChecks,
+    host: {
+      fileDescriptorLimit: host.fileDescriptorLimit ?? DEFAULTS.host.fileDescriptorLimit,
+      somaxconn: host.somaxconn ?? DEFAULTS.host.somaxconn,
+      tcpMaxSynBacklog: host.tcpMaxSynBacklog ?? DEFAULTS.host.tcpMaxSynBacklog,
+      // Follows a lowered somaxconn: the kernel would cap a larger backlog silently.
+      listenBacklog: host.listenBacklog ?? Math.min(DEFAULTS.host.listenBacklog, host.somaxconn ?? DEFAULTS.host.somaxconn),
+      localPortRange: localProxy ? host.localPortRange ?? DEFAULTS.host.localPortRange : undefined,
+    },
+    server: {
+      port,
+      serviceName: server.serviceName ?? DEFAULTS.server.serviceName,
+      nodePackage: server.nodePackage ?? DEFAULTS.server.nodePackage,
+      environment: { ...(server.environment ?? {}) },
+    },
+  };
+  const cells = config.cells.map((cell) => resolveCell(config, cell, tier));
+  return {
+    ...tier,
+    cells: cells.map((cell) => ({ ...cell, operations: resolveCellOperations(cell, config) })),
+    operations: resolveTierOperations(config, cells),
+    ...(config.backplane !== undefined ? { backplane: resolveBackplane(config) } : {}),
+  };
+}
+
+type TierPart = Omit<ResolvedTier, 'cells' | 'operations' | 'backplane'>;
+
+function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): CellWithoutOperations {
+  const c = config.connection ?? {};
+  const hc = config.healthCheck ?? {};
+  const sc = config.scaling ?? {};
+  const cs = cell.scaling ?? {};
+  const type = cell.loadBalancerType ?? DEFAULTS.cell.loadBalancerType;
+  const isAlb = type === 'application';
+  const ping = c.pingIntervalSeconds ?? DEFAULTS.connection.pingIntervalSeconds;
+  const drain = c.drainWindowSeconds ?? DEFAULTS.connection.drainWindowSeconds;
+  const grace = c.drainGraceSeconds ?? DEFAULTS.connection.drainGraceSeconds;
+  const port = tier.server.port;
+
+  const listener = resolveListener(config, cell, tier.tlsPolicy);
+  const healthCheck = {
+    protocol: 'HTTP' as const,
+    path: hc.path ?? DEFAULTS.healthCheck.path,
+    port: hc.port ?? port,
+    intervalSeconds: hc.intervalSeconds ?? DEFAULTS.healthCheck.intervalSeconds,
+    timeoutSeconds: hc.timeoutSeconds ?? DEFAULTS.healthCheck.timeoutSeconds,
+    healthyThresholdCount: hc.healthyThresholdCount ?? DEFAULTS.healthCheck.healthyThresholdCount,
+    unhealthyThresholdCount: hc.unhealthyThresholdCount ?? DEFAULTS.healthCheck.unhealthyThresholdCount,
+    healthyHttpCodes: hc.healthyHttpCodes ?? DEFAULTS.healthCheck.healthyHttpCodes,
+  };
+  const stickiness = resolveStickiness(config, isAlb);
+  const targetGroup: ResolvedTargetGroup = isAlb
+    ? {
+        protocol: 'HTTP',
+        port,
+        protocolVersion: 'HTTP1',
+        targetType: 'instance',
+        deregistrationDelaySeconds: c.albDeregistrationDelaySeconds ?? drain + grace,
+        stickiness,
+        healthCheck,
+      }
+    : {
+        protocol: listener.protocol === 'TLS' ? cell.nlbTargetProtocol ?? DEFAULTS.cell.nlbTargetProtocol : 'TCP',
+        port,
+        targetType: 'instance',
+        deregistrationDelaySeconds: c.nlbDeregistrationDelaySeconds ?? DEFAULTS.connection.nlbDeregistrationDelaySeconds,
+        stickiness,
+        healthCheck,
+        connectionTermination: false,
+        preserveClientIp: true,
+        unhealthyConnectionTermination: false,
+        unhealthyDrainingIntervalSeconds:
+          c.nlbUnhealthyDrainingIntervalSeconds ?? DEFAULTS.connection.nlbUnhealthyDrainingIntervalSeconds,
+      };
+
+  const instanceType = cell.instanceType ?? config.instanceType ?? DEFAULTS.instanceType;
+  // With `capacity`, the plan sizes the cell; explicit scaling values win (capacity.ts).
+  const sized = sizeCell(config, config.cells.indexOf(cell), {
+    minCapacity: cs.minCapacity ?? sc.minCapacity,
+    maxCapacity: cs.maxCapacity ?? sc.maxCapacity,
+    targetConnectionsPerInstance: cs.targetConnectionsPerInstance ?? sc.targetConnectionsPerInstance,
+  });
+  const targetValue = sized.targetConnectionsPerInstance;
+  const signal = sc.signal ?? DEFAULTS.scaling.signal;
+
+  const dnsCfg = config.dns ?? {};
+  const cellDomainName = tier.cellRecords ? `${cell.name}.${tier.domainName}` : undefined;
+  const healthChecksOn = tier.route53HealthChecks && cellDomainName !== undefined;
+
+  const lbIngress: ResolvedIngressRule[] = [];
+  const lbPorts = listener.httpRedirect ? [443, 80] : [443];
+  for (const p of lbPorts) {
+    for (const cidr of [...tier.ingressCidrs, ...tier.ingressIpv6Cidrs]) {
+      lbIngress.push({ port: p, from: cidr, description: p === 443 ? 'WebSocket clients (TLS)' : 'HTTP, redirected to HTTPS' });
+    }
+  }
+  const instanceIngress: ResolvedIngressRule[] = [
+    { port, from: 'loadBalancer', description: 'WebSocket traffic from the cell load balancer' },
+  ];
+  if (healthCheck.port !== port) {
+    instanceIngress.push({ port: healthCheck.port, from: 'loadBalancer', description: 'Health checks from the cell load balancer' });
+  }
+
+  return {
+    name: cell.name,
+    loadBalancerType: type,
+    ipAddressType: tier.ipAddressType,
+    albIdleTimeoutSeconds: isAlb ? listener.effectiveIdleTimeoutSeconds : undefined,
+    dropInvalidHeaderFields: isAlb ? true : undefined,
+    crossZoneEnabled: true,
+    listener,
+    targetGroup,
+    autoScaling: {
+      instanceType,
+      architecture: safeArchitecture(instanceType),
+      minCapacity: sized.minCapacity,
+      maxCapacity: sized.maxCapacity,
+      desiredCapacity: cs.desiredCapacity ?? sc.desiredCapacity,
+      defaultInstanceWarmupSeconds: sc.defaultInstanceWarmupSeconds ?? DEFAULTS.scaling.defaultInstanceWarmupSeconds,
+      healthCheckGracePeriodSeconds: sc.healthCheckGracePeriodSeconds ?? DEFAULTS.scaling.healthCheckGracePeriodSeconds,
+      minHealthyPercentage: sc.minHealthyPercentage ?? DEFAULTS.scaling.minHealthyPercentage,
+      maxHealthyPercentage: sc.maxHealthyPercentage ?? DEFAULTS.scaling.maxHealthyPercentage,
+      groupMetrics: GROUP_METRICS,
+      lifecycleHook: {
+        lifecycleHookName: TERMINATION_HOOK_NAME,
+        lifecycleTransition: 'autoscaling:EC2_INSTANCE_TERMINATING',
+        heartbeatTimeoutSeconds: c.lifecycleHookHeartbeatSeconds ?? Math.max(MIN_HEARTBEAT_SECONDS, drain + grace),
+        defaultResult: 'CONTINUE',
+      },
+      scalingPolicy: scalingPolicy(signal, type, targetValue),
+      requireImdsv2: true,
+      instanceMetadataTags: true,
+      rootVolumeGiB: DEFAULTS.scaling.rootVolumeGiB,
+    },
+    dns: {
+      weight: cell.weight ?? DEFAULTS.cell.weight,
+      setIdentifier: cell.name,
+      evaluateTargetHealth: true,
+      cellDomainName,
+      healthCheck:
+        healthChecksOn && cellDomainName
+          ? {
+              type: 'HTTPS',
+              fqdn: cellDomainName,
+              port: 443,
+              resourcePath: healthCheck.path,
+              requestIntervalSeconds: dnsCfg.healthCheckRequestIntervalSeconds ?? DEFAULTS.dns.healthCheckRequestIntervalSeconds,
+              failureThreshold: dnsCfg.healthCheckFailureThreshold ?? DEFAULTS.dns.healthCheckFailureThreshold,
+              enableSni: true,
+            }
+          : undefined,
+    },
+    loadBalancerIngress: lbIngress,
+    instanceIngress,
+    serverEnvironment: serverEnvironment(config, cell.name, {
+      port,
+      healthPath: healthCheck.path,
+      healthPort: healthCheck.port,
+      ping,
+      drain,
+      grace,
+      keepAlive: listener.effectiveIdleTimeoutSeconds + SERVER_KEEP_ALIVE_MARGIN_SECONDS,
+      backlog: tier.host.listenBacklog,
+    }),
+    drainWindowSeconds: drain,
+    drainGraceSeconds: grace,
+    pingIntervalSeconds: ping,
+  };
+}
+
+function resolveListener(config: TierConfig, cell: CellConfig, tlsPolicy: string): ResolvedListener {
+  const c = config.connection ?? {};
+  if ((cell.loadBalancerType ?? DEFAULTS.cell.loadBalancerType) === 'application') {
+    return {
+      port: 443,
+      protocol: 'HTTPS',
+      tlsPolicy,
+      usesCertificate: true,
+      effectiveIdleTimeoutSeconds: c.albIdleTimeoutSeconds ?? DEFAULTS.connection.albIdleTimeoutSeconds,
+      httpRedirect: true,
+    };
+  }
+  const protocol = cell.nlbListenerProtocol ?? DEFAULTS.cell.nlbListenerProtocol;
+  if (protocol === 'TLS') {
+    return {
+      port: 443,
+      protocol: 'TLS',
+      tlsPolicy,
+      usesCertificate: true,
+      alpnPolicy: 'HTTP1Only',
+      effectiveIdleTimeoutSeconds: NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS,
+      httpRedirect: false,
+    };
+  }
+  const idle = c.nlbTcpIdleTimeoutSeconds ?? DEFAULTS.connection.nlbTcpIdleTimeoutSeconds;
+  return {
+    port: 443,
+    protocol: 'TCP',
+    usesCertificate: false,
+    tcpIdleTimeoutSeconds: idle,
+    effectiveIdleTimeoutSeconds: idle,
+    httpRedirect: false,
+  };
+}
+
+function resolveStickiness(config: TierConfig, isAlb: boolean): ResolvedStickiness | undefined {
+  const c = config.connection ?? {};
+  const s = c.stickiness ?? {};
+  const enabled = s.enabled ?? c.longPollingFallback ?? DEFAULTS.connection.longPollingFallback;
+  if (!enabled) return undefined;
+  if (!isAlb) return { type: 'source_ip' };
+  const type = s.albType ?? DEFAULTS.connection.albStickinessType;
+  return {
+    type,
+    cookieDurationSeconds: s.cookieDurationSeconds ?? DEFAULTS.connection.cookieDurationSeconds,
+    cookieName: type === 'app_cookie' ? s.cookieName : undefined,
+  };
+}
+
+/** Target tracking on connections per in-service instance, as metric-math queries. */
+function scalingPolicy(signal: ScalingSignal, type: LoadBalancerType, targetValue: number): ResolvedScalingPolicy {
+  if (signal === 'connection-gauge') {
+    return {
+      signal,
+      targetValue,
+      metrics: [
+        {
+          id: 'connections',
+          metricStat: {
+            namespace: CONNECTION_GAUGE.namespace,
+            metricName: CONNECTION_GAUGE.metricName,
+            dimensions: [CONNECTION_GAUGE.dimension],
+            stat: CONNECTION_GAUGE.defaultStatistic,
+          },
+          label: 'Connections per instance (server gauge)',
+          returnData: true,
+        },
+      ],
+    };
+  }
+  const lb = activeConnectionsMetric(type);
+  // ALB ActiveConnectionCount counts both legs (client→LB and LB→target): halve it.
+  const expression = type === 'application' ? 'lb / 2 / instances' : 'lb / instances';
+  return {
+    signal,
+    targetValue,
+    metrics: [
+      {
+        id: 'lb',
+        metricStat: { namespace: lb.namespace, metricName: lb.metricName, dimensions: [lb.dimension], stat: lb.defaultStatistic },
+        returnData: false,
+      },
+      {
+        id: 'instances',
+        metricStat: {
+          namespace: IN_SERVICE_INSTANCES.namespace,
+          metricName: IN_SERVICE_INSTANCES.metricName,
+          dimensions: [IN_SERVICE_INSTANCES.dimension],
+          stat: IN_SERVICE_INSTANCES.defaultStatistic,
+        },
+        returnData: false,
+      },
+      { id: 'perInstance', expression, label: 'Connections per instance (load balancer)', returnData: true },
+    ],
+  };
+}
+
+function safeArchitecture(instanceType: string): 'arm64' | 'x86_64' {
+  try {
+    return instanceArchitecture(instanceType);
+  } catch {
+    // validateTier() reports the bad name; resolve stays total so every issue can be collected.
+    return 'x86_64';
+  }
+}
+
+
+function serverEnvironment(
+  config: TierConfig,
+  cellName: string,
+  v: { port: number; healthPath: string; healthPort: number; ping: number; drain: number; grace: number; keepAlive: number; backlog: number },
+): Record<string, string> {
+  return {
+    ...(config.server?.environment ?? {}),
+    [SERVER_ENV.port]: String(v.port),
+    [SERVER_ENV.healthPath]: v.healthPath,
+    [SERVER_ENV.healthPort]: String(v.healthPort),
+    [SERVER_ENV.pingIntervalSeconds]: String(v.ping),
+    [SERVER_ENV.drainWindowSeconds]: String(v.drain),
+    [SERVER_ENV.drainGraceSeconds]: String(v.grace),
+    [SERVER_ENV.lifecycleHookName]: TERMINATION_HOOK_NAME,
+    [SERVER_ENV.keepAliveTimeoutSeconds]: String(v.keepAlive),
+    [SERVER_ENV.listenBacklog]: String(v.backlog),
+    [SERVER_ENV.cellName]: cellName,
+    [SERVER_ENV.metricNamespace]: CONNECTION_GAUGE.namespace,
+    [SERVER_ENV.metricName]: CONNECTION_GAUGE.metricName,
+  };
+}
