@@ -90,7 +90,7 @@ export interface CellScalingConfig {
   /**
    * Target value of the connection-based target-tracking policy: concurrent WebSocket
    * connections per in-service instance. AWS guidance: about 60–70 % of the per-host maximum you
-   * measured (aws-facts §10). Integer ≥ 1.
+   * measured (target tracking: https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html). Integer ≥ 1.
    * @default 10000
    */
   readonly targetConnectionsPerInstance?: number;
@@ -251,7 +251,7 @@ export interface HealthCheckConfig {
   readonly healthyHttpCodes?: string;
 }
 
-/** Linux host limits written by user data. Source: aws-facts §6a, kernel ip-sysctl.rst, systemd.exec(5). */
+/** Linux host limits written by user data. Sources: https://docs.kernel.org/networking/ip-sysctl.html, systemd.exec(5) `LimitNOFILE=`. */
 export interface HostTuningConfig {
   /**
    * systemd `LimitNOFILE` of the server unit: one file descriptor per socket. systemd's soft

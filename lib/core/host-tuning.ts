@@ -1,7 +1,7 @@
 /**
  * Host tuning and server start-up as shell text, shared by every renderer's user data.
  *
- * What it sets and why (aws-facts §6a):
+ * What it sets and why (kernel https://docs.kernel.org/networking/ip-sysctl.html, systemd.exec(5) `LimitNOFILE=`):
  * - systemd `LimitNOFILE` on the server unit: one descriptor per socket; systemd's soft default
  *   1024 fails at about 1,000 connections, and /etc/security/limits.conf does not apply to units.
  * - `net.core.somaxconn` and `net.ipv4.tcp_max_syn_backlog`: a reconnect storm arrives as a burst of

@@ -1,6 +1,6 @@
 /**
  * AWS and Linux limits the validators enforce, each with its source. Ranges are inclusive.
- * Shared fact sheet: ../shared/reference/aws-facts.md (sections named per constant).
+ * Each constant names its AWS documentation page or kernel document.
  */
 
 /** An inclusive integer range with the document it comes from. */

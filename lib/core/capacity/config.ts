@@ -61,7 +61,7 @@ export interface TierCapacityConfig {
   /**
    * Share of the per-instance maximum kept free, percent, integer 5–90: the scaling target is
    * maximum × (1 − headroom ÷ 100). AWS guidance is a target of about 60–70 % of the tested
-   * per-host maximum (aws-facts §5a, §10).
+   * per-host maximum (https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html).
    * @default 30
    */
   readonly headroomPercent?: number;
@@ -118,7 +118,7 @@ export interface CapacityConfig extends TierCapacityConfig {
   readonly pingIntervalSeconds?: number;
   /**
    * NLB only: client IP preservation. Off means address translation, which caps each target at
-   * 55,000 connections per NLB address (aws-facts §2).
+   * 55,000 connections per NLB address (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation).
    * @default true
    */
   readonly nlbClientIpPreservation?: boolean;

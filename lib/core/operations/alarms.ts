@@ -63,7 +63,7 @@ export function newConnectionSpikeThreshold(cell: CellWithoutOperations): number
  * Default threshold of the connections-per-instance alarm:
  * `ceil(0.9 × targetConnectionsPerInstance ÷ (1 − headroomPercent ÷ 100))`, i.e. 90 % of the
  * per-instance maximum the scaling target was derived from (capacity headroom, default 30 %:
- * target = 70 % of the maximum, aws-facts §10). Target tracking keeps the average near the target;
+ * target = 70 % of the maximum, see https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html). Target tracking keeps the average near the target;
  * above this, scaling is not keeping up (max capacity reached, warm-up too slow).
  */
 export function connectionsPerInstanceThreshold(cell: CellWithoutOperations, config: TierConfig): number {
