@@ -20,8 +20,8 @@ export function renderWebAcl(scope: Construct, acl: ResolvedWebAcl | undefined):
   return new wafv2.CfnWebACL(scope, OPERATIONS_TIER_IDS.webAcl, {
     scope: acl.scope,
     defaultAction: { allow: {} },
-    visibilityConfig: webAclVisibility(acl.metricPrefix, 'cloudformation') as unknown as wafv2.CfnWebACL.VisibilityConfigProperty,
-    rules: webAclRules(acl, 'cloudformation') as unknown as wafv2.CfnWebACL.RuleProperty[],
+    visibilityConfig: webAclVisibility(acl.metricPrefix) as unknown as wafv2.CfnWebACL.VisibilityConfigProperty,
+    rules: webAclRules(acl, ) as unknown as wafv2.CfnWebACL.RuleProperty[],
   });
 }
 

@@ -1,5 +1,6 @@
 /** `validateOperations()`: every rule of a tier's `operations` field. */
 import type { CellConfig, TierConfig } from '../config';
+import { DEFAULTS } from '../defaults';
 import { type Issue, IssueCollector, isPlainObject as isObject, type IsUnresolved, neverUnresolved } from '../issues';
 import { ALARM_KEYS, type AlarmConfig, type OperationsConfig } from './config';
 
@@ -36,7 +37,7 @@ export function validateOperations(config: TierConfig, isUnresolved: IsUnresolve
   }
   const o = ops as OperationsConfig;
   const cells: readonly CellConfig[] = Array.isArray(config.cells) ? (config.cells as readonly unknown[]).filter(isObject).map((c) => c as unknown as CellConfig) : [];
-  const types = new Set(cells.map((c) => c.loadBalancerType ?? 'application'));
+  const types = new Set(cells.map((c) => c.loadBalancerType ?? DEFAULTS.cell.loadBalancerType));
 
   // Alarms.
   if (known(o.alarms)) {
@@ -132,7 +133,7 @@ export function validateOperations(config: TierConfig, isUnresolved: IsUnresolve
           continue;
         }
         int(p, units, 1, 1_000_000, 'LCUs');
-        if ((cell.loadBalancerType ?? 'application') === 'network' && (cell.nlbListenerProtocol ?? 'TLS') === 'TLS') {
+        if ((cell.loadBalancerType ?? DEFAULTS.cell.loadBalancerType) === 'network' && (cell.nlbListenerProtocol ?? DEFAULTS.cell.nlbListenerProtocol) === 'TLS') {
           error('lcu-reservation-nlb-tls', p, `${p}: cell "${name}" is an NLB with a TLS listener, and AWS does not support LCU reservation on NLBs using TLS listeners (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/request-capacity-unit-reservation.html). Fix: remove the reservation, or use nlbListenerProtocol 'TCP'.`);
         }
       }

@@ -1,9 +1,8 @@
 /**
  * The rules of the tier's regional AWS WAF web ACL, built once for both renderers from
- * `ResolvedWebAcl`. CloudFormation (`AWS::WAFv2::WebACL`, as the CDK L1 takes it) and @pulumi/aws
- * (`aws.wafv2.WebAcl`) use the same structure with two spelling differences, chosen by `dialect`:
- * the visibility flag (`cloudWatchMetricsEnabled` / `cloudwatchMetricsEnabled`) and the header key
- * of `singleHeader` (`Name` / `name`).
+ * `ResolvedWebAcl`, in the WAFv2 API's own spelling as CloudFormation's `AWS::WAFv2::WebACL` (and the
+ * CDK L1) takes it. A renderer whose provider spells a key differently renames it at its edge
+ * (lib/pulumi/private/waf.ts does, for two keys).
  *
  * Rules: the AWS managed common rule set (listed rules counted, not blocked) and a per-IP rate limit
  * scoped down to upgrade requests. WAF inspects only the HTTP upgrade request, never WebSocket
@@ -11,20 +10,15 @@
  */
 import type { ResolvedWebAcl } from './types';
 
-/** Which spelling of the WAFv2 structure to produce. */
-export type WafDialect = 'cloudformation' | 'pulumi';
-
-/** A visibility config in the given dialect. */
-export function webAclVisibility(metricName: string, dialect: WafDialect): Record<string, unknown> {
-  const flag = dialect === 'cloudformation' ? 'cloudWatchMetricsEnabled' : 'cloudwatchMetricsEnabled';
-  return { [flag]: true, sampledRequestsEnabled: true, metricName };
+/** A visibility config (`VisibilityConfig`). */
+export function webAclVisibility(metricName: string): Record<string, unknown> {
+  return { cloudWatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName };
 }
 
-/** The web ACL's rules in the given dialect. */
-export function webAclRules(acl: ResolvedWebAcl, dialect: WafDialect): Record<string, unknown>[] {
+/** The web ACL's rules. */
+export function webAclRules(acl: ResolvedWebAcl): Record<string, unknown>[] {
   const m = acl.managedRuleGroup;
   const r = acl.rateRule;
-  const headerKey = dialect === 'cloudformation' ? 'Name' : 'name';
   return [
     {
       name: m.name,
@@ -37,7 +31,7 @@ export function webAclRules(acl: ResolvedWebAcl, dialect: WafDialect): Record<st
           ruleActionOverrides: m.countRules.map((name) => ({ name, actionToUse: { count: {} } })),
         },
       },
-      visibilityConfig: webAclVisibility(`${acl.metricPrefix}-${m.name}`, dialect),
+      visibilityConfig: webAclVisibility(`${acl.metricPrefix}-${m.name}`),
     },
     {
       name: r.name,
@@ -50,7 +44,7 @@ export function webAclRules(acl: ResolvedWebAcl, dialect: WafDialect): Record<st
           aggregateKeyType: r.aggregateKeyType,
           scopeDownStatement: {
             byteMatchStatement: {
-              fieldToMatch: { singleHeader: { [headerKey]: r.scopeDown.header } },
+              fieldToMatch: { singleHeader: { Name: r.scopeDown.header } },
               positionalConstraint: 'CONTAINS',
               searchString: r.scopeDown.contains,
               textTransformations: [{ priority: 0, type: r.scopeDown.textTransformation }],
@@ -58,7 +52,7 @@ export function webAclRules(acl: ResolvedWebAcl, dialect: WafDialect): Record<st
           },
         },
       },
-      visibilityConfig: webAclVisibility(`${acl.metricPrefix}-${r.name}`, dialect),
+      visibilityConfig: webAclVisibility(`${acl.metricPrefix}-${r.name}`),
     },
   ];
 }

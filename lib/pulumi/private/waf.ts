@@ -15,16 +15,26 @@ import { create, type Scope } from './util';
 /** The tier's web ACL, when the plan has one. */
 export function renderWebAcl(scope: Scope, acl: ResolvedWebAcl | undefined): aws.wafv2.WebAcl | undefined {
   if (acl === undefined) return undefined;
-  // Rules come from core in this provider's spelling; the parity test compares both renderings.
+  // Rules come from core in the WAFv2 API spelling; @pulumi/aws spells two keys differently.
   return create(aws.wafv2.WebAcl, scope, OPERATIONS_TIER_IDS.webAcl, {
     scope: acl.scope,
     defaultAction: { allow: {} },
-    visibilityConfig: webAclVisibility(acl.metricPrefix, 'pulumi') as unknown as aws.types.input.wafv2.WebAclVisibilityConfig,
-    rules: webAclRules(acl, 'pulumi') as unknown as aws.types.input.wafv2.WebAclRule[],
+    visibilityConfig: pulumiSpelling(webAclVisibility(acl.metricPrefix)) as unknown as aws.types.input.wafv2.WebAclVisibilityConfig,
+    rules: pulumiSpelling(webAclRules(acl)) as unknown as aws.types.input.wafv2.WebAclRule[],
   });
 }
 
 /** Associate the tier's web ACL with an ALB cell's load balancer. */
 export function renderWebAclAssociation(scope: Scope, webAclArn: pulumi.Input<string>, loadBalancerArn: pulumi.Input<string>): aws.wafv2.WebAclAssociation {
   return create(aws.wafv2.WebAclAssociation, scope, OPERATIONS_CELL_IDS.webAclAssociation, { resourceArn: loadBalancerArn, webAclArn });
+}
+
+/** @pulumi/aws spellings of WAFv2 keys that differ from the API's (`CloudWatchMetricsEnabled`, `SingleHeader.Name`). */
+const PULUMI_KEYS: Readonly<Record<string, string>> = { cloudWatchMetricsEnabled: 'cloudwatchMetricsEnabled', Name: 'name' };
+
+/** The same structure with the keys @pulumi/aws spells differently renamed, recursively. */
+export function pulumiSpelling<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((v) => pulumiSpelling(v)) as T;
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [PULUMI_KEYS[k] ?? k, pulumiSpelling(v)])) as T;
 }
