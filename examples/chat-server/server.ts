@@ -21,8 +21,9 @@ import * as http from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
-import { DEFAULTS, SERVER_ENV, SERVER_KEEP_ALIVE_MARGIN_SECONDS } from '../../lib/core';
+import { DEFAULTS, SERVER_ENV } from '../../lib/core';
 import {
+  applyServerTimeouts,
   attachSocketIoServer,
   createRuntime,
   envNumber,
@@ -41,8 +42,6 @@ async function main(): Promise<void> {
   const env = process.env;
   const port = envNumber(env, SERVER_ENV.port, 0, 65535) ?? DEFAULTS.server.port;
   const pingSeconds = envNumber(env, SERVER_ENV.pingIntervalSeconds, 1, 3600) ?? DEFAULTS.connection.pingIntervalSeconds;
-  const keepAliveSeconds =
-    envNumber(env, SERVER_ENV.keepAliveTimeoutSeconds, 1, 7200) ?? DEFAULTS.connection.albIdleTimeoutSeconds + SERVER_KEEP_ALIVE_MARGIN_SECONDS;
   const backlog = envNumber(env, SERVER_ENV.listenBacklog, 1) ?? 511;
   const redisUrl = env[RUNTIME_ENV.redisUrl] ?? 'redis://127.0.0.1:6379';
   const cell = env[SERVER_ENV.cellName] ?? 'local';
@@ -62,8 +61,7 @@ async function main(): Promise<void> {
   const server = http.createServer((req, res) => {
     if (!runtime.handleHealth(req, res)) res.writeHead(404).end();
   });
-  server.keepAliveTimeout = keepAliveSeconds * 1000;
-  server.headersTimeout = keepAliveSeconds * 1000 + 1000;
+  applyServerTimeouts(server, runtime);
 
   const io = new Server(server, {
     ...socketIoServerOptions(runtime),

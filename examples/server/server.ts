@@ -13,11 +13,12 @@
  *   retry hint (`{"retryAfterMs":N,"why":"drain"}`, read by lib/client's `parseRetryHint`),
  *   leftovers terminated after `WST_DRAIN_GRACE_SECONDS`, the termination lifecycle action
  *   completed on the NLB path;
- * - the connection gauge (CloudWatch embedded metric format over UDP to the local agent).
+ * - the connection gauge (CloudWatch embedded metric format over UDP to the local agent);
+ * - pings every `WST_PING_INTERVAL_SECONDS` from one shared timer (data on the wire keeps the LB
+ *   idle timer from expiring; a socket that left two pings unanswered is terminated) and HTTP
+ *   keep-alive `WST_KEEP_ALIVE_TIMEOUT_SECONDS`, above the LB idle timeout (`applyServerTimeouts`).
  *
- * What stays here: settings validation, the WebSocket ping (data on the wire keeps the LB idle
- * timer from expiring; a socket that missed the previous pong is terminated), HTTP keep-alive past
- * the LB idle timeout (aws-facts §9 item 3), an optional separate health port, and the tiny
+ * What stays here: settings validation, an optional separate health port, and the tiny
  * application protocol: every message is echoed to its sender, except a text message
  * `{"type":"broadcast","data":X}`, which goes to every other client of this process as
  * `{"type":"broadcast","data":X,"from":<connection id>}` (no backplane: use the chat server for that).
@@ -29,7 +30,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { ASG_NAME_ENV, CONNECTION_GAUGE, DEFAULTS, EMF_AGENT_PORT, EMF_ENDPOINT_ENV, LIMITS, SERVER_ENV, SERVER_KEEP_ALIVE_MARGIN_SECONDS } from '../../lib/core';
-import { attachWebSocketServer, parseUdpEndpoint, RUNTIME_DEFAULTS, WebSocketRuntime, wsServerOptions } from '../../lib/runtime';
+import { applyServerTimeouts, attachWebSocketServer, parseUdpEndpoint, RUNTIME_DEFAULTS, WebSocketRuntime, wsServerOptions } from '../../lib/runtime';
 
 /** Test-only: milliseconds between connection-gauge records. @default 60000 (the metric's period) */
 export const METRIC_INTERVAL_ENV = 'WST_METRIC_INTERVAL_MS';
@@ -196,6 +197,8 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell),
   const runtime = new WebSocketRuntime({
     env,
     drainWindowSeconds: s.drainWindowSeconds,
+    pingIntervalSeconds: s.pingIntervalSeconds,
+    keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
     healthPath: s.healthPath,
     maxMessageBytes: MAX_PAYLOAD_BYTES,
     signals: [],
@@ -209,13 +212,13 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell),
 
   let nextId = 1;
   const ids = new WeakMap<WebSocket, number>();
-  const alive = new WeakMap<WebSocket, boolean>();
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, clientTracking: true, ...wsServerOptions(runtime) });
+  // The adapter pings every socket each WST_PING_INTERVAL_SECONDS (one shared timer) and
+  // terminates one that left two pings unanswered; ping frames also reset the LB idle timer.
   attachWebSocketServer(runtime, wss);
 
   const tune = (server: http.Server): http.Server => {
-    server.keepAliveTimeout = s.keepAliveTimeoutSeconds * 1000;
-    server.headersTimeout = server.keepAliveTimeout + 1000;
+    applyServerTimeouts(server, runtime);
     server.requestTimeout = server.headersTimeout;
     return server;
   };
@@ -249,8 +252,6 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell),
   wss.on('connection', (ws: WebSocket) => {
     const id = nextId++;
     ids.set(ws, id);
-    alive.set(ws, true);
-    ws.on('pong', () => alive.set(ws, true));
     ws.on('message', (data, isBinary) => {
       if (!isBinary) {
         const broadcast = asBroadcast(data);
@@ -264,21 +265,6 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell),
     });
   });
 
-  // Keep-alive: the ws README pattern. A socket that did not answer the previous ping is dead.
-  const pinger = setInterval(() => {
-    let terminated = 0;
-    for (const ws of wss.clients) {
-      if (alive.get(ws) === false) {
-        ws.terminate();
-        terminated++;
-        continue;
-      }
-      alive.set(ws, false);
-      ws.ping();
-    }
-    if (terminated > 0) log('unresponsive-terminated', { sockets: terminated });
-  }, s.pingIntervalSeconds * 1000);
-
   await Promise.all([listen(main, s.port, s.listenBacklog), healthServer ? listen(healthServer, s.healthPort, s.listenBacklog) : undefined]);
   runtime.start();
   const port = (main.address() as AddressInfo).port;
@@ -290,7 +276,6 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell),
   const complete = (how: string): void => {
     if (done) return;
     done = true;
-    clearInterval(pinger);
     runtime.stop();
     wss.close();
     const servers = [main, healthServer].filter((x): x is http.Server => x !== undefined);

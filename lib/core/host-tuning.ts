@@ -66,7 +66,19 @@ function serviceDirectives(tier: ResolvedTier, cell: ResolvedCell): string[] {
   ];
 }
 
-/** A complete unit that runs the bundled server with Node. */
+/**
+ * A complete unit that runs the bundled server with Node.
+ *
+ * `Restart=on-failure`, not `always`: a server that drained because the instance is leaving (the
+ * lifecycle state turned `Terminated`, a Spot notice) exits 0 once its sockets are closed and its
+ * lifecycle action is completed, while the instance keeps running until Auto Scaling terminates it.
+ * `Restart=always` would start a fresh server inside that terminating instance; `on-failure`
+ * restarts only on an unclean exit code, an unclean signal, a timeout or a watchdog (systemd.service(5),
+ * `Restart=`, table "Exit causes and the effect of the Restart= settings on them",
+ * https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html#Restart=), so crashes
+ * are still restarted and a clean exit 0 after a drain is final. The contract: exit 0 only after a
+ * drain (or on purpose), any other status for a failure.
+ */
 export function systemdUnit(tier: ResolvedTier, cell: ResolvedCell): string {
   return [
     '[Unit]',
@@ -79,7 +91,7 @@ export function systemdUnit(tier: ResolvedTier, cell: ResolvedCell): string {
     'User=websocket',
     `ExecStart=${HOST_PATHS.nodeLink} ${HOST_PATHS.serverFile}`,
     ...serviceDirectives(tier, cell),
-    'Restart=always',
+    'Restart=on-failure',
     'RestartSec=2',
     '',
     '[Install]',
@@ -87,9 +99,14 @@ export function systemdUnit(tier: ResolvedTier, cell: ResolvedCell): string {
   ].join('\n');
 }
 
-/** A drop-in for a unit your image already ships (no server bundle given). */
+/**
+ * A drop-in for a unit your image already ships (no server bundle given). It also sets
+ * `Restart=on-failure` (overriding an image's `Restart=always`) for the reason given on
+ * `systemdUnit`: a server that exits 0 after a drain must not be started again inside a
+ * terminating instance.
+ */
 export function systemdDropIn(tier: ResolvedTier, cell: ResolvedCell): string {
-  return ['[Service]', ...serviceDirectives(tier, cell)].join('\n');
+  return ['[Service]', ...serviceDirectives(tier, cell), 'Restart=on-failure'].join('\n');
 }
 
 /** CloudWatch agent configuration: accept embedded-metric-format records on 127.0.0.1:25888. */

@@ -5,5 +5,6 @@ export * from './lifecycle';
 export * from './rebalance';
 export * from './settings';
 export * from './runtime';
+export * from './http-server';
 export * from './ws-adapter';
 export * from './socket-io-adapter';

@@ -14,23 +14,26 @@
  *   lifecycle hook heartbeat timeout), with 1001 (or 1012) and a JSON retry hint; leftovers are
  *   terminated `drainGraceSeconds` after the window. New connections are refused meanwhile.
  * - NLB path: lifecycle-action heartbeats while draining, CompleteLifecycleAction(CONTINUE) once
- *   drained.
+ *   the last socket closed, then `drained`.
+ * - Pings (`ws` adapter, socket.io options) at the profile's interval, and `applyServerTimeouts()`
+ *   for HTTP keep-alive above the load balancer's idle timeout.
  * - Admission: per-node connection cap (1013 beyond it), Origin allowlist (cross-site WebSocket
  *   hijacking), maximum message size (the adapters pass it to the framework).
  * - Connection gauge: CloudWatch embedded metric format over UDP (`CONNECTION_GAUGE`).
  * - Rebalancing: counts shared through a `ConnectionCountStore` (Redis); sheds above fair share at
  *   a bounded rate with 1013; optional maximum connection lifetime with dither.
  *
- * AWS behaviours the runtime relies on but that are UNCONFIRMED (aws-facts.md §11, §5):
- * - Whether the ALB force-closes WebSockets still open when the deregistration delay expires
- *   (§11 item 2). The runtime assumes it does, so it finishes its drain inside the window.
+ * AWS behaviours the runtime relies on but that AWS does not document:
+ * - Whether the ALB force-closes WebSockets still open when the deregistration delay expires. The runtime assumes it does, so it finishes its drain inside the window.
  * - That `autoscaling/target-lifecycle-state` turns `Terminated` when scale-in starts, i.e. before
  *   the deregistration delay has run out, early enough to drain. If it only turns at
  *   `Terminating:Wait`, the ALB path has already lost its sockets; SIGTERM (systemd stop at
  *   shutdown) remains the fallback.
  * - That CompleteLifecycleAction before the instance reaches `Terminating:Wait` fails harmlessly;
- *   the runtime retries it on every heartbeat until it succeeds or the process exits.
- * - The exact scope of scale-in protection (§11 item 11) does not matter here: the runtime never
+ *   the runtime retries it with doubling backoff (`lifecycle.completeAttempts`) and emits `drained`
+ *   only once it was acknowledged or the last attempt failed, so a server that exits on `drained`
+ *   never exits before the call went out.
+ * - The exact scope of scale-in protection does not matter here: the runtime never
  *   sets it.
  * - Spot: the notice comes about two minutes ahead; the window is shortened to fit before it.
  */
@@ -51,7 +54,16 @@ import { type LifecycleActions, type LifecycleActionTarget, sdkLifecycleActions 
 import { type ConnectionCountStore, REBALANCE_DEFAULTS, type RebalanceOptions, shedCount } from './rebalance';
 import { DEFAULTS } from '../core/defaults';
 import { ASG_NAME_ENV, EMF_ENDPOINT_ENV, SERVER_ENV } from '../core/server-contract';
-import { drainWindowSecondsFrom, envNumber, healthPathFrom, RUNTIME_ENV } from './settings';
+import {
+  drainGraceSecondsFrom,
+  drainWindowSecondsFrom,
+  envNumber,
+  healthPathFrom,
+  keepAliveTimeoutSecondsFrom,
+  pingIntervalSecondsFrom,
+  RUNTIME_ENV,
+  RUNTIME_RANGES,
+} from './settings';
 
 /** One connection as the runtime sees it (a `ws` WebSocket already is one). */
 export interface RuntimeConnection {
@@ -107,6 +119,14 @@ export interface LifecycleOptions {
   readonly actions?: LifecycleActions;
   /** Heartbeat interval while draining, ms ≥ 10. The hook's heartbeat timeout is ≥ 30 s. @default 20000 */
   readonly heartbeatIntervalMs?: number;
+  /**
+   * Attempts at CompleteLifecycleAction once the last socket closed, integer 1–20; `drained` waits
+   * for the first acknowledged one, or for the last failure (then a `warning`).
+   * @default 5
+   */
+  readonly completeAttempts?: number;
+  /** Delay before the first retry, ms ≥ 0, doubled on each further retry. @default 1000 */
+  readonly completeBackoffMs?: number;
 }
 
 /** Connection-gauge options. */
@@ -132,10 +152,32 @@ export interface RuntimeRebalanceOptions extends RebalanceOptions {
 
 /** Runtime options. Every field is optional; the environment written by the tier fills most. */
 export interface RuntimeOptions {
-  /** Drain window, seconds 0–172800. @default env `WST_DRAIN_WINDOW_SECONDS`, else 300 */
+  /**
+   * Drain window, seconds ≥ 0; window + grace ≤ 7200 (the longest lifecycle-hook heartbeat timeout,
+   * as the tier requires).
+   * @default env `WST_DRAIN_WINDOW_SECONDS`, else the tier's `DEFAULTS.connection.drainWindowSeconds` (300)
+   */
   readonly drainWindowSeconds?: number;
-  /** Seconds after the window before leftovers are terminated. @default env `WST_DRAIN_GRACE_SECONDS`, else 5 */
+  /**
+   * Seconds after the window before leftovers are terminated, 0–600 (`LIMITS.drainGraceSeconds`).
+   * @default env `WST_DRAIN_GRACE_SECONDS`, else the tier's `DEFAULTS.connection.drainGraceSeconds` (30)
+   */
   readonly drainGraceSeconds?: number;
+  /**
+   * WebSocket ping interval, seconds 1–3600. The `ws` adapter pings every open socket this often and
+   * terminates one that has not answered for two intervals (RFC 6455 §5.5.2–5.5.3); the socket.io
+   * options set Engine.IO's `pingInterval`/`pingTimeout` from it.
+   * @default env `WST_PING_INTERVAL_SECONDS`, else the tier's `DEFAULTS.connection.pingIntervalSeconds` (25)
+   */
+  readonly pingIntervalSeconds?: number;
+  /**
+   * HTTP keep-alive timeout, seconds 1–6005: must exceed the load balancer's idle timeout, or the
+   * target closes a connection the load balancer still reuses and clients get 502
+   * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/edit-load-balancer-attributes.html#connection-idle-timeout).
+   * `applyServerTimeouts()` sets it on an `http.Server`.
+   * @default env `WST_KEEP_ALIVE_TIMEOUT_SECONDS`, else the tier's default ALB idle timeout + 5 s (125)
+   */
+  readonly keepAliveTimeoutSeconds?: number;
   /** 1001 (leaving) or 1012 (restart). @default 1001 */
   readonly drainCloseCode?: DrainCloseCode;
   /** Upper bound, ms, of the extra random delay hinted to clients on every close. @default env `WST_RETRY_AFTER_MS`, else 1000 */
@@ -177,31 +219,42 @@ export interface RuntimeOptions {
 
 /** Library defaults of the runtime (the rest come from the tier's environment). */
 export const RUNTIME_DEFAULTS = {
-  drainGraceSeconds: 5,
+  /** The tier's default (lib/core/defaults.ts); the tier writes its own value into the environment. */
+  drainGraceSeconds: DEFAULTS.connection.drainGraceSeconds,
+  /** The tier's default ping interval, seconds. */
+  pingIntervalSeconds: DEFAULTS.connection.pingIntervalSeconds,
   drainCloseCode: CLOSE_GOING_AWAY,
   retryAfterMs: 1000,
   livenessPath: '/livez',
   maxMessageBytes: 1024 * 1024,
   imdsPollIntervalMs: 5000,
   heartbeatIntervalMs: 20_000,
+  completeAttempts: 5,
+  completeBackoffMs: 1000,
   metricsIntervalMs: 60_000,
   /** Seconds the Spot drain must finish before the interruption time. */
   spotMarginSeconds: 10,
 } as const;
 
 /**
- * Events: `draining` (trigger), `drained`, `shed` (count, why), `warning` (Error: IMDS, Redis or
- * AWS call failures; never thrown).
+ * Events: `draining` (trigger), `drained` (every socket closed and, when lifecycle actions are on,
+ * CompleteLifecycleAction acknowledged or given up on), `lifecycle-heartbeat` / `lifecycle-completed`
+ * (target), `shed` (count, why), `warning` (Error: IMDS, Redis or AWS call failures; never thrown).
  */
 export class WebSocketRuntime extends EventEmitter {
   readonly drainWindowMs: number;
   readonly drainGraceMs: number;
+  /** Ping interval, ms (see `RuntimeOptions.pingIntervalSeconds`). */
+  readonly pingIntervalMs: number;
+  /** HTTP keep-alive timeout, ms (see `RuntimeOptions.keepAliveTimeoutSeconds`). */
+  readonly keepAliveTimeoutMs: number;
   readonly healthPath: string;
   readonly livenessPath: string;
   readonly maxConnections: number;
   readonly maxMessageBytes: number;
   readonly allowedOrigins?: readonly string[];
   readonly nodeId: string;
+  private originMatchers?: ((origin: URL) => boolean)[];
   private readonly opts: RuntimeOptions;
   private readonly env: NodeJS.ProcessEnv;
   private readonly random: () => number;
@@ -217,6 +270,9 @@ export class WebSocketRuntime extends EventEmitter {
   private emf?: EmfPublisher;
   private _state: RuntimeState = 'serving';
   private drainPromise?: Promise<void>;
+  /** Set once the last socket closed during a drain (completion may still be pending). */
+  private emptied = false;
+  private onEmpty?: () => void;
   private started = false;
 
   constructor(options: RuntimeOptions = {}) {
@@ -224,12 +280,23 @@ export class WebSocketRuntime extends EventEmitter {
     this.opts = options;
     const env = (this.env = options.env ?? process.env);
     this.random = options.random ?? Math.random;
-    const window = options.drainWindowSeconds ?? drainWindowSecondsFrom(env);
-    checkRange('drainWindowSeconds', window, 0, 172_800);
-    this.drainWindowMs = window * 1000;
-    const grace = options.drainGraceSeconds ?? envNumber(env, RUNTIME_ENV.drainGraceSeconds, 0, 3600) ?? RUNTIME_DEFAULTS.drainGraceSeconds;
-    checkRange('drainGraceSeconds', grace, 0, 3600);
+    const grace = options.drainGraceSeconds ?? drainGraceSecondsFrom(env);
+    checkRange('drainGraceSeconds', grace, RUNTIME_RANGES.drainGraceSeconds.min, RUNTIME_RANGES.drainGraceSeconds.max);
     this.drainGraceMs = grace * 1000;
+    const window = options.drainWindowSeconds ?? drainWindowSecondsFrom(env);
+    const maxWindow = RUNTIME_RANGES.drainPlusGraceSeconds.max - grace;
+    if (!(typeof window === 'number' && window >= 0 && window <= maxWindow)) {
+      throw new RangeError(
+        `drainWindowSeconds is ${window}; allowed: 0–${maxWindow} (window + drainGraceSeconds ${grace} ≤ ${RUNTIME_RANGES.drainPlusGraceSeconds.max} s, the longest lifecycle-hook heartbeat timeout; the tier refuses more). Fix: shorten the window or the grace.`,
+      );
+    }
+    this.drainWindowMs = window * 1000;
+    const ping = options.pingIntervalSeconds ?? pingIntervalSecondsFrom(env);
+    checkRange('pingIntervalSeconds', ping, RUNTIME_RANGES.pingIntervalSeconds.min, RUNTIME_RANGES.pingIntervalSeconds.max);
+    this.pingIntervalMs = ping * 1000;
+    const keepAlive = options.keepAliveTimeoutSeconds ?? keepAliveTimeoutSecondsFrom(env);
+    checkRange('keepAliveTimeoutSeconds', keepAlive, RUNTIME_RANGES.keepAliveTimeoutSeconds.min, RUNTIME_RANGES.keepAliveTimeoutSeconds.max);
+    this.keepAliveTimeoutMs = keepAlive * 1000;
     this.healthPath = options.healthPath ?? healthPathFrom(env);
     this.livenessPath = options.livenessPath ?? RUNTIME_DEFAULTS.livenessPath;
     this.maxConnections = options.maxConnections ?? envNumber(env, RUNTIME_ENV.maxConnections, 1) ?? Number.POSITIVE_INFINITY;
@@ -238,6 +305,7 @@ export class WebSocketRuntime extends EventEmitter {
     checkRange('maxMessageBytes', this.maxMessageBytes, 1, Number.MAX_SAFE_INTEGER);
     const origins = options.allowedOrigins ?? env[RUNTIME_ENV.allowedOrigins]?.split(',').map((s) => s.trim()).filter(Boolean);
     this.allowedOrigins = origins && origins.length > 0 ? origins : undefined;
+    if (this.allowedOrigins) this.originMatchers = this.allowedOrigins.map(originMatcher);
     this.nodeId = options.rebalance?.nodeId ?? env[RUNTIME_ENV.nodeId] ?? `${os.hostname()}-${process.pid}`;
     if (options.maxConnectionLifetimeSeconds !== undefined) {
       checkRange('maxConnectionLifetimeSeconds', options.maxConnectionLifetimeSeconds, 0.001, Number.MAX_SAFE_INTEGER);
@@ -297,7 +365,7 @@ export class WebSocketRuntime extends EventEmitter {
   admit(req: Pick<IncomingMessage, 'headers'>): Admission {
     if (this._state !== 'serving') return { accept: false, status: 503, reason: 'draining' };
     const origin = req.headers.origin;
-    if (origin !== undefined && this.allowedOrigins && !originAllowed(origin, this.allowedOrigins)) {
+    if (origin !== undefined && this.originMatchers && !matchOrigin(origin, this.allowedOrigins ?? [], this.originMatchers)) {
       return { accept: false, status: 403, reason: `origin ${origin} not allowed` };
     }
     return { accept: true };
@@ -389,10 +457,15 @@ export class WebSocketRuntime extends EventEmitter {
       this.maybeDrained();
     }, windowMs + this.drainGraceMs);
     this.timers.push(hard);
-    this.once('drained', () => {
+    this.onEmpty = () => {
       clearTimeout(hard);
-      void heartbeat?.complete();
-    });
+      const finish = () => {
+        this._state = 'drained';
+        this.emit('drained');
+      };
+      if (heartbeat) void heartbeat.complete().then(finish);
+      else finish();
+    };
     this.maybeDrained();
     return this.drainPromise;
   }
@@ -419,9 +492,9 @@ export class WebSocketRuntime extends EventEmitter {
   }
 
   private maybeDrained(): void {
-    if (this._state === 'draining' && this.tracked.size === 0) {
-      this._state = 'drained';
-      this.emit('drained');
+    if (this._state === 'draining' && this.tracked.size === 0 && !this.emptied && this.onEmpty) {
+      this.emptied = true;
+      this.onEmpty();
     }
   }
 
@@ -492,34 +565,51 @@ export class WebSocketRuntime extends EventEmitter {
     };
   }
 
-  /** Heartbeats while draining; `complete()` sends CONTINUE, retried on each tick until it succeeds. */
+  /**
+   * Heartbeats while draining; `complete()` stops them and sends CONTINUE, retried with doubling
+   * backoff, and resolves once it was acknowledged or the last attempt failed (never rejects).
+   */
   private startLifecycleHeartbeat(): { complete(): Promise<void> } | undefined {
     const la = this.lifecycleActions();
     if (!la) return undefined;
-    let done = false;
-    let drained = false;
-    const tick = async () => {
-      if (done) return;
+    const l = this.opts.lifecycle || {};
+    const attempts = l.completeAttempts ?? RUNTIME_DEFAULTS.completeAttempts;
+    checkRange('lifecycle.completeAttempts', attempts, 1, 20);
+    const backoffMs = l.completeBackoffMs ?? RUNTIME_DEFAULTS.completeBackoffMs;
+    checkRange('lifecycle.completeBackoffMs', backoffMs, 0, 600_000);
+    let stopped = false;
+    const beat = async () => {
+      if (stopped) return;
       const target = await la.target();
-      if (drained) {
-        await la.actions.complete(target, 'CONTINUE');
-        done = true;
-        clearInterval(timer);
-        this.emit('lifecycle-completed', target);
-      } else {
-        await la.actions.recordHeartbeat(target);
-        this.emit('lifecycle-heartbeat', target);
-      }
+      if (stopped) return;
+      await la.actions.recordHeartbeat(target);
+      this.emit('lifecycle-heartbeat', target);
     };
-    const run = () => tick().catch((e) => this.warn(e));
+    const run = () => beat().catch((e) => this.warn(e));
     const timer = setInterval(run, la.intervalMs);
     timer.unref();
     this.timers.push(timer);
     void run();
     return {
-      complete: () => {
-        drained = true;
-        return run();
+      complete: async () => {
+        stopped = true;
+        clearInterval(timer);
+        for (let i = 1; i <= attempts; i++) {
+          try {
+            const target = await la.target();
+            await la.actions.complete(target, 'CONTINUE');
+            this.emit('lifecycle-completed', target);
+            return;
+          } catch (e) {
+            const err = e instanceof Error ? e : new Error(String(e));
+            if (i === attempts) {
+              this.warn(new Error(`CompleteLifecycleAction failed ${attempts} times (last: ${err.message}); draining ends anyway and Auto Scaling continues when the hook's heartbeat timeout expires. Fix: allow autoscaling:CompleteLifecycleAction on the instance role and check the hook name.`));
+              return;
+            }
+            this.warn(err);
+            await new Promise<void>((r) => setTimeout(r, backoffMs * 2 ** (i - 1)));
+          }
+        }
       },
     };
   }
@@ -554,16 +644,62 @@ function checkRange(field: string, value: number, min: number, max: number): voi
   }
 }
 
-/** Exact origin match, or `scheme://*.domain` matching any subdomain of `domain`. */
+/**
+ * A matcher for one allowlist entry: `*` (every origin), an exact origin (`https://app.example.com`,
+ * `http://localhost:8080`) or a wildcard (`https://*.example.com`, any subdomain at any depth, not
+ * the domain itself). Entries and origins are compared as parsed origins (RFC 6454 §4): scheme,
+ * host and port, a default port (443 for https/wss, 80 for http/ws) equal to no port.
+ * @throws RangeError naming the entry when it is not an origin (has a path, query, user info, or does not parse)
+ */
+export function originMatcher(entry: string): (origin: URL) => boolean {
+  if (entry === '*') return () => true;
+  const wildcard = /^([a-z][a-z0-9+.-]*:\/\/)\*\./i.exec(entry);
+  const url = parseOrigin(wildcard ? `${wildcard[1]}wildcard.${entry.slice(wildcard[0].length)}` : entry);
+  if (!url) {
+    throw new RangeError(
+      `allowedOrigins entry ${JSON.stringify(entry)} is not an origin; allowed: "*", scheme://host[:port] or scheme://*.domain[:port], without path, query or user info. Fix: e.g. "https://app.example.com" or "https://*.example.com".`,
+    );
+  }
+  if (!wildcard) return (o) => o.protocol === url.protocol && o.hostname === url.hostname && o.port === url.port;
+  const suffix = `.${url.hostname.slice('wildcard.'.length)}`;
+  return (o) => o.protocol === url.protocol && o.port === url.port && o.hostname.endsWith(suffix) && o.hostname.length > suffix.length;
+}
+
+/** Default ports of the schemes whose default port the URL parser drops (WHATWG URL "special schemes"). */
+const DEFAULT_PORTS: Record<string, number> = { 'http:': 80, 'https:': 443, 'ws:': 80, 'wss:': 443 };
+
+/** Parse a serialized origin; undefined unless it is exactly scheme://host[:port] (a trailing `/` tolerated). */
+function parseOrigin(text: string): URL | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return undefined;
+  }
+  if (url.origin === 'null' || url.username || url.password || url.search || url.hash || url.pathname !== '/') return undefined;
+  if (!/^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)$/.test(url.hostname)) return undefined;
+  // Reject anything the URL parser had to repair (backslashes, spaces, percent-escapes in the host);
+  // an explicit default port (`https://host:443`) is the same origin as none.
+  const bare = text.replace(/\/$/, '').toLowerCase();
+  const serialized = `${url.protocol}//${url.host}`;
+  const defaultPort = DEFAULT_PORTS[url.protocol];
+  if (bare !== serialized && !(url.port === '' && defaultPort !== undefined && bare === `${serialized}:${defaultPort}`)) return undefined;
+  return url;
+}
+
+function matchOrigin(origin: string, allowed: readonly string[], matchers: readonly ((origin: URL) => boolean)[]): boolean {
+  if (allowed.includes('*')) return true;
+  const url = parseOrigin(origin);
+  return url !== undefined && matchers.some((m) => m(url));
+}
+
+/**
+ * Whether an `Origin` header value is in an allowlist (see `originMatcher` for the entry forms).
+ * An Origin that is not a serialized origin (e.g. `null`, or one with a path) matches only `*`.
+ * @throws RangeError when an entry is not an origin
+ */
 export function originAllowed(origin: string, allowed: readonly string[]): boolean {
-  const o = origin.toLowerCase();
-  return allowed.some((pattern) => {
-    const p = pattern.toLowerCase();
-    if (p === '*') return true;
-    const wild = /^([a-z][a-z0-9+.-]*:\/\/)\*\.(.+)$/.exec(p);
-    if (!wild) return o === p;
-    return o.startsWith(wild[1]) && o.slice(wild[1].length).endsWith(`.${wild[2]}`);
-  });
+  return matchOrigin(origin, allowed, allowed.map(originMatcher));
 }
 
 /** Create and start a runtime. */

@@ -2,12 +2,31 @@
  * Runtime settings from the environment the tier writes on every instance (the contract in
  * lib/core/server-contract.ts). Explicit options always win over the environment; the environment
  * wins over the tier's defaults (lib/core/defaults.ts), so a runtime without a tier behaves as a
- * cell with the default connection profile.
+ * cell with the default connection profile. Ranges are the tier's own (lib/core/limits.ts and the
+ * connection-profile rules), so the runtime accepts exactly the numbers a tier can write.
  */
 import { DEFAULTS } from '../core/defaults';
-import { RUNTIME_ENV, SERVER_ENV } from '../core/server-contract';
+import { LIMITS } from '../core/limits';
+import { RUNTIME_ENV, SERVER_ENV, SERVER_KEEP_ALIVE_MARGIN_SECONDS } from '../core/server-contract';
 
 export { RUNTIME_ENV } from '../core/server-contract';
+
+/**
+ * Inclusive ranges of the runtime's timing settings, the same the tier validates.
+ * - `pingIntervalSeconds`: 1–3600 (the tier's `connection.pingIntervalSeconds` rule).
+ * - `drainGraceSeconds`: `LIMITS.drainGraceSeconds`.
+ * - `drainWindowSeconds`: 0 up to the longest lifecycle-hook heartbeat timeout (7200 s,
+ *   https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_PutLifecycleHook.html) minus the
+ *   grace; window + grace must fit that timeout, as the tier requires.
+ * - `keepAliveTimeoutSeconds`: 1 up to the longest load-balancer idle timeout (NLB TCP, 6000 s) plus
+ *   the keep-alive margin.
+ */
+export const RUNTIME_RANGES = {
+  pingIntervalSeconds: { min: 1, max: 3600 },
+  drainGraceSeconds: { min: LIMITS.drainGraceSeconds.min, max: LIMITS.drainGraceSeconds.max },
+  drainPlusGraceSeconds: { min: 0, max: LIMITS.lifecycleHookHeartbeatSeconds.max },
+  keepAliveTimeoutSeconds: { min: 1, max: LIMITS.nlbTcpIdleTimeoutSeconds.max + SERVER_KEEP_ALIVE_MARGIN_SECONDS },
+} as const;
 
 /**
  * Rebalancing knobs from the environment, or undefined when `WST_REBALANCE_INTERVAL_MS` is unset
@@ -38,9 +57,30 @@ export function envNumber(env: NodeJS.ProcessEnv, name: string, min: number, max
   return value;
 }
 
-/** Drain window from `WST_DRAIN_WINDOW_SECONDS`, else the tier default (seconds). */
+/** Drain window from `WST_DRAIN_WINDOW_SECONDS`, else the tier default (seconds, 0–7200). */
 export function drainWindowSecondsFrom(env: NodeJS.ProcessEnv): number {
-  return envNumber(env, SERVER_ENV.drainWindowSeconds, 0, 48 * 3600) ?? DEFAULTS.connection.drainWindowSeconds;
+  return envNumber(env, SERVER_ENV.drainWindowSeconds, 0, RUNTIME_RANGES.drainPlusGraceSeconds.max) ?? DEFAULTS.connection.drainWindowSeconds;
+}
+
+/** Drain grace from `WST_DRAIN_GRACE_SECONDS`, else the tier default (seconds, 0–600). @default 30 */
+export function drainGraceSecondsFrom(env: NodeJS.ProcessEnv): number {
+  const r = RUNTIME_RANGES.drainGraceSeconds;
+  return envNumber(env, SERVER_ENV.drainGraceSeconds, r.min, r.max) ?? DEFAULTS.connection.drainGraceSeconds;
+}
+
+/** Ping interval from `WST_PING_INTERVAL_SECONDS`, else the tier default (seconds, 1–3600). @default 25 */
+export function pingIntervalSecondsFrom(env: NodeJS.ProcessEnv): number {
+  const r = RUNTIME_RANGES.pingIntervalSeconds;
+  return envNumber(env, SERVER_ENV.pingIntervalSeconds, r.min, r.max) ?? DEFAULTS.connection.pingIntervalSeconds;
+}
+
+/**
+ * HTTP keep-alive timeout from `WST_KEEP_ALIVE_TIMEOUT_SECONDS` (the tier writes the path's
+ * effective idle timeout + 5 s), else the default ALB idle timeout + 5 s. @default 125
+ */
+export function keepAliveTimeoutSecondsFrom(env: NodeJS.ProcessEnv): number {
+  const r = RUNTIME_RANGES.keepAliveTimeoutSeconds;
+  return envNumber(env, SERVER_ENV.keepAliveTimeoutSeconds, r.min, r.max) ?? DEFAULTS.connection.albIdleTimeoutSeconds + SERVER_KEEP_ALIVE_MARGIN_SECONDS;
 }
 
 /** Health path from `WST_HEALTH_PATH`, else the tier default. */

@@ -8,14 +8,21 @@
  * On the WebSocket transport the close frame carries the runtime's code and retry hint; socket.io-
  * client passes them to `disconnect` listeners as `description.context.code` / `.reason`.
  *
+ * Refusals: `attachSocketIoServer` answers a new Engine.IO session's handshake itself, on both
+ * transports, with 503 + `Retry-After` while draining and 403 for a foreign Origin (Engine.IO
+ * alone answers 403 on polling and 400 on the WebSocket transport). Requests of an existing
+ * session (`sid` in the query) go through, so a polling client keeps its session while it drains.
+ *
  * ```ts
  * const io = new Server(httpServer, { ...socketIoServerOptions(runtime), adapter, connectionStateRecovery: {} });
  * attachSocketIoServer(runtime, io);
  * ```
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Server, ServerOptions } from 'socket.io';
-import type { ConnectionCloser, WebSocketRuntime } from './runtime';
+import type { Admission, ConnectionCloser, WebSocketRuntime } from './runtime';
+import { DRAINING_RETRY_AFTER_SECONDS } from './ws-adapter';
 
 /** The slice of an Engine.IO server socket the adapter uses. */
 export interface EngineSocket {
@@ -26,12 +33,18 @@ export interface EngineSocket {
 
 /**
  * socket.io server options the runtime owns: `maxHttpBufferSize` (the runtime's maximum message
- * size) and `allowRequest` (refuses handshakes while draining or from an Origin outside the
- * allowlist; Engine.IO answers 403).
+ * size), `pingInterval` (the runtime's ping interval, ms) and `pingTimeout` (the same, so a client
+ * silent for about two intervals is dropped, as the `ws` adapter does), and `allowRequest` (a
+ * fallback refusal when `attachSocketIoServer` is not used; Engine.IO then answers 403 or 400).
+ * https://socket.io/docs/v4/server-options/#pinginterval
  */
-export function socketIoServerOptions(runtime: WebSocketRuntime): Pick<Partial<ServerOptions>, 'maxHttpBufferSize' | 'allowRequest'> {
+export function socketIoServerOptions(
+  runtime: WebSocketRuntime,
+): Pick<Partial<ServerOptions>, 'maxHttpBufferSize' | 'allowRequest' | 'pingInterval' | 'pingTimeout'> {
   return {
     maxHttpBufferSize: runtime.maxMessageBytes,
+    pingInterval: runtime.pingIntervalMs,
+    pingTimeout: runtime.pingIntervalMs,
     allowRequest: (req: IncomingMessage, cb: (err: string | null | undefined, success: boolean) => void) => {
       const a = runtime.admit(req);
       cb(a.accept ? null : a.reason, a.accept);
@@ -62,6 +75,65 @@ export function attachSocketIoServer(runtime: WebSocketRuntime, io: Server): () 
   const onConnection = (raw: EngineSocket) => {
     if (runtime.track(raw, ENGINE_IO_CLOSER)) raw.on('close', onClose);
   };
+  // Engine.IO's attach() calls these methods through `this` on every request, so wrapping them on
+  // the instance puts the runtime's admission in front of both transports.
+  const engine = io.engine as unknown as EngineEntry;
+  const { handleRequest, handleUpgrade } = engine;
+  engine.handleRequest = function (req, res) {
+    const a = newSession(req) ? runtime.admit(req) : undefined;
+    if (a && !a.accept) refuseRequest(res, a);
+    else handleRequest.call(this, req, res);
+  };
+  engine.handleUpgrade = function (req, socket, head) {
+    const a = newSession(req) ? runtime.admit(req) : undefined;
+    if (a && !a.accept) refuseUpgrade(socket, a);
+    else handleUpgrade.call(this, req, socket, head);
+  };
   io.engine.on('connection', onConnection);
-  return () => io.engine.off('connection', onConnection);
+  return () => {
+    engine.handleRequest = handleRequest;
+    engine.handleUpgrade = handleUpgrade;
+    io.engine.off('connection', onConnection);
+  };
+}
+
+/** The two Engine.IO server methods its `attach()` routes HTTP requests and upgrades to. */
+interface EngineEntry {
+  handleRequest(this: EngineEntry, req: IncomingMessage, res: ServerResponse): void;
+  handleUpgrade(this: EngineEntry, req: IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
+/** A handshake (no `sid` yet) rather than a request of an open session. */
+function newSession(req: IncomingMessage): boolean {
+  return !new URL(req.url ?? '/', 'http://x').searchParams.has('sid');
+}
+
+type Refusal = Extract<Admission, { accept: false }>;
+
+function refusalHeaders(a: Refusal): Record<string, string> {
+  const h: Record<string, string> = { 'content-type': 'application/json', 'cache-control': 'no-store' };
+  if (a.status === 503) h['retry-after'] = String(DRAINING_RETRY_AFTER_SECONDS);
+  return h;
+}
+
+function refusalBody(a: Refusal): string {
+  return JSON.stringify({ status: a.status, message: a.reason });
+}
+
+function refuseRequest(res: ServerResponse, a: Refusal): void {
+  res.writeHead(a.status, { ...refusalHeaders(a), connection: 'close' });
+  res.end(refusalBody(a));
+}
+
+function refuseUpgrade(socket: Duplex, a: Refusal): void {
+  socket.on('error', () => undefined);
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = refusalBody(a);
+  const headers = { ...refusalHeaders(a), connection: 'close', 'content-length': String(Buffer.byteLength(body)) };
+  const text = a.status === 403 ? 'Forbidden' : 'Service Unavailable';
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${a.status} ${text}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
 }

@@ -1,15 +1,19 @@
 /**
- * Adapter for `ws` (websockets/ws 8): admission at the handshake, tracking, drain, cap.
+ * Adapter for `ws` (websockets/ws 8): admission at the handshake, tracking, pings, drain, cap.
  *
  * ```ts
  * const runtime = createRuntime();
  * const server = http.createServer((req, res) => runtime.handleHealth(req, res) || res.writeHead(404).end());
+ * applyServerTimeouts(server, runtime);
  * const wss = new WebSocketServer({ server, ...wsServerOptions(runtime) });
  * attachWebSocketServer(runtime, wss);
  * ```
  */
 import type { ServerOptions, WebSocket, WebSocketServer } from 'ws';
 import type { WebSocketRuntime } from './runtime';
+
+/** Seconds a refused client is told to wait (`Retry-After`, RFC 9110 §10.2.3) while the node drains. */
+export const DRAINING_RETRY_AFTER_SECONDS = 1;
 
 /**
  * `ws` server options the runtime owns: `maxPayload` (the runtime's maximum message size; a
@@ -22,19 +26,42 @@ export function wsServerOptions(runtime: WebSocketRuntime): Pick<ServerOptions, 
     verifyClient: (info, cb) => {
       const a = runtime.admit(info.req);
       if (a.accept) cb(true);
-      else cb(false, a.status, a.reason, a.status === 503 ? { 'Retry-After': '1' } : undefined);
+      else cb(false, a.status, a.reason, a.status === 503 ? { 'Retry-After': String(DRAINING_RETRY_AFTER_SECONDS) } : undefined);
     },
   };
 }
 
+/** Options of `attachWebSocketServer`. */
+export interface WebSocketAdapterOptions {
+  /**
+   * Ping every open socket this often, ms ≥ 10, from one shared timer; a socket with no pong for two
+   * intervals is terminated (RFC 6455 §5.5.2 Ping, §5.5.3 Pong). `false` turns pings off (the
+   * application pings itself).
+   * @default runtime.pingIntervalMs (env `WST_PING_INTERVAL_SECONDS`, else the tier default 25 s)
+   */
+  readonly pingIntervalMs?: number | false;
+}
+
 /**
- * Track every connection of a `ws` server. Create the server with `wsServerOptions(runtime)` so
- * admission and the message-size limit apply. A `ws` WebSocket is itself a `RuntimeConnection`,
- * and the listeners are shared by every socket, so tracking allocates almost nothing per socket.
- * @returns a function that detaches the adapter
+ * Track every connection of a `ws` server and ping it. Create the server with
+ * `wsServerOptions(runtime)` so admission and the message-size limit apply. A `ws` WebSocket is
+ * itself a `RuntimeConnection`, and the listeners and the ping timer are shared by every socket, so
+ * tracking allocates one map entry per socket.
+ * @returns a function that detaches the adapter (and stops pinging)
+ * @throws RangeError when `pingIntervalMs` is below 10
  */
-export function attachWebSocketServer(runtime: WebSocketRuntime, wss: WebSocketServer): () => void {
+export function attachWebSocketServer(runtime: WebSocketRuntime, wss: WebSocketServer, options: WebSocketAdapterOptions = {}): () => void {
+  const interval = options.pingIntervalMs ?? runtime.pingIntervalMs;
+  if (interval !== false && !(interval >= 10)) {
+    throw new RangeError(`pingIntervalMs is ${interval}; allowed: ≥ 10 or false. Fix: pass a larger interval, or false to ping yourself.`);
+  }
+  /** Pings sent since the last pong, per open socket. */
+  const unanswered = new Map<WebSocket, number>();
+  function onPong(this: WebSocket): void {
+    if (unanswered.has(this)) unanswered.set(this, 0);
+  }
   function onClose(this: WebSocket): void {
+    unanswered.delete(this);
     runtime.untrack(this);
   }
   // ws emits 'error' (e.g. 1009 on an oversized message) before closing; without a listener Node
@@ -44,8 +71,33 @@ export function attachWebSocketServer(runtime: WebSocketRuntime, wss: WebSocketS
   }
   const onConnection = (ws: WebSocket) => {
     ws.on('error', onError);
-    if (runtime.track(ws)) ws.on('close', onClose);
+    if (!runtime.track(ws)) return;
+    ws.on('close', onClose);
+    if (interval === false) return;
+    unanswered.set(ws, 0);
+    ws.on('pong', onPong);
+  };
+  const tick = () => {
+    for (const [ws, missed] of unanswered) {
+      if (missed >= 2) {
+        unanswered.delete(ws);
+        ws.terminate();
+        continue;
+      }
+      if (ws.readyState !== ws.OPEN) continue;
+      unanswered.set(ws, missed + 1);
+      ws.ping();
+    }
+  };
+  const timer = interval === false ? undefined : setInterval(tick, interval);
+  timer?.unref();
+  const detach = () => {
+    if (timer) clearInterval(timer);
+    unanswered.clear();
+    wss.off('connection', onConnection);
+    wss.off('close', detach);
   };
   wss.on('connection', onConnection);
-  return () => wss.off('connection', onConnection);
+  wss.on('close', detach);
+  return detach;
 }

@@ -59,11 +59,14 @@ describe('systemd', () => {
     const unit = systemdUnit(t, t.cells[0]);
     expect(unit).toContain(`ExecStart=${HOST_PATHS.nodeLink} ${HOST_PATHS.serverFile}`);
     expect(unit).toMatch(/^\[Unit\]$[\s\S]*^\[Service\]$[\s\S]*^\[Install\]$/m);
-    expect(unit).toMatch(/^Restart=always$/m);
+    // exit 0 after a drain is final (no restart inside a terminating instance); crashes restart
+    expect(unit).toMatch(/^Restart=on-failure$/m);
+    expect(unit).not.toMatch(/^Restart=always$/m);
     const dropIn = systemdDropIn(t, t.cells[0]);
     expect(dropIn.split('\n')[0]).toBe('[Service]');
     expect(dropIn).not.toContain('ExecStart');
     expect(dropIn).not.toContain('[Install]');
+    expect(dropIn).toMatch(/^Restart=on-failure$/m);
   });
 });
 

@@ -291,6 +291,23 @@ describe('bundled server process', () => {
     expect(a.messages).toHaveLength(3); // 'hello', the binary echo, 'after'
   });
 
+  test('pings an idle socket every WST_PING_INTERVAL_SECONDS (1 s here), through the runtime adapter', async () => {
+    const c = await connect(port);
+    clients.push(c);
+    let pings = 0;
+    await within(
+      new Promise<void>((resolve) => {
+        c.ws.on('ping', () => {
+          if (++pings === 2) resolve();
+        });
+      }),
+      10_000,
+      'two pings on an idle socket',
+    );
+    expect(pings).toBeGreaterThanOrEqual(2);
+    expect(c.ws.readyState).toBe(c.ws.OPEN);
+  });
+
   test("publishes the connection gauge as the runtime's EMF record over UDP", async () => {
     const open = clients.length;
     const match = (): Record<string, unknown> | undefined => records.find((r) => r.ActiveConnections === open);

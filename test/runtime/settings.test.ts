@@ -1,5 +1,7 @@
-import { DEFAULTS, SERVER_ENV } from '../../lib/core';
-import { envNumber, rebalanceOptionsFromEnv, RUNTIME_ENV, WebSocketRuntime } from '../../lib/runtime';
+import { DEFAULTS } from '../../lib/core/defaults';
+import { LIMITS } from '../../lib/core/limits';
+import { SERVER_ENV } from '../../lib/core/server-contract';
+import { envNumber, rebalanceOptionsFromEnv, RUNTIME_DEFAULTS, RUNTIME_ENV, WebSocketRuntime } from '../../lib/runtime';
 
 describe('settings from the tier environment', () => {
   test('drain window and health path come from WST_* (the numbers the renderers write)', () => {
@@ -14,6 +16,45 @@ describe('settings from the tier environment', () => {
     expect(r.healthPath).toBe(DEFAULTS.healthCheck.path);
     expect(r.maxConnections).toBe(Number.POSITIVE_INFINITY);
     expect(r.allowedOrigins).toBeUndefined();
+  });
+
+  test('grace, ping interval and keep-alive default to the tier’s numbers, not the runtime’s own', () => {
+    const r = new WebSocketRuntime({ signals: [], env: {} });
+    expect(r.drainGraceMs).toBe(DEFAULTS.connection.drainGraceSeconds * 1000);
+    expect(r.drainGraceMs).toBe(30_000);
+    expect(RUNTIME_DEFAULTS.drainGraceSeconds).toBe(DEFAULTS.connection.drainGraceSeconds);
+    expect(r.pingIntervalMs).toBe(DEFAULTS.connection.pingIntervalSeconds * 1000);
+    expect(r.keepAliveTimeoutMs).toBe((DEFAULTS.connection.albIdleTimeoutSeconds + 5) * 1000);
+  });
+
+  test('grace, ping interval and keep-alive come from WST_* when the tier writes them', () => {
+    const r = new WebSocketRuntime({
+      signals: [],
+      env: { [SERVER_ENV.drainGraceSeconds]: '12', [SERVER_ENV.pingIntervalSeconds]: '10', [SERVER_ENV.keepAliveTimeoutSeconds]: '605' },
+    });
+    expect([r.drainGraceMs, r.pingIntervalMs, r.keepAliveTimeoutMs]).toEqual([12_000, 10_000, 605_000]);
+  });
+
+  test.each([
+    // [window, grace, accepted] — the tier requires window + grace ≤ 7200 s (the longest hook heartbeat) and grace in LIMITS.drainGraceSeconds
+    [7170, 30, true],
+    [7171, 30, false],
+    [7200, 0, true],
+    [7200, 1, false],
+    [172_800, 0, false],
+    [300, LIMITS.drainGraceSeconds.max, true],
+    [300, LIMITS.drainGraceSeconds.max + 1, false],
+    [-1, 30, false],
+  ])('drain window %p s with grace %p s: accepted %p, as the tier decides', (window, grace, ok) => {
+    const make = () => new WebSocketRuntime({ signals: [], env: {}, drainWindowSeconds: window, drainGraceSeconds: grace });
+    if (ok) expect(make).not.toThrow();
+    else expect(make).toThrow(/(drainWindowSeconds|drainGraceSeconds) is -?\d+; allowed: /);
+  });
+
+  test('out-of-range ping and grace from the environment name the variable and the tier range', () => {
+    expect(() => new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.pingIntervalSeconds]: '0' } })).toThrow(/WST_PING_INTERVAL_SECONDS is "0"; allowed: a number 1–3600/);
+    expect(() => new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.drainGraceSeconds]: '601' } })).toThrow(/WST_DRAIN_GRACE_SECONDS is "601"; allowed: a number 0–600/);
+    expect(() => new WebSocketRuntime({ signals: [], env: {}, drainWindowSeconds: 7200 })).toThrow(/drainWindowSeconds is 7200; allowed: 0–7170 .*Fix:/);
   });
 
   test('explicit options win over the environment', () => {
@@ -32,7 +73,7 @@ describe('settings from the tier environment', () => {
   });
 
   test('a bad value names the variable, the value and the range', () => {
-    expect(() => new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.drainWindowSeconds]: 'soon' } })).toThrow(/WST_DRAIN_WINDOW_SECONDS is "soon"; allowed: a number 0–172800/);
+    expect(() => new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.drainWindowSeconds]: 'soon' } })).toThrow(/WST_DRAIN_WINDOW_SECONDS is "soon"; allowed: a number 0–7200/);
     expect(() => new WebSocketRuntime({ signals: [], env: {}, maxConnections: 0 })).toThrow(/maxConnections is 0/);
     expect(() => new WebSocketRuntime({ signals: [], env: {}, maxConnectionLifetimeSeconds: 10, connectionLifetimeDitherSeconds: 10 })).toThrow(
       /connectionLifetimeDitherSeconds is 10/,
