@@ -5,6 +5,7 @@
  * itself in `buildProgram()`.
  */
 import { Command, CommanderError } from 'commander';
+import { addBundleCommand } from './bundle';
 import { CapacityPlanError } from '../core/capacity';
 import { CliError, type CliIo, processIo } from './io';
 import { registerLocalCommand } from './local';
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(run with --help for usage)');
   addPlanCommand(program, io);
   registerLocalCommand(program);
+  addBundleCommand(program, io);
   return program;
 }
 
