@@ -93,6 +93,7 @@ test('CDK app: README Quick start compiles under node and nodenext, synthesizes,
     constructs: locked('constructs'),
     ws: locked('ws'),
     esbuild: locked('esbuild'),
+    '@types/ws': locked('@types/ws'),
   });
   const [server, stack] = tsBlocks('Quick start (CDK)');
   const [, snapshot] = tsBlocks('Testing your stack');
