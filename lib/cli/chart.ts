@@ -5,9 +5,11 @@
  *
  * The curves are pure data (`costCurves()`), the picture a Vega 6 spec (`chartSpec()`), rendered
  * to SVG by `renderSvg()` with Vega's headless view. Vega is ESM-only, so it is loaded with a
- * real dynamic `import()` that TypeScript's CommonJS output leaves alone.
+ * real dynamic `import()` that TypeScript's CommonJS output leaves alone. Vega is an optional peer
+ * dependency: only `renderSvg()` loads it, and says which package to install when it is absent.
  */
 import { type CapacityConfig, type CapacityPlan, planCapacity } from '../core/capacity';
+import { CliError } from './io';
 
 /** One series name on the chart. */
 export type ChartSeries = 'ALB' | 'NLB' | 'API Gateway';
@@ -238,9 +240,28 @@ interface VegaModule {
   View: new (runtime: unknown, options: { renderer: 'none' }) => { toSVG(): Promise<string>; finalize(): void };
 }
 
-/** Render a Vega spec to SVG text with Vega's headless view. */
+/**
+ * Load Vega, an optional peer dependency that only `plan --chart` needs.
+ * @throws CliError naming the package to install when Vega is not installed
+ */
+async function loadVega(): Promise<VegaModule> {
+  try {
+    return (await importEsm('vega')) as VegaModule;
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      throw new CliError('--chart needs the optional peer dependency vega, which is not installed. Fix: npm install --save-dev vega@^6.4.0 (or run plan without --chart).');
+    }
+    throw e;
+  }
+}
+
+/**
+ * Render a Vega spec to SVG text with Vega's headless view.
+ * @throws CliError when the optional peer `vega` is not installed (names the package to install)
+ */
 export async function renderSvg(spec: Record<string, unknown>): Promise<string> {
-  const vega = (await importEsm('vega')) as VegaModule;
+  const vega = await loadVega();
   const view = new vega.View(vega.parse(spec), { renderer: 'none' });
   try {
     return await view.toSVG();

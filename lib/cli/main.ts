@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { TierConfigError } from '../core/issues';
+import { addBundleCommand } from './bundle';
 import { CliError, type CliIo, processIo } from './io';
 import { registerLocalCommand } from './local';
 import { addPlanCommand } from './plan';
@@ -19,6 +20,7 @@ export function buildProgram(io: CliIo): Command {
     .showHelpAfterError('(run with --help for usage)');
   addPlanCommand(program, io);
   registerLocalCommand(program);
+  addBundleCommand(program, io);
   return program;
 }
 
