@@ -1,2 +1,3 @@
 export * from './twin';
 export * from './bundle';
+export * from './watchdog';
