@@ -153,7 +153,7 @@ async function broadcastBench(clientsPerNode: number, messages: number) {
   const { resolveTier } = await import('../lib/core');
   const { buildServer, startTwin } = await import('../lib/twin');
   const { io } = await import('socket.io-client');
-  const built = buildServer();
+  const built = buildServer(path.resolve(__dirname, '../examples/chat-server/server.ts'));
   const twin = await startTwin({
     tier: resolveTier({ domainName: 'ws.example.com', cells: [{ name: 'a' }] }),
     nodes: 2,
@@ -188,7 +188,7 @@ async function drainBench(k: number, windowSeconds: number) {
   const { buildServer, startTwin } = await import('../lib/twin');
   const { io } = await import('socket.io-client');
   const { manageSocketIoReconnect } = await import('../lib/client');
-  const built = buildServer();
+  const built = buildServer(path.resolve(__dirname, '../examples/chat-server/server.ts'));
   const run = async (window: number) => {
     const twin = await startTwin({
       tier: resolveTier({ domainName: 'ws.example.com', cells: [{ name: 'a' }], connection: { drainWindowSeconds: windowSeconds } }),

@@ -4,6 +4,8 @@
  * server processes on loopback, configured from the same tier model). Each command registers
  * itself in `buildProgram()`.
  */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { TierConfigError } from '../core/issues';
 import { addBundleCommand } from './bundle';
@@ -11,12 +13,24 @@ import { CliError, type CliIo, processIo } from './io';
 import { registerLocalCommand } from './local';
 import { addPlanCommand } from './plan';
 
+/** The `version` of this package's package.json (two levels up from lib/cli, in the source tree and in dist). */
+export function packageVersion(): string {
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    const file = path.join(__dirname, rel);
+    if (!fs.existsSync(file)) continue;
+    const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'websocket-tier' && pkg.version) return pkg.version;
+  }
+  return 'unknown';
+}
+
 /** The program with every command, writing through `io` and throwing instead of exiting. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('websocket-tier')
     .description('WebSocket tiers on AWS: Route 53 weighted DNS over ALB/NLB cells with autoscaled backends.')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(s) })
+    .version(packageVersion(), '-V, --version', 'print the websocket-tier version')
     .showHelpAfterError('(run with --help for usage)');
   addPlanCommand(program, io);
   registerLocalCommand(program);

@@ -43,17 +43,34 @@ export const FLAG_OF: Readonly<Record<string, string>> = {
   minInstancesPerCell: '--min-instances',
 };
 
-/** Parse a flag value as a finite number; range checks are the core's. */
-function number(value: string): number {
-  const n = Number(value.replace(/_/g, ''));
-  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`'${value}' is not a number.`);
-  return n;
+/** Decimal notation only (digits, `_` between digits, a fraction, an exponent): no 0x, 0b, 0o, Infinity. */
+const DECIMAL = /^[+-]?\d+(?:_\d+)*(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/** Parse a flag value as a finite decimal number; range checks are the core's. */
+export function number(value: string): number {
+  const v = value.trim();
+  if (!DECIMAL.test(v)) {
+    const hint = /^[+-]?0[xXbBoO]/.test(v) ? ' (hexadecimal, binary and octal are refused: write it in decimal)' : '';
+    throw new InvalidArgumentError(`'${value}' is not a decimal number${hint}. Allowed: digits, optionally with _ between them, e.g. 2_000_000.`);
+  }
+  return Number(v.replace(/_/g, ''));
+}
+
+/** Fields named in a core message, rewritten to the flags that set them (camelCase names only, longest first). */
+const FIELD_NAMES = Object.keys(FLAG_OF)
+  .filter((k) => /[A-Z.]/.test(k))
+  .sort((a, b) => b.length - a.length);
+
+/** A core message with every API field name replaced by its flag, e.g. "pass maxConnectionsPerInstance" → "pass --max-per-instance". */
+export function flagged(message: string): string {
+  let out = message;
+  for (const field of FIELD_NAMES) out = out.replace(new RegExp(`(?<![\\w.-])${field.replace('.', '\\.')}(?![\\w])`, 'g'), FLAG_OF[field]);
+  return out;
 }
 
 function framework(value: string): ServerFramework {
   if (value === 'ws' || value === 'socket.io') return value;
-  const n = Number(value);
-  if (value.trim() !== '' && Number.isFinite(n)) return { bytesPerConnection: n };
+  if (DECIMAL.test(value.trim())) return { bytesPerConnection: Number(value.trim().replace(/_/g, '')) };
   throw new InvalidArgumentError(`'${value}' is not 'ws', 'socket.io' or a measured number of bytes per connection.`);
 }
 
@@ -149,7 +166,7 @@ export function addPlanCommand(program: Command, io: CliIo): Command {
       const input = capacityInputFromOptions(o);
       const errors = errorsOf(validateCapacity(input));
       if (errors.length > 0) {
-        throw new CliError(errors.map((e) => `${FLAG_OF[e.path] ?? e.path}: ${e.message}`).join('\n'));
+        throw new CliError(errors.map((e) => issueLine(e.path, e.message)).join('\n'));
       }
       const plan = planCapacity(input);
       io.stdout(o.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
@@ -162,6 +179,25 @@ export function addPlanCommand(program: Command, io: CliIo): Command {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** One issue as `--flag: message`, the message's field names spelled as flags; no repeated flag when the message starts with it. */
+function issueLine(fieldPath: string, message: string): string {
+  const flag = FLAG_OF[fieldPath] ?? fieldPath;
+  const text = flagged(message);
+  return text.startsWith(flag) ? text : `${flag}: ${text}`;
+}
+
+/**
+ * API Gateway's monthly cost next to the tier's: a multiple when it costs more, a percentage when
+ * that rounds to at least 1 %, otherwise both amounts (never "0 %").
+ */
+export function apiGatewayComparison(apiGateway: number, tier: number): string {
+  if (tier <= 0) return `API Gateway would cost ${usd(apiGateway)} a month.`;
+  const ratio = apiGateway / tier;
+  if (ratio >= 1) return `API Gateway would cost ${ratio.toFixed(1)}× this tier (${usd(apiGateway)} vs ${usd(tier)} a month).`;
+  if (ratio >= 0.01) return `API Gateway would cost ${Math.round(ratio * 100)} % of this tier (${usd(apiGateway)} vs ${usd(tier)} a month).`;
+  return `API Gateway would cost ${usd(apiGateway)} a month, under 1 % of this tier's ${usd(tier)} a month.`;
+}
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
 const units = (n: number): string => (n >= 100 ? int(n) : n.toFixed(n >= 10 ? 1 : 2));
@@ -266,12 +302,11 @@ export function formatPlan(plan: CapacityPlan): string {
     ['Total', usd(c.total), usd(a.total)],
   );
   out.push(cost.toString());
-  const ratio = c.total > 0 ? a.total / c.total : 0;
-  out.push(ratio >= 1 ? `API Gateway would cost ${ratio.toFixed(1)}× this tier.` : `API Gateway would cost ${(ratio * 100).toFixed(0)} % of this tier.`);
+  out.push(apiGatewayComparison(a.total, c.total));
   for (const n of a.notes) out.push(`API Gateway: ${n}.`);
   if (plan.warnings.length > 0) {
     out.push('', 'Warnings:');
-    for (const w of plan.warnings) out.push(`  - ${FLAG_OF[w.path] ?? w.path}: ${w.message}`);
+    for (const w of plan.warnings) out.push(`  - ${issueLine(w.path, w.message)}`);
   }
   out.push('', 'Assumptions:');
   for (const s of plan.assumptions) out.push(`  - ${s}`);

@@ -1,3 +1,4 @@
 export * from './twin';
 export * from './bundle';
 export * from './haproxy-config';
+export * from './watchdog';

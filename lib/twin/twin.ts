@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { SERVER_ENV } from '../core/server-contract';
 import { localTwinHaproxyConfig, type LocalTwinNode, twinBackendName } from './haproxy-config';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
+import { startWatchdog } from './watchdog';
 
 /** How to start one backend process. */
 export interface TwinServerCommand {
@@ -48,6 +49,8 @@ export interface TwinOptions {
   readonly redisServerPath?: string;
   /** @default 'haproxy' */
   readonly haproxyPath?: string;
+  /** Folders to remove with the twin's own (e.g. a bundled server's), on stop() or parent death. @default - none */
+  readonly tempDirs?: readonly string[];
 }
 
 /** One backend slot. */
@@ -186,23 +189,46 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wst-twin-'));
   const children = new Set<ChildProcess>();
+  // Every child leads its own process group (detached), so Ctrl-C in a terminal reaches only this
+  // process, which stops them in order; the watchdog kills the groups and removes `dir` if this
+  // process dies without stop() (SIGKILL, a crashed test worker, npx killed).
+  const watchdog = startWatchdog();
+  watchdog.watchDir(dir);
+  for (const extra of options.tempDirs ?? []) watchdog.watchDir(extra);
+  const track = (child: ChildProcess) => {
+    children.add(child);
+    watchdog.watchPid(child.pid);
+    child.once('exit', () => children.delete(child));
+    return child;
+  };
+  const signalGroup = (c: ChildProcess, signal: NodeJS.Signals) => {
+    if (c.pid === undefined) return;
+    try {
+      process.kill(-c.pid, signal);
+    } catch {
+      c.kill(signal);
+    }
+  };
   let stopped = false;
-  // If the parent exits without stop() (a crashed test worker), take the children with it.
   const killOnExit = () => {
-    for (const c of children) c.kill('SIGKILL');
+    for (const c of children) signalGroup(c, 'SIGKILL');
+    for (const extra of options.tempDirs ?? []) fs.rmSync(extra, { recursive: true, force: true });
+    fs.rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', killOnExit);
   const stopAll = async () => {
     if (stopped) return;
     stopped = true;
     process.off('exit', killOnExit);
-    // SIGINT: the chat server, redis-server and haproxy all exit at once on it; SIGKILL whatever is left.
+    // SIGINT: the servers, redis-server and haproxy all exit at once on it; SIGKILL whatever is left.
     const all = [...children];
-    for (const c of all) c.kill('SIGINT');
+    for (const c of all) signalGroup(c, 'SIGINT');
     await Promise.all(all.map((c) => exited(c, 2000)));
-    for (const c of all) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    for (const c of all) if (c.exitCode === null && c.signalCode === null) signalGroup(c, 'SIGKILL');
     await Promise.all(all.map((c) => exited(c, 3000)));
     fs.rmSync(dir, { recursive: true, force: true });
+    for (const extra of options.tempDirs ?? []) fs.rmSync(extra, { recursive: true, force: true });
+    watchdog.release();
   };
 
   try {
@@ -212,9 +238,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     let redis: ChildProcess;
     const startRedis = async () => {
       progress(`starting redis-server on 127.0.0.1:${redisPort}`);
-      redis = spawn(redisBin, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-      children.add(redis);
-      redis.once('exit', () => children.delete(redis));
+      redis = track(spawn(redisBin, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore', detached: true }));
       await until('redis-server to accept connections', timeout, () => canConnect(redisPort));
     };
     await startRedis();
@@ -242,15 +266,19 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         WST_REDIS_URL: redisUrl,
         WST_NODE_ID: node.name,
       };
-      const child = spawn(options.server.command ?? process.execPath, [...options.server.args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-      children.add(child);
+      const child = track(spawn(options.server.command ?? process.execPath, [...options.server.args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
       node.process = child;
       node.running = true;
       child.once('exit', () => {
-        children.delete(child);
         node.running = false;
       });
-      const sink = (line: string) => options.onServerOutput?.(node.name, line);
+      // The last lines a backend printed go into the error when it exits during start-up.
+      const tail: string[] = [];
+      const sink = (line: string) => {
+        tail.push(line);
+        if (tail.length > 15) tail.shift();
+        options.onServerOutput?.(node.name, line);
+      };
       pipeLines(child.stdout, sink);
       pipeLines(child.stderr, sink);
       const healthUrl = `http://127.0.0.1:${node.port}${cell.targetGroup.healthCheck.path}`;
@@ -258,7 +286,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         `backend ${node.name} health check ${healthUrl}`,
         timeout,
         async () => (await httpStatus(healthUrl)).status === 200,
-        () => (node.running ? undefined : `backend ${node.name} exited (code ${child.exitCode}; see its output)`),
+        () => (node.running ? undefined : backendExitMessage(node.name, child.exitCode, tail)),
       );
       progress(`backend ${node.name} healthy`);
     };
@@ -276,9 +304,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 
     await Promise.all(nodes.filter((n) => n.enabled).map(startNode));
     progress(`starting haproxy on 127.0.0.1:${frontendPort}`);
-    const haproxy = spawn(haproxyBin, ['-f', cfgPath, '-db'], { stdio: ['ignore', 'ignore', 'pipe'] });
-    children.add(haproxy);
-    haproxy.once('exit', () => children.delete(haproxy));
+    const haproxy = track(spawn(haproxyBin, ['-f', cfgPath, '-db'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
     pipeLines(haproxy.stderr, (line) => options.onServerOutput?.('haproxy', line));
     await until(
       'haproxy to accept connections',
@@ -354,6 +380,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     await stopAll();
     throw e;
   }
+}
+
+/** Why a backend died during start-up: its last output, and the install command for a missing package. */
+function backendExitMessage(name: string, code: number | null, tail: readonly string[]): string {
+  const text = tail.join('\n');
+  const missing = /Cannot find (?:module|package) '([^']+)'/.exec(text)?.[1];
+  const pkg = missing && !missing.startsWith('.') && !missing.startsWith('/') ? (missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0]) : undefined;
+  const fix = pkg ? ` Fix: npm i ${pkg} (the server imports it).` : '';
+  return `backend ${name} exited (code ${code})${tail.length ? `; its last output:\n  ${tail.join('\n  ')}\n` : '; it printed nothing'}.${fix}`;
 }
 
 function nodeByName(nodes: readonly TwinNode[], name: string): TwinNode {

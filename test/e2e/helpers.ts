@@ -2,6 +2,7 @@
  * Shared pieces of the end-to-end tests: a twin running the example chat server, and socket.io
  * clients driven by the tier's reconnect policy. Every wait is bounded.
  */
+import * as path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import { manageSocketIoReconnect } from '../../lib/client';
 import type { TierConfig } from '../../lib/core';
@@ -9,6 +10,9 @@ import { resolveTier } from '../../lib/core';
 import { buildServer, type BuiltServer, startTwin, type Twin } from '../../lib/twin';
 
 let built: BuiltServer | undefined;
+
+/** The example chat server (socket.io + Redis Streams adapter); the library's default backend is plain ws. */
+export const CHAT_SERVER_ENTRY = path.resolve(__dirname, '../../examples/chat-server/server.ts');
 
 /** The test tier: one ALB cell, a 6 s drain window, the fastest health checks ALB allows. */
 export function testTier(overrides: Partial<TierConfig['connection']> = {}): TierConfig {
@@ -22,7 +26,7 @@ export function testTier(overrides: Partial<TierConfig['connection']> = {}): Tie
 
 /** Start a twin on the chat server. */
 export async function chatTwin(options: { tier?: TierConfig; nodes?: number; maxNodes?: number; env?: Record<string, string> } = {}): Promise<Twin> {
-  built ??= buildServer();
+  built ??= buildServer(CHAT_SERVER_ENTRY);
   return startTwin({
     tier: resolveTier(options.tier ?? testTier()),
     nodes: options.nodes ?? 2,
