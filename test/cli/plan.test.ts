@@ -60,15 +60,15 @@ describe('plan: output', () => {
 
 describe('plan: bad input exits non-zero with the message and no stack trace', () => {
   test.each<[string, string[], RegExp]>([
-    ['negative connections', ['--connections', '-5'], /--connections: peakConnections is -5; allowed an integer 1–1000000000/],
-    ['zero connections', ['--connections', '0'], /--connections: peakConnections is 0/],
-    ['non-numeric connections', ['--connections', 'lots'], /option '--connections <n>' argument 'lots' is invalid\. 'lots' is not a number/],
+    ['negative connections', ['--connections', '-5'], /--connections is -5; allowed an integer 1–1000000000/],
+    ['zero connections', ['--connections', '0'], /--connections is 0/],
+    ['non-numeric connections', ['--connections', 'lots'], /option '--connections <n>' argument 'lots' is invalid\. 'lots' is not a decimal number/],
     ['missing connections', [], /required option '--connections <n>' not specified/],
-    ['unknown instance type', ['--connections', '1000', '--instance-type', 'z9.huge'], /--instance-type: instanceType is "z9.huge", which the planner has no size or price for; known: m7g\.\*/],
+    ['unknown instance type', ['--connections', '1000', '--instance-type', 'z9.huge'], /--instance-type is "z9.huge", which the planner has no size or price for; known: m7g\.\*/],
     ['unknown load balancer', ['--connections', '1000', '--lb', 'clb'], /argument 'clb' is invalid\. Allowed choices are alb, nlb/],
-    ['TLS on an ALB', ['--connections', '1000', '--tls', 'instance'], /--tls: tlsTermination is 'instance' but the load balancer is an ALB/],
-    ['unsatisfiable: above the fd limit', ['--connections', '100000', '--max-per-instance', '70000', '--fd-limit', '65536'], /--max-per-instance: maxConnectionsPerInstance is 70,000 but the file-descriptor limit 65,536 leaves 64,512/],
-    ['zero fan-out', ['--connections', '1000', '--fan-out', '0'], /--fan-out: fanOut is 0/],
+    ['TLS on an ALB', ['--connections', '1000', '--tls', 'instance'], /--tls is 'instance' but the load balancer is an ALB/],
+    ['unsatisfiable: above the fd limit', ['--connections', '100000', '--max-per-instance', '70000', '--fd-limit', '65536'], /--max-per-instance is 70,000 but the file-descriptor limit 65,536 leaves 64,512/],
+    ['zero fan-out', ['--connections', '1000', '--fan-out', '0'], /--fan-out is 0/],
   ])('%s', async (_name, args, message) => {
     const r = await run('plan', ...args);
     expect(r.code).not.toBe(0);
@@ -122,7 +122,7 @@ describe('the binary', () => {
   test('exits 1 on bad input, with the message and no stack trace', () => {
     const r = node(['plan', '--connections', '-5']);
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^error: --connections: peakConnections is -5/);
+    expect(r.stderr).toMatch(/^error: --connections is -5/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
