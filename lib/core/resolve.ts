@@ -8,13 +8,16 @@ import { sizeCell } from './capacity/tier';
 import { instanceArchitecture } from './instance-types';
 import { activeConnectionsMetric, CONNECTION_GAUGE, GROUP_METRICS, IN_SERVICE_INSTANCES } from './metrics';
 import { NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS } from './limits';
-import { type CellWithoutOperations, resolveCellOperations, resolveTierOperations } from './operations/resolve';
+import { resolveCellOperations, resolveTierOperations } from './operations/resolve';
 import type {
+  ResolvedAlbCell,
+  ResolvedCellWithoutOperations,
+  ResolvedHealthCheck,
   ResolvedIngressRule,
-  ResolvedListener,
+  ResolvedNlbCell,
+  ResolvedNlbListener,
   ResolvedScalingPolicy,
   ResolvedStickiness,
-  ResolvedTargetGroup,
   ResolvedTier,
 } from './resolved';
 import { DEFAULTS } from './defaults';
@@ -74,7 +77,7 @@ export function resolveTier(config: TierConfig): ResolvedTier {
 
 type TierPart = Omit<ResolvedTier, 'cells' | 'operations' | 'backplane'>;
 
-function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): CellWithoutOperations {
+function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): ResolvedCellWithoutOperations {
   const c = config.connection ?? {};
   const hc = config.healthCheck ?? {};
   const sc = config.scaling ?? {};
@@ -86,7 +89,6 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Cell
   const grace = c.drainGraceSeconds ?? DEFAULTS.connection.drainGraceSeconds;
   const port = tier.server.port;
 
-  const listener = resolveListener(config, cell, tier.tlsPolicy);
   const healthCheck = {
     protocol: 'HTTP' as const,
     path: hc.path ?? DEFAULTS.healthCheck.path,
@@ -98,29 +100,10 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Cell
     healthyHttpCodes: hc.healthyHttpCodes ?? DEFAULTS.healthCheck.healthyHttpCodes,
   };
   const stickiness = resolveStickiness(config, isAlb);
-  const targetGroup: ResolvedTargetGroup = isAlb
-    ? {
-        protocol: 'HTTP',
-        port,
-        protocolVersion: 'HTTP1',
-        targetType: 'instance',
-        deregistrationDelaySeconds: c.albDeregistrationDelaySeconds ?? drain + grace,
-        stickiness,
-        healthCheck,
-      }
-    : {
-        protocol: listener.protocol === 'TLS' ? cell.nlbTargetProtocol ?? DEFAULTS.cell.nlbTargetProtocol : 'TCP',
-        port,
-        targetType: 'instance',
-        deregistrationDelaySeconds: c.nlbDeregistrationDelaySeconds ?? DEFAULTS.connection.nlbDeregistrationDelaySeconds,
-        stickiness,
-        healthCheck,
-        connectionTermination: false,
-        preserveClientIp: true,
-        unhealthyConnectionTermination: false,
-        unhealthyDrainingIntervalSeconds:
-          c.nlbUnhealthyDrainingIntervalSeconds ?? DEFAULTS.connection.nlbUnhealthyDrainingIntervalSeconds,
-      };
+  const lb: AlbPart | NlbPart = isAlb
+    ? resolveAlbPart(config, tier, healthCheck, stickiness, drain + grace)
+    : resolveNlbPart(config, cell, tier, healthCheck, stickiness);
+  const listener = lb.listener;
 
   const instanceType = cell.instanceType ?? config.instanceType ?? DEFAULTS.instanceType;
   // With `capacity`, the plan sizes the cell; explicit scaling values win (capacity.ts).
@@ -152,13 +135,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Cell
 
   return {
     name: cell.name,
-    loadBalancerType: type,
-    ipAddressType: tier.ipAddressType,
-    albIdleTimeoutSeconds: isAlb ? listener.effectiveIdleTimeoutSeconds : undefined,
-    dropInvalidHeaderFields: isAlb ? true : undefined,
-    crossZoneEnabled: true,
-    listener,
-    targetGroup,
+    ...lb,
     autoScaling: {
       instanceType,
       architecture: safeArchitecture(instanceType),
@@ -217,18 +194,79 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Cell
   };
 }
 
-function resolveListener(config: TierConfig, cell: CellConfig, tlsPolicy: string): ResolvedListener {
+/** The load-balancer-specific head of a cell, in the key order of `ResolvedCell`. */
+type LbKeys = 'loadBalancerType' | 'ipAddressType' | 'albIdleTimeoutSeconds' | 'dropInvalidHeaderFields' | 'crossZoneEnabled' | 'listener' | 'targetGroup';
+type AlbPart = Pick<ResolvedAlbCell, LbKeys>;
+type NlbPart = Pick<ResolvedNlbCell, LbKeys>;
+
+function resolveAlbPart(
+  config: TierConfig,
+  tier: TierPart,
+  healthCheck: ResolvedHealthCheck,
+  stickiness: ResolvedStickiness | undefined,
+  drainPlusGrace: number,
+): AlbPart {
   const c = config.connection ?? {};
-  if ((cell.loadBalancerType ?? DEFAULTS.cell.loadBalancerType) === 'application') {
-    return {
+  const idle = c.albIdleTimeoutSeconds ?? DEFAULTS.connection.albIdleTimeoutSeconds;
+  return {
+    loadBalancerType: 'application',
+    ipAddressType: tier.ipAddressType,
+    albIdleTimeoutSeconds: idle,
+    dropInvalidHeaderFields: true,
+    crossZoneEnabled: true,
+    listener: {
       port: 443,
       protocol: 'HTTPS',
-      tlsPolicy,
+      tlsPolicy: tier.tlsPolicy,
       usesCertificate: true,
-      effectiveIdleTimeoutSeconds: c.albIdleTimeoutSeconds ?? DEFAULTS.connection.albIdleTimeoutSeconds,
+      effectiveIdleTimeoutSeconds: idle,
       httpRedirect: true,
-    };
-  }
+    },
+    targetGroup: {
+      protocol: 'HTTP',
+      port: tier.server.port,
+      protocolVersion: 'HTTP1',
+      targetType: 'instance',
+      deregistrationDelaySeconds: c.albDeregistrationDelaySeconds ?? drainPlusGrace,
+      stickiness,
+      healthCheck,
+    },
+  };
+}
+
+function resolveNlbPart(
+  config: TierConfig,
+  cell: CellConfig,
+  tier: TierPart,
+  healthCheck: ResolvedHealthCheck,
+  stickiness: ResolvedStickiness | undefined,
+): NlbPart {
+  const c = config.connection ?? {};
+  const listener = resolveNlbListener(config, cell, tier.tlsPolicy);
+  return {
+    loadBalancerType: 'network',
+    ipAddressType: tier.ipAddressType,
+    albIdleTimeoutSeconds: undefined,
+    dropInvalidHeaderFields: undefined,
+    crossZoneEnabled: true,
+    listener,
+    targetGroup: {
+      protocol: listener.protocol === 'TLS' ? cell.nlbTargetProtocol ?? DEFAULTS.cell.nlbTargetProtocol : 'TCP',
+      port: tier.server.port,
+      targetType: 'instance',
+      deregistrationDelaySeconds: c.nlbDeregistrationDelaySeconds ?? DEFAULTS.connection.nlbDeregistrationDelaySeconds,
+      stickiness,
+      healthCheck,
+      connectionTermination: false,
+      preserveClientIp: true,
+      unhealthyConnectionTermination: false,
+      unhealthyDrainingIntervalSeconds: c.nlbUnhealthyDrainingIntervalSeconds ?? DEFAULTS.connection.nlbUnhealthyDrainingIntervalSeconds,
+    },
+  };
+}
+
+function resolveNlbListener(config: TierConfig, cell: CellConfig, tlsPolicy: string): ResolvedNlbListener {
+  const c = config.connection ?? {};
   const protocol = cell.nlbListenerProtocol ?? DEFAULTS.cell.nlbListenerProtocol;
   if (protocol === 'TLS') {
     return {

@@ -2,7 +2,7 @@
  * The tier with every default applied and every derived value computed. Renderers read only
  * this: they hold no defaults and branch only on resolved fields.
  */
-import type { IpAddressType, LoadBalancerType, ScalingSignal, StickinessType } from './primitives';
+import type { IpAddressType, ScalingSignal, StickinessType } from './primitives';
 import type { ResolvedBackplane } from './backplane';
 import type { ResolvedCellOperations, ResolvedTierOperations } from './operations/types';
 
@@ -27,45 +27,88 @@ export interface ResolvedHealthCheck {
   readonly healthyHttpCodes: string;
 }
 
-/** The one listener that carries WebSocket traffic (port 443). */
-export interface ResolvedListener {
+/** Fields every listener has, whatever the load balancer. */
+interface ResolvedListenerBase {
   readonly port: 443;
-  /** `HTTPS` on ALB cells; `TLS` or `TCP` on NLB cells. */
-  readonly protocol: 'HTTPS' | 'TLS' | 'TCP';
-  /** TLS policy when the listener terminates TLS (HTTPS, TLS), else undefined. */
-  readonly tlsPolicy?: string;
-  /** True when the listener needs the tier's ACM certificate. */
-  readonly usesCertificate: boolean;
-  /** NLB TLS listeners: ALPN policy. `HTTP1Only` so h2-first clients still upgrade. */
-  readonly alpnPolicy?: 'HTTP1Only';
-  /** NLB TCP listeners only: `tcp.idle_timeout.seconds`. */
-  readonly tcpIdleTimeoutSeconds?: number;
   /** The idle timeout in force on this path, whatever sets it (ALB attribute, NLB attribute, or fixed 350). */
   readonly effectiveIdleTimeoutSeconds: number;
-  /** ALB cells: an HTTP :80 listener redirecting to HTTPS :443 (301). */
-  readonly httpRedirect: boolean;
 }
 
-/** Resolved target group. */
-export interface ResolvedTargetGroup {
-  /** `HTTP` on ALB cells; `TCP` or `TLS` on NLB cells. */
-  readonly protocol: 'HTTP' | 'TCP' | 'TLS';
+/** The HTTPS :443 listener of an ALB cell: always terminates TLS, always with an HTTP :80 redirect. */
+export interface ResolvedAlbListener extends ResolvedListenerBase {
+  readonly protocol: 'HTTPS';
+  readonly tlsPolicy: string;
+  readonly usesCertificate: true;
+  readonly alpnPolicy?: undefined;
+  readonly tcpIdleTimeoutSeconds?: undefined;
+  /** An HTTP :80 listener redirecting to HTTPS :443 (301). */
+  readonly httpRedirect: true;
+}
+
+/** The TLS :443 listener of an NLB cell (idle timeout fixed at 350 s by AWS). */
+export interface ResolvedNlbTlsListener extends ResolvedListenerBase {
+  readonly protocol: 'TLS';
+  readonly tlsPolicy: string;
+  readonly usesCertificate: true;
+  /** ALPN policy. `HTTP1Only` so h2-first clients still upgrade. */
+  readonly alpnPolicy: 'HTTP1Only';
+  readonly tcpIdleTimeoutSeconds?: undefined;
+  readonly httpRedirect: false;
+}
+
+/** The TCP :443 listener of an NLB cell (TLS passes through to the instances). */
+export interface ResolvedNlbTcpListener extends ResolvedListenerBase {
+  readonly protocol: 'TCP';
+  readonly tlsPolicy?: undefined;
+  readonly usesCertificate: false;
+  readonly alpnPolicy?: undefined;
+  /** `tcp.idle_timeout.seconds`. */
+  readonly tcpIdleTimeoutSeconds: number;
+  readonly httpRedirect: false;
+}
+
+/** The listener of an NLB cell; narrow on `protocol` or `usesCertificate`. */
+export type ResolvedNlbListener = ResolvedNlbTlsListener | ResolvedNlbTcpListener;
+
+/** The one listener that carries WebSocket traffic (port 443); narrow on `protocol` or `usesCertificate`. */
+export type ResolvedListener = ResolvedAlbListener | ResolvedNlbListener;
+
+/** Fields every target group has, whatever the load balancer. */
+interface ResolvedTargetGroupBase {
   readonly port: number;
-  /** ALB only: always `HTTP1` (WebSocket upgrade through HTTP2/GRPC target groups is unconfirmed). */
-  readonly protocolVersion?: 'HTTP1';
   readonly targetType: 'instance';
   readonly deregistrationDelaySeconds: number;
   readonly stickiness?: ResolvedStickiness;
   readonly healthCheck: ResolvedHealthCheck;
-  /** NLB only: `deregistration_delay.connection_termination.enabled` (false: sockets outlive deregistration). */
-  readonly connectionTermination?: boolean;
-  /** NLB only: `preserve_client_ip.enabled`. */
-  readonly preserveClientIp?: boolean;
-  /** NLB only: `target_health_state.unhealthy.connection_termination.enabled`. */
-  readonly unhealthyConnectionTermination?: boolean;
-  /** NLB only: `target_health_state.unhealthy.draining_interval_seconds`. */
-  readonly unhealthyDrainingIntervalSeconds?: number;
 }
+
+/** Target group of an ALB cell. */
+export interface ResolvedAlbTargetGroup extends ResolvedTargetGroupBase {
+  readonly protocol: 'HTTP';
+  /** Always `HTTP1` (WebSocket upgrade through HTTP2/GRPC target groups is unconfirmed). */
+  readonly protocolVersion: 'HTTP1';
+  readonly connectionTermination?: undefined;
+  readonly preserveClientIp?: undefined;
+  readonly unhealthyConnectionTermination?: undefined;
+  readonly unhealthyDrainingIntervalSeconds?: undefined;
+}
+
+/** Target group of an NLB cell. */
+export interface ResolvedNlbTargetGroup extends ResolvedTargetGroupBase {
+  readonly protocol: 'TCP' | 'TLS';
+  readonly protocolVersion?: undefined;
+  /** `deregistration_delay.connection_termination.enabled` (false: sockets outlive deregistration). */
+  readonly connectionTermination: boolean;
+  /** `preserve_client_ip.enabled`. */
+  readonly preserveClientIp: boolean;
+  /** `target_health_state.unhealthy.connection_termination.enabled`. */
+  readonly unhealthyConnectionTermination: boolean;
+  /** `target_health_state.unhealthy.draining_interval_seconds` (AWS accepts it only while `unhealthyConnectionTermination` is off). */
+  readonly unhealthyDrainingIntervalSeconds: number;
+}
+
+/** Resolved target group; narrow on the cell's `loadBalancerType`. */
+export type ResolvedTargetGroup = ResolvedAlbTargetGroup | ResolvedNlbTargetGroup;
 
 /** One metric in a target-tracking metric-math query. Dimension values name a late-bound reference. */
 export interface ResolvedMetricQuery {
@@ -155,19 +198,12 @@ export interface ResolvedIngressRule {
   readonly description: string;
 }
 
-/** Resolved cell. */
-export interface ResolvedCell {
+/** Fields every cell has, whatever the load balancer. */
+interface ResolvedCellBase {
   readonly name: string;
-  readonly loadBalancerType: LoadBalancerType;
   readonly ipAddressType: IpAddressType;
-  /** ALB only: `idle_timeout.timeout_seconds`. */
-  readonly albIdleTimeoutSeconds?: number;
-  /** ALB only: `routing.http.drop_invalid_header_fields.enabled`. */
-  readonly dropInvalidHeaderFields?: true;
-  /** NLB only: cross-zone load balancing on (an uneven AZ spread would otherwise unbalance connections). */
+  /** Cross-zone load balancing on (read by NLB cells: an uneven AZ spread would otherwise unbalance connections; always on for ALBs). */
   readonly crossZoneEnabled: true;
-  readonly listener: ResolvedListener;
-  readonly targetGroup: ResolvedTargetGroup;
   readonly autoScaling: ResolvedAutoScaling;
   readonly dns: ResolvedCellDns;
   /** Load-balancer security-group ingress. */
@@ -183,6 +219,36 @@ export interface ResolvedCell {
   /** Alarms, logs, WAF association, LCU reservation and deletion protection of this cell. */
   readonly operations: ResolvedCellOperations;
 }
+
+/** A cell behind an Application Load Balancer. */
+export interface ResolvedAlbCell extends ResolvedCellBase {
+  readonly loadBalancerType: 'application';
+  /** `idle_timeout.timeout_seconds`. */
+  readonly albIdleTimeoutSeconds: number;
+  /** `routing.http.drop_invalid_header_fields.enabled`. */
+  readonly dropInvalidHeaderFields: true;
+  readonly listener: ResolvedAlbListener;
+  readonly targetGroup: ResolvedAlbTargetGroup;
+}
+
+/** A cell behind a Network Load Balancer. */
+export interface ResolvedNlbCell extends ResolvedCellBase {
+  readonly loadBalancerType: 'network';
+  readonly albIdleTimeoutSeconds?: undefined;
+  readonly dropInvalidHeaderFields?: undefined;
+  readonly listener: ResolvedNlbListener;
+  readonly targetGroup: ResolvedNlbTargetGroup;
+}
+
+/**
+ * Resolved cell: narrow on `loadBalancerType` and the compiler proves the ALB-only fields
+ * (`albIdleTimeoutSeconds`, `dropInvalidHeaderFields`, `targetGroup.protocolVersion`) or the
+ * NLB-only ones (`targetGroup.connectionTermination`, `preserveClientIp`, …) are present.
+ */
+export type ResolvedCell = ResolvedAlbCell | ResolvedNlbCell;
+
+/** A cell before its operations are resolved (distributes over the union, so narrowing still works). */
+export type ResolvedCellWithoutOperations = Omit<ResolvedAlbCell, 'operations'> | Omit<ResolvedNlbCell, 'operations'>;
 
 /** Resolved host tuning. */
 export interface ResolvedHostTuning {

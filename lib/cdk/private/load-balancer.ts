@@ -8,8 +8,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import { Construct } from 'constructs';
 import { CELL_IDS } from '../../core/ids';
-import type { ResolvedCell, ResolvedHealthCheck } from '../../core/resolved';
-import { attr, required, seconds } from './util';
+import type { ResolvedAlbCell, ResolvedCell, ResolvedHealthCheck, ResolvedNlbCell } from '../../core/resolved';
+import { attr, seconds } from './util';
 
 /** What a cell's load-balancer renderer returns. */
 export interface RenderedApplicationLoadBalancer {
@@ -52,6 +52,14 @@ function healthCheck(hc: ResolvedHealthCheck): elbv2.HealthCheck {
   };
 }
 
+/** The cell as the kind this renderer draws; the caller dispatches on `loadBalancerType`, so a mismatch is a library bug. */
+function cellOfType<T extends ResolvedCell['loadBalancerType']>(cell: ResolvedCell, type: T): Extract<ResolvedCell, { loadBalancerType: T }> {
+  if (cell.loadBalancerType !== type) {
+    throw new Error(`websocket-tier internal error: cell "${cell.name}" is a ${cell.loadBalancerType} cell, rendered as ${type}; please report this with your tier config.`);
+  }
+  return cell as Extract<ResolvedCell, { loadBalancerType: T }>;
+}
+
 function certificateOf(inputs: LoadBalancerInputs): acm.ICertificate {
   if (!inputs.certificate) {
     throw new Error(
@@ -63,15 +71,16 @@ function certificateOf(inputs: LoadBalancerInputs): acm.ICertificate {
 
 /** ALB cell: HTTPS :443 forwarding to an HTTP/1 target group, HTTP :80 redirecting to HTTPS (301). */
 export function renderApplicationLoadBalancer(scope: Construct, inputs: LoadBalancerInputs): RenderedApplicationLoadBalancer {
-  const { cell, vpc } = inputs;
+  const { vpc } = inputs;
+  const cell: ResolvedAlbCell = cellOfType(inputs.cell, 'application');
   const tg = cell.targetGroup;
   const loadBalancer = new elbv2.ApplicationLoadBalancer(scope, CELL_IDS.loadBalancer, {
     vpc,
     internetFacing: true,
     securityGroup: inputs.securityGroup,
     ipAddressType: ipAddressType(cell),
-    idleTimeout: seconds(required(cell.albIdleTimeoutSeconds, 'albIdleTimeoutSeconds', cell.name)),
-    dropInvalidHeaderFields: required(cell.dropInvalidHeaderFields, 'dropInvalidHeaderFields', cell.name),
+    idleTimeout: seconds(cell.albIdleTimeoutSeconds),
+    dropInvalidHeaderFields: cell.dropInvalidHeaderFields,
     deletionProtection: cell.operations.deletionProtection,
     minimumCapacityUnit: cell.operations.minimumCapacityUnits,
   });
@@ -79,7 +88,7 @@ export function renderApplicationLoadBalancer(scope: Construct, inputs: LoadBala
     vpc,
     port: tg.port,
     protocol: tg.protocol as elbv2.ApplicationProtocol,
-    protocolVersion: required(tg.protocolVersion, 'targetGroup.protocolVersion', cell.name) as elbv2.ApplicationProtocolVersion,
+    protocolVersion: tg.protocolVersion as elbv2.ApplicationProtocolVersion,
     targetType: tg.targetType as elbv2.TargetType,
     deregistrationDelay: seconds(tg.deregistrationDelaySeconds),
     // Without a duration CDK writes stickiness.enabled=false explicitly.
@@ -92,7 +101,7 @@ export function renderApplicationLoadBalancer(scope: Construct, inputs: LoadBala
     port: cell.listener.port,
     protocol: cell.listener.protocol as elbv2.ApplicationProtocol,
     certificates: [certificateOf(inputs)],
-    sslPolicy: required(cell.listener.tlsPolicy, 'listener.tlsPolicy', cell.name) as elbv2.SslPolicy,
+    sslPolicy: cell.listener.tlsPolicy as elbv2.SslPolicy,
     open: false, // ingress comes from cell.loadBalancerIngress only
     defaultAction: elbv2.ListenerAction.forward([targetGroup]),
   });
@@ -110,7 +119,8 @@ export function renderApplicationLoadBalancer(scope: Construct, inputs: LoadBala
 
 /** NLB cell: TLS or TCP :443, cross-zone on, connections kept through deregistration and unhealthy blips. */
 export function renderNetworkLoadBalancer(scope: Construct, inputs: LoadBalancerInputs): RenderedNetworkLoadBalancer {
-  const { cell, vpc } = inputs;
+  const { vpc } = inputs;
+  const cell: ResolvedNlbCell = cellOfType(inputs.cell, 'network');
   const tg = cell.targetGroup;
   const l = cell.listener;
   const loadBalancer = new elbv2.NetworkLoadBalancer(scope, CELL_IDS.loadBalancer, {
@@ -128,16 +138,15 @@ export function renderNetworkLoadBalancer(scope: Construct, inputs: LoadBalancer
     protocol: tg.protocol as elbv2.Protocol,
     targetType: tg.targetType as elbv2.TargetType,
     deregistrationDelay: seconds(tg.deregistrationDelaySeconds),
-    connectionTermination: required(tg.connectionTermination, 'targetGroup.connectionTermination', cell.name),
-    preserveClientIp: required(tg.preserveClientIp, 'targetGroup.preserveClientIp', cell.name),
+    connectionTermination: tg.connectionTermination,
+    preserveClientIp: tg.preserveClientIp,
     healthCheck: healthCheck(tg.healthCheck),
   });
-  const unhealthyTermination = required(tg.unhealthyConnectionTermination, 'targetGroup.unhealthyConnectionTermination', cell.name);
+  const unhealthyTermination = tg.unhealthyConnectionTermination;
   targetGroup.setAttribute('target_health_state.unhealthy.connection_termination.enabled', attr(unhealthyTermination));
   if (!unhealthyTermination) {
     // AWS accepts the draining interval only while unhealthy-target termination is off.
-    const drainingSeconds = required(tg.unhealthyDrainingIntervalSeconds, 'targetGroup.unhealthyDrainingIntervalSeconds', cell.name);
-    targetGroup.setAttribute('target_health_state.unhealthy.draining_interval_seconds', String(drainingSeconds));
+    targetGroup.setAttribute('target_health_state.unhealthy.draining_interval_seconds', String(tg.unhealthyDrainingIntervalSeconds));
   }
   targetGroup.setAttribute('stickiness.enabled', attr(tg.stickiness !== undefined));
   if (tg.stickiness) targetGroup.setAttribute('stickiness.type', tg.stickiness.type);

@@ -8,7 +8,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { CELL_IDS } from '../../core/ids';
 import type { ResolvedCell, ResolvedHealthCheck, ResolvedTargetGroup } from '../../core/resolved';
-import { child, create, required, type Scope } from './util';
+import { child, create, type Scope } from './util';
 
 /** What the load-balancer renderer returns (both ALB and NLB cells). */
 export interface RenderedLoadBalancer {
@@ -72,7 +72,7 @@ function certificateOf(inputs: LoadBalancerInputs): pulumi.Input<string> {
 
 function renderTargetGroup(scope: Scope, inputs: LoadBalancerInputs): aws.lb.TargetGroup {
   const { cell } = inputs;
-  const tg = cell.targetGroup;
+  const tg: ResolvedTargetGroup = cell.targetGroup;
   const common = {
     vpcId: inputs.vpcId,
     port: tg.port,
@@ -85,21 +85,20 @@ function renderTargetGroup(scope: Scope, inputs: LoadBalancerInputs): aws.lb.Tar
   if (cell.loadBalancerType === 'application') {
     return create(aws.lb.TargetGroup, scope, CELL_IDS.targetGroup, {
       ...common,
-      protocolVersion: required(tg.protocolVersion, 'targetGroup.protocolVersion', cell.name),
+      protocolVersion: cell.targetGroup.protocolVersion,
     });
   }
-  const unhealthyTermination = required(tg.unhealthyConnectionTermination, 'targetGroup.unhealthyConnectionTermination', cell.name);
+  const nlb = cell.targetGroup;
+  const unhealthyTermination = nlb.unhealthyConnectionTermination;
   return create(aws.lb.TargetGroup, scope, CELL_IDS.targetGroup, {
     ...common,
-    connectionTermination: required(tg.connectionTermination, 'targetGroup.connectionTermination', cell.name),
-    preserveClientIp: String(required(tg.preserveClientIp, 'targetGroup.preserveClientIp', cell.name)),
+    connectionTermination: nlb.connectionTermination,
+    preserveClientIp: String(nlb.preserveClientIp),
     targetHealthStates: [
       {
         enableUnhealthyConnectionTermination: unhealthyTermination,
         // AWS accepts the draining interval only while unhealthy-target termination is off.
-        unhealthyDrainingInterval: unhealthyTermination
-          ? undefined
-          : required(tg.unhealthyDrainingIntervalSeconds, 'targetGroup.unhealthyDrainingIntervalSeconds', cell.name),
+        unhealthyDrainingInterval: unhealthyTermination ? undefined : nlb.unhealthyDrainingIntervalSeconds,
       },
     ],
   });
@@ -109,7 +108,6 @@ function renderTargetGroup(scope: Scope, inputs: LoadBalancerInputs): aws.lb.Tar
 export function renderLoadBalancer(scope: Scope, inputs: LoadBalancerInputs): RenderedLoadBalancer {
   const { cell } = inputs;
   const l = cell.listener;
-  const isAlb = cell.loadBalancerType === 'application';
   const ops = cell.operations;
   const logs = inputs.logBucket;
   const [lbName, lbOpts] = child(scope, CELL_IDS.loadBalancer);
@@ -119,11 +117,8 @@ export function renderLoadBalancer(scope: Scope, inputs: LoadBalancerInputs): Re
     subnets: inputs.publicSubnetIds,
     securityGroups: [inputs.securityGroupId], // NLB: only attachable at creation
     ipAddressType: cell.ipAddressType,
-    ...(isAlb
-      ? {
-          idleTimeout: required(cell.albIdleTimeoutSeconds, 'albIdleTimeoutSeconds', cell.name),
-          dropInvalidHeaderFields: required(cell.dropInvalidHeaderFields, 'dropInvalidHeaderFields', cell.name),
-        }
+    ...(cell.loadBalancerType === 'application'
+      ? { idleTimeout: cell.albIdleTimeoutSeconds, dropInvalidHeaderFields: cell.dropInvalidHeaderFields }
       : { enableCrossZoneLoadBalancing: cell.crossZoneEnabled }),
     enableDeletionProtection: ops.deletionProtection,
     minimumLoadBalancerCapacity: ops.minimumCapacityUnits !== undefined ? { capacityUnits: ops.minimumCapacityUnits } : undefined,
@@ -136,7 +131,7 @@ export function renderLoadBalancer(scope: Scope, inputs: LoadBalancerInputs): Re
     port: l.port,
     protocol: l.protocol,
     certificateArn: l.usesCertificate ? certificateOf(inputs) : undefined,
-    sslPolicy: l.usesCertificate ? required(l.tlsPolicy, 'listener.tlsPolicy', cell.name) : undefined,
+    sslPolicy: l.usesCertificate ? l.tlsPolicy : undefined,
     alpnPolicy: l.alpnPolicy,
     tcpIdleTimeoutSeconds: l.tcpIdleTimeoutSeconds,
     defaultActions: [{ type: 'forward', targetGroupArn: targetGroup.arn }],

@@ -17,14 +17,6 @@ export function child(scope: Scope, id: string): [string, pulumi.CustomResourceO
   return [childName(scope.name, id), { parent: scope.parent }];
 }
 
-/** A resolved field the planner always fills for this cell kind; a missing one is a library bug. */
-export function required<T>(value: T | undefined, field: string, cellName: string): T {
-  if (value === undefined) {
-    throw new Error(`websocket-tier internal error: cell "${cellName}" has no resolved ${field}; please report this with your tier config.`);
-  }
-  return value;
-}
-
 /** Lines of a bash user-data script, base64-encoded as EC2 launch templates require. */
 export function bashUserDataBase64(lines: readonly string[]): string {
   return Buffer.from(['#!/bin/bash', ...lines].join('\n'), 'utf8').toString('base64');
