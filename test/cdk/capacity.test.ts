@@ -27,5 +27,5 @@ test('explicit scaling values win over the plan', () => {
 test('an impossible plan is a synthesis error with the numbers', () => {
   expect(() =>
     tierStack(oneCell({ name: 'a' }, { capacity: { peakConnections: 100_000 }, host: { fileDescriptorLimit: 65_536 }, scaling: { targetConnectionsPerInstance: 100_000 } })),
-  ).toThrow(/scaling\.targetConnectionsPerInstance: scaling\.targetConnectionsPerInstance is 100,000 but cells\[0\] \('a'\) instances can hold at most 64,512 sockets/);
+  ).toThrow(/- scaling\.targetConnectionsPerInstance is 100,000 but cells\[0\] \('a'\) instances can hold at most 64,512 sockets/);
 });
