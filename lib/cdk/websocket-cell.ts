@@ -15,12 +15,12 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { amazonLinux2023ImageParameter } from '../core/instance-types';
 import { type CellMetricHelpers, installCellMetricHelpers } from '../core/metrics';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
 import { type CellAlarms, renderAlarms } from './private/alarms';
 import { renderDns } from './private/dns';
 import { renderFleet } from './private/fleet';
+import { amazonLinux2023 } from './private/image';
 import { renderApplicationLoadBalancer, renderNetworkLoadBalancer } from './private/load-balancer';
 import { renderLoadBalancerLogs } from './private/logs';
 import { bindCellMetric, type MetricDimensionValues, type MetricSpecValues } from './private/metrics';
@@ -119,7 +119,6 @@ export class WebSocketCell extends Construct {
   readonly webAclAssociation?: wafv2.CfnWebACLAssociation;
 
   private readonly resolved: ResolvedCell;
-  private readonly dimensionValues: MetricDimensionValues;
   /** Every late-bound value an operations metric may name (dashboards read it through `metricValues`). */
   readonly metricValues: MetricSpecValues;
 
@@ -162,11 +161,11 @@ export class WebSocketCell extends Construct {
       ({ autoScalingGroup: this.autoScalingGroup, launchTemplate: this.launchTemplate, role: this.role, terminationHook: this.terminationHook } = fleet);
     }
 
-    this.dimensionValues = {
+    const dimensionValues: MetricDimensionValues = {
       autoScalingGroupName: this.autoScalingGroup.autoScalingGroupName,
       loadBalancerFullName: this.loadBalancer.loadBalancerFullName,
     };
-    this.scalingPolicy = renderScalingPolicy(this, cell.autoScaling.scalingPolicy, this.dimensionValues);
+    this.scalingPolicy = renderScalingPolicy(this, cell.autoScaling.scalingPolicy, dimensionValues);
     if (props.hostedZone) {
       this.route53HealthCheck = renderDns(this, tier, cell, props.hostedZone, this.loadBalancer).healthCheck;
     }
@@ -177,7 +176,7 @@ export class WebSocketCell extends Construct {
       this.webAclAssociation = renderWebAclAssociation(this, props.webAcl, this.applicationLoadBalancer);
     }
     this.metricValues = {
-      ...this.dimensionValues,
+      ...dimensionValues,
       targetGroupFullName: this.targetGroup.targetGroupFullName,
       route53HealthCheckId: this.route53HealthCheck?.healthCheckId,
     };
@@ -194,8 +193,3 @@ export class WebSocketCell extends Construct {
 /** The metric helpers (`cell.metricElb5xx()`, …), generated from core `CELL_METRICS`; `options` override statistic, period, label and so on. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface WebSocketCell extends CellMetricHelpers<cloudwatch.Metric, cloudwatch.MetricOptions> {}
-
-/** Latest Amazon Linux 2023 for the cell's architecture: the same SSM public parameter every renderer uses, resolved at deploy time (no lookup). */
-function amazonLinux2023(cell: ResolvedCell): ec2.IMachineImage {
-  return ec2.MachineImage.fromSsmParameter(amazonLinux2023ImageParameter(cell.autoScaling.architecture), { os: ec2.OperatingSystemType.LINUX });
-}
