@@ -15,28 +15,15 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import { amazonLinux2023ImageParameter } from '../core/instance-types';
-import {
-  activeConnectionsMetric,
-  cellMetricProblem,
-  CONNECTION_GAUGE,
-  elb5xxMetric,
-  groupMetric,
-  hostCountMetric,
-  type MetricSpec,
-  newConnectionsMetric,
-  portAllocationErrorsMetric,
-  rejectedConnectionsMetric,
-  route53HealthCheckStatusMetric,
-  targetConnectionErrorsMetric,
-} from '../core/metrics';
+import { type CellMetricHelpers, installCellMetricHelpers } from '../core/metrics';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
 import { type CellAlarms, renderAlarms } from './private/alarms';
 import { renderDns } from './private/dns';
 import { renderFleet } from './private/fleet';
+import { amazonLinux2023 } from './private/image';
 import { renderApplicationLoadBalancer, renderNetworkLoadBalancer } from './private/load-balancer';
 import { renderLoadBalancerLogs } from './private/logs';
-import { bindMetric, bindMetricSpec, type MetricDimensionValues, type MetricSpecValues } from './private/metrics';
+import { bindCellMetric, type MetricDimensionValues, type MetricSpecValues } from './private/metrics';
 import { renderScalingPolicy } from './private/scaling';
 import { renderSecurityGroups } from './private/security-groups';
 import { renderWebAclAssociation } from './private/waf';
@@ -96,6 +83,7 @@ export interface WebSocketCellProps {
 }
 
 /** One cell: load balancer, listener(s), target group, Auto Scaling group, scaling policy, DNS. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class WebSocketCell extends Construct {
   /** The cell's load balancer (ALB or NLB). */
   readonly loadBalancer: elbv2.ApplicationLoadBalancer | elbv2.NetworkLoadBalancer;
@@ -131,7 +119,6 @@ export class WebSocketCell extends Construct {
   readonly webAclAssociation?: wafv2.CfnWebACLAssociation;
 
   private readonly resolved: ResolvedCell;
-  private readonly dimensionValues: MetricDimensionValues;
   /** Every late-bound value an operations metric may name (dashboards read it through `metricValues`). */
   readonly metricValues: MetricSpecValues;
 
@@ -174,11 +161,11 @@ export class WebSocketCell extends Construct {
       ({ autoScalingGroup: this.autoScalingGroup, launchTemplate: this.launchTemplate, role: this.role, terminationHook: this.terminationHook } = fleet);
     }
 
-    this.dimensionValues = {
+    const dimensionValues: MetricDimensionValues = {
       autoScalingGroupName: this.autoScalingGroup.autoScalingGroupName,
       loadBalancerFullName: this.loadBalancer.loadBalancerFullName,
     };
-    this.scalingPolicy = renderScalingPolicy(this, cell.autoScaling.scalingPolicy, this.dimensionValues);
+    this.scalingPolicy = renderScalingPolicy(this, cell.autoScaling.scalingPolicy, dimensionValues);
     if (props.hostedZone) {
       this.route53HealthCheck = renderDns(this, tier, cell, props.hostedZone, this.loadBalancer).healthCheck;
     }
@@ -189,103 +176,20 @@ export class WebSocketCell extends Construct {
       this.webAclAssociation = renderWebAclAssociation(this, props.webAcl, this.applicationLoadBalancer);
     }
     this.metricValues = {
-      ...this.dimensionValues,
+      ...dimensionValues,
       targetGroupFullName: this.targetGroup.targetGroupFullName,
       route53HealthCheckId: this.route53HealthCheck?.healthCheckId,
     };
     this.alarms = renderAlarms(this, cell.operations.alarms, this.metricValues, props.alarmTopic);
   }
 
-  /**
-   * Concurrent connections on the load balancer: ALB `ActiveConnectionCount` (both legs, so about
-   * 2 per WebSocket), statistic Sum; NLB `ActiveFlowCount`, statistic Average. Period 60 s.
-   * `options` override statistic, period, label and so on.
-   */
-  metricActiveConnections(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return bindMetric(activeConnectionsMetric(this.resolved.loadBalancerType), this.dimensionValues, options);
-  }
-
-  /** New connections per period: ALB `NewConnectionCount` / NLB `NewFlowCount`, statistic Sum, period 60 s. */
-  metricNewConnections(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return bindMetric(newConnectionsMetric(this.resolved.loadBalancerType), this.dimensionValues, options);
-  }
-
-  /**
-   * Connections per instance from the servers' gauge (`WebSocketTier/ActiveConnections`, dimension
-   * `AutoScalingGroupName`), statistic Average, period 60 s: the value the scaling policy tracks
-   * when `scaling.signal` is `connection-gauge`.
-   */
-  metricConnectionsPerInstance(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return bindMetric(CONNECTION_GAUGE, this.dimensionValues, options);
-  }
-
-  /**
-   * ALB cells: `RejectedConnectionCount` (the ALB reached its connection limit), statistic Sum,
-   * period 60 s. @throws Error on NLB cells (use `metricPortAllocationErrors()`)
-   */
-  metricRejectedConnections(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.operationsMetric(rejectedConnectionsMetric(), 'metricRejectedConnections', options);
-  }
-
-  /** ALB cells: `TargetConnectionErrorCount`, statistic Sum, period 60 s. @throws Error on NLB cells */
-  metricTargetConnectionErrors(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.operationsMetric(targetConnectionErrorsMetric(), 'metricTargetConnectionErrors', options);
-  }
-
-  /** ALB cells: `HTTPCode_ELB_5XX_Count` (load-balancer-generated 5xx), statistic Sum, period 60 s. @throws Error on NLB cells */
-  metricElb5xx(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.operationsMetric(elb5xxMetric(), 'metricElb5xx', options);
-  }
-
-  /**
-   * NLB cells: `PortAllocationErrorCount` (~55,000 connections per target under client address
-   * translation), statistic Sum, period 60 s. @throws Error on ALB cells
-   */
-  metricPortAllocationErrors(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.operationsMetric(portAllocationErrorsMetric(), 'metricPortAllocationErrors', options);
-  }
-
-  /** `UnHealthyHostCount` of the cell's target group, statistic Minimum (AWS's advice for alarms), period 60 s. */
-  metricUnhealthyHosts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.operationsMetric(hostCountMetric(this.resolved.loadBalancerType, 'unhealthy'), 'metricUnhealthyHosts', options);
-  }
-
-  /** `HealthyHostCount` of the cell's target group, statistic Minimum, period 60 s. */
-  metricHealthyHosts(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.operationsMetric(hostCountMetric(this.resolved.loadBalancerType, 'healthy'), 'metricHealthyHosts', options);
-  }
-
-  /** Auto Scaling `GroupInServiceInstances`, statistic Maximum, period 60 s. */
-  metricInServiceInstances(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.operationsMetric(groupMetric('GroupInServiceInstances'), 'metricInServiceInstances', options);
-  }
-
-  /** Auto Scaling `GroupTerminatingInstances` (includes instances draining in Terminating:Wait), statistic Maximum, period 60 s. */
-  metricTerminatingInstances(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.operationsMetric(groupMetric('GroupTerminatingInstances'), 'metricTerminatingInstances', options);
-  }
-
-  /**
-   * Route 53 `HealthCheckStatus` of the cell's health check (1 healthy, 0 unhealthy), statistic
-   * Minimum, period 60 s, region us-east-1 (the only region Route 53 publishes it in).
-   * @throws Error when the cell has no Route 53 health check (`dns.healthChecks` off or no zone)
-   */
-  metricRoute53HealthCheckStatus(options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.operationsMetric(route53HealthCheckStatusMetric(), 'metricRoute53HealthCheckStatus', options);
-  }
-
-  /** Bind an operations metric to this cell, or throw naming why it does not exist here. */
-  private operationsMetric(spec: MetricSpec, helper: string, options?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    const wrongType = cellMetricProblem(spec, helper, this.resolved, true);
-    if (wrongType) throw new Error(`${this.node.path}: ${wrongType}`);
-    const metric = bindMetricSpec(spec, this.metricValues, options);
-    const unbound = cellMetricProblem(spec, helper, this.resolved, metric !== undefined);
-    if (unbound || metric === undefined) throw new Error(`${this.node.path}: ${unbound}`);
-    return metric;
+  static {
+    installCellMetricHelpers<WebSocketCell, cloudwatch.Metric, cloudwatch.MetricOptions>(WebSocketCell.prototype, (cell, helper, options) =>
+      bindCellMetric(helper, cell.resolved, cell.metricValues, cell.node.path, options),
+    );
   }
 }
 
-/** Latest Amazon Linux 2023 for the cell's architecture: the same SSM public parameter every renderer uses, resolved at deploy time (no lookup). */
-function amazonLinux2023(cell: ResolvedCell): ec2.IMachineImage {
-  return ec2.MachineImage.fromSsmParameter(amazonLinux2023ImageParameter(cell.autoScaling.architecture), { os: ec2.OperatingSystemType.LINUX });
-}
+/** The metric helpers (`cell.metricElb5xx()`, …), generated from core `CELL_METRICS`; `options` override statistic, period, label and so on. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface WebSocketCell extends CellMetricHelpers<cloudwatch.Metric, cloudwatch.MetricOptions> {}

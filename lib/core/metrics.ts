@@ -7,37 +7,60 @@
  */
 import type { LoadBalancerType } from './primitives';
 
-/** A metric a renderer can bind to a concrete load balancer or group. */
-export interface MetricDescriptor {
+/**
+ * Late-bound values a metric's dimensions may name. A renderer substitutes its own reference (CDK
+ * attribute, Pulumi output): `targetGroupFullName` is the `targetgroup/…` suffix of the target
+ * group ARN, `route53HealthCheckId` the id of the cell's Route 53 health check.
+ */
+export type MetricDimensionSource = 'autoScalingGroupName' | 'loadBalancerFullName' | 'targetGroupFullName' | 'route53HealthCheckId';
+
+/**
+ * A CloudWatch metric with every dimension named by its late-bound source: the one metric model
+ * of core (scaling policies, alarms, dashboards, the renderers' metric helpers, the runtime gauge).
+ * @typeParam S - the dimension sources it may name (scaling policies accept only the group and load balancer)
+ */
+export interface MetricSpec<S extends MetricDimensionSource = MetricDimensionSource> {
   readonly namespace: string;
   readonly metricName: string;
-  /** Which late-bound value fills the dimension. */
-  readonly dimension: { readonly name: string; readonly valueOf: 'autoScalingGroupName' | 'loadBalancerFullName' };
-  /** The statistic AWS recommends for this metric. */
-  readonly defaultStatistic: 'Sum' | 'Average' | 'Maximum' | 'Minimum';
-  /** Default period, seconds. */
+  readonly dimensions: readonly { readonly name: string; readonly valueOf: S }[];
+  /** The statistic used unless the caller overrides it (the one AWS recommends for the metric). */
+  readonly statistic: 'Sum' | 'Average' | 'Maximum' | 'Minimum';
+  /** Period, seconds. */
   readonly periodSeconds: number;
+  /**
+   * The only region the metric exists in, when it is not the stack's own (Route 53 health-check
+   * metrics live only in us-east-1). Dashboards can show it from any region; an alarm on it must
+   * be created in that region.
+   */
+  readonly region?: string;
+  /** Legend label. */
+  readonly label?: string;
 }
+
+const ELB_NAMESPACE = { application: 'AWS/ApplicationELB', network: 'AWS/NetworkELB' } as const;
+const LB_DIMENSION = { name: 'LoadBalancer', valueOf: 'loadBalancerFullName' } as const;
+const TG_DIMENSION = { name: 'TargetGroup', valueOf: 'targetGroupFullName' } as const;
+const ASG_DIMENSION = { name: 'AutoScalingGroupName', valueOf: 'autoScalingGroupName' } as const;
 
 /**
  * The per-instance connection gauge servers publish in CloudWatch embedded metric format, one
  * value per instance per minute, dimension `AutoScalingGroupName`. Average over the group =
  * connections per instance, which is what the scaling policy tracks.
  */
-export const CONNECTION_GAUGE: MetricDescriptor = {
+export const CONNECTION_GAUGE: MetricSpec<'autoScalingGroupName'> = {
   namespace: 'WebSocketTier',
   metricName: 'ActiveConnections',
-  dimension: { name: 'AutoScalingGroupName', valueOf: 'autoScalingGroupName' },
-  defaultStatistic: 'Average',
+  dimensions: [ASG_DIMENSION],
+  statistic: 'Average',
   periodSeconds: 60,
 };
 
 /** In-service instances of a group (needs group metrics collection on). */
-export const IN_SERVICE_INSTANCES: MetricDescriptor = {
+export const IN_SERVICE_INSTANCES: MetricSpec<'autoScalingGroupName'> = {
   namespace: 'AWS/AutoScaling',
   metricName: 'GroupInServiceInstances',
-  dimension: { name: 'AutoScalingGroupName', valueOf: 'autoScalingGroupName' },
-  defaultStatistic: 'Average',
+  dimensions: [ASG_DIMENSION],
+  statistic: 'Average',
   periodSeconds: 60,
 };
 
@@ -46,31 +69,23 @@ export const IN_SERVICE_INSTANCES: MetricDescriptor = {
  * ALB `ActiveConnectionCount` counts client→LB and LB→target connections (one WebSocket ≈ 2), Sum.
  * NLB `ActiveFlowCount` counts client→target flows (one WebSocket = 1), Average.
  */
-export function activeConnectionsMetric(type: LoadBalancerType): MetricDescriptor {
-  return type === 'application'
-    ? {
-        namespace: 'AWS/ApplicationELB',
-        metricName: 'ActiveConnectionCount',
-        dimension: { name: 'LoadBalancer', valueOf: 'loadBalancerFullName' },
-        defaultStatistic: 'Sum',
-        periodSeconds: 60,
-      }
-    : {
-        namespace: 'AWS/NetworkELB',
-        metricName: 'ActiveFlowCount',
-        dimension: { name: 'LoadBalancer', valueOf: 'loadBalancerFullName' },
-        defaultStatistic: 'Average',
-        periodSeconds: 60,
-      };
+export function activeConnectionsMetric(type: LoadBalancerType): MetricSpec<'loadBalancerFullName'> {
+  return {
+    namespace: ELB_NAMESPACE[type],
+    metricName: type === 'application' ? 'ActiveConnectionCount' : 'ActiveFlowCount',
+    dimensions: [LB_DIMENSION],
+    statistic: type === 'application' ? 'Sum' : 'Average',
+    periodSeconds: 60,
+  };
 }
 
 /** New connections per period on a load balancer (ALB `NewConnectionCount`, NLB `NewFlowCount`), Sum. */
-export function newConnectionsMetric(type: LoadBalancerType): MetricDescriptor {
+export function newConnectionsMetric(type: LoadBalancerType): MetricSpec<'loadBalancerFullName'> {
   return {
-    namespace: type === 'application' ? 'AWS/ApplicationELB' : 'AWS/NetworkELB',
+    namespace: ELB_NAMESPACE[type],
     metricName: type === 'application' ? 'NewConnectionCount' : 'NewFlowCount',
-    dimension: { name: 'LoadBalancer', valueOf: 'loadBalancerFullName' },
-    defaultStatistic: 'Sum',
+    dimensions: [LB_DIMENSION],
+    statistic: 'Sum',
     periodSeconds: 60,
   };
 }
@@ -87,45 +102,10 @@ export const GROUP_METRICS: readonly string[] = [
   'GroupTotalInstances',
 ];
 
-// ---------------------------------------------------------------------------------------------
-// Operations metrics (dashboards, alarms, metric helpers). Multi-dimension and cross-region aware.
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Late-bound values an operations metric's dimensions may name. A renderer substitutes its own
- * reference (CDK attribute, Pulumi output): `targetGroupFullName` is the `targetgroup/…` suffix of
- * the target group ARN, `route53HealthCheckId` the id of the cell's Route 53 health check.
- */
-export type MetricDimensionSource = 'autoScalingGroupName' | 'loadBalancerFullName' | 'targetGroupFullName' | 'route53HealthCheckId';
-
-/** A CloudWatch metric with every dimension named by its late-bound source. */
-export interface MetricSpec {
-  readonly namespace: string;
-  readonly metricName: string;
-  readonly dimensions: readonly { readonly name: string; readonly valueOf: MetricDimensionSource }[];
-  /** The statistic used unless the caller overrides it. */
-  readonly statistic: 'Sum' | 'Average' | 'Maximum' | 'Minimum';
-  /** Period, seconds. */
-  readonly periodSeconds: number;
-  /**
-   * The only region the metric exists in, when it is not the stack's own (Route 53 health-check
-   * metrics live only in us-east-1). Dashboards can show it from any region; an alarm on it must
-   * be created in that region.
-   */
-  readonly region?: string;
-  /** Legend label. */
-  readonly label?: string;
+/** The spec with a legend label (`label` undefined: none). */
+export function metricSpecOf<S extends MetricDimensionSource>(spec: MetricSpec<S>, label?: string): MetricSpec<S> {
+  return { ...spec, label };
 }
-
-/** A single-dimension descriptor as a `MetricSpec`. */
-export function metricSpecOf(d: MetricDescriptor, label?: string): MetricSpec {
-  return { namespace: d.namespace, metricName: d.metricName, dimensions: [d.dimension], statistic: d.defaultStatistic, periodSeconds: d.periodSeconds, label };
-}
-
-const ELB_NAMESPACE = { application: 'AWS/ApplicationELB', network: 'AWS/NetworkELB' } as const;
-const LB_DIMENSION = { name: 'LoadBalancer', valueOf: 'loadBalancerFullName' } as const;
-const TG_DIMENSION = { name: 'TargetGroup', valueOf: 'targetGroupFullName' } as const;
-const ASG_DIMENSION = { name: 'AutoScalingGroupName', valueOf: 'autoScalingGroupName' } as const;
 
 /** A load-balancer-level ELB metric, statistic Sum unless given, period 60 s. */
 export function loadBalancerMetric(type: LoadBalancerType, metricName: string, statistic: MetricSpec['statistic'] = 'Sum', label?: string): MetricSpec {
@@ -203,8 +183,8 @@ export function groupMetric(metricName: string, statistic: MetricSpec['statistic
   return { namespace: 'AWS/AutoScaling', metricName, dimensions: [ASG_DIMENSION], statistic, periodSeconds: 60, label };
 }
 
-/** Which late-bound value a metric dimension names. */
-export type DimensionSource = 'autoScalingGroupName' | 'loadBalancerFullName';
+/** The late-bound values a scaling policy's metric dimensions may name. */
+export type DimensionSource = Extract<MetricDimensionSource, 'autoScalingGroupName' | 'loadBalancerFullName'>;
 
 /** One metric-math query in the shape both CloudFormation and @pulumi/aws use for target tracking. */
 export interface BoundMetricQuery<V> {
@@ -266,3 +246,127 @@ export function cellMetricProblem(spec: MetricSpec, helper: string, cell: { read
   }
   return undefined;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Cell metric helpers (the aws-cdk "canned metrics" approach): one table, rendered by both
+// renderers as `cell.metric…(options)` methods. A new helper = one row here + one method signature
+// in `CellMetricHelpers`.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * One cell metric helper: the metric it reads on each load-balancer type. A type without a spec
+ * means the helper throws on cells of that type (`cellMetricProblem` names the fix).
+ */
+export interface CellMetricDescriptor {
+  /** The metric on ALB cells. @default - none: the helper throws on ALB cells */
+  readonly application?: MetricSpec;
+  /** The metric on NLB cells. @default - none: the helper throws on NLB cells */
+  readonly network?: MetricSpec;
+}
+
+const onBoth = (spec: MetricSpec): CellMetricDescriptor => ({ application: spec, network: spec });
+const perType = (spec: (type: LoadBalancerType) => MetricSpec): CellMetricDescriptor => ({ application: spec('application'), network: spec('network') });
+
+/** Every cell metric helper, by method name. Each period is 60 s; statistics as documented on `CellMetricHelpers`. */
+export const CELL_METRICS = {
+  metricActiveConnections: perType(activeConnectionsMetric),
+  metricNewConnections: perType(newConnectionsMetric),
+  metricConnectionsPerInstance: onBoth(CONNECTION_GAUGE),
+  metricRejectedConnections: { application: rejectedConnectionsMetric() },
+  metricTargetConnectionErrors: { application: targetConnectionErrorsMetric() },
+  metricElb5xx: { application: elb5xxMetric() },
+  metricPortAllocationErrors: { network: portAllocationErrorsMetric() },
+  metricUnhealthyHosts: perType((type) => hostCountMetric(type, 'unhealthy')),
+  metricHealthyHosts: perType((type) => hostCountMetric(type, 'healthy')),
+  metricInServiceInstances: onBoth(groupMetric('GroupInServiceInstances')),
+  metricTerminatingInstances: onBoth(groupMetric('GroupTerminatingInstances')),
+  metricRoute53HealthCheckStatus: onBoth(route53HealthCheckStatusMetric()),
+} as const satisfies Readonly<Record<string, CellMetricDescriptor>>;
+
+/** Name of a cell metric helper (`metricElb5xx`, …). */
+export type CellMetricHelper = keyof typeof CELL_METRICS;
+
+/** The helpers' names in table order. */
+export const CELL_METRIC_HELPERS = Object.keys(CELL_METRICS) as CellMetricHelper[];
+
+/**
+ * The metric a helper reads on a cell of `type`; on a cell type it does not apply to, the spec of
+ * the type it does apply to (so `cellMetricProblem` reports the mismatch).
+ */
+export function cellMetricSpec(helper: CellMetricHelper, type: LoadBalancerType): MetricSpec {
+  const d: CellMetricDescriptor = CELL_METRICS[helper];
+  const spec = d[type] ?? d.application ?? d.network;
+  if (spec === undefined) throw new Error(`CELL_METRICS.${helper} has no metric`);
+  return spec;
+}
+
+/**
+ * The metric helpers of a rendered cell, generated from `CELL_METRICS`. `M` is the renderer's
+ * metric (CDK `cloudwatch.Metric`, Pulumi `CellMetric`), `O` its options (CDK `MetricOptions`
+ * override statistic, period, label and so on; Pulumi options statistic and period).
+ */
+export interface CellMetricHelpers<M, O> {
+  /**
+   * Concurrent connections on the load balancer: ALB `ActiveConnectionCount` (both legs, so about
+   * 2 per WebSocket), statistic Sum; NLB `ActiveFlowCount`, statistic Average. Period 60 s.
+   * `options` override statistic, period and so on.
+   */
+  metricActiveConnections(options?: O): M;
+  /** New connections per period: ALB `NewConnectionCount` / NLB `NewFlowCount`, statistic Sum, period 60 s. */
+  metricNewConnections(options?: O): M;
+  /**
+   * Connections per instance from the servers' gauge (`WebSocketTier/ActiveConnections`, dimension
+   * `AutoScalingGroupName`), statistic Average, period 60 s: the value the scaling policy tracks
+   * when `scaling.signal` is `connection-gauge`.
+   */
+  metricConnectionsPerInstance(options?: O): M;
+  /**
+   * ALB cells: `RejectedConnectionCount` (the ALB reached its connection limit), statistic Sum,
+   * period 60 s. @throws Error on NLB cells (use `metricPortAllocationErrors()`)
+   */
+  metricRejectedConnections(options?: O): M;
+  /** ALB cells: `TargetConnectionErrorCount`, statistic Sum, period 60 s. @throws Error on NLB cells */
+  metricTargetConnectionErrors(options?: O): M;
+  /** ALB cells: `HTTPCode_ELB_5XX_Count` (load-balancer-generated 5xx), statistic Sum, period 60 s. @throws Error on NLB cells */
+  metricElb5xx(options?: O): M;
+  /**
+   * NLB cells: `PortAllocationErrorCount` (~55,000 connections per target under client address
+   * translation), statistic Sum, period 60 s. @throws Error on ALB cells
+   */
+  metricPortAllocationErrors(options?: O): M;
+  /** `UnHealthyHostCount` of the cell's target group, statistic Minimum (AWS's advice for alarms), period 60 s. */
+  metricUnhealthyHosts(options?: O): M;
+  /** `HealthyHostCount` of the cell's target group, statistic Minimum, period 60 s. */
+  metricHealthyHosts(options?: O): M;
+  /** Auto Scaling `GroupInServiceInstances`, statistic Maximum, period 60 s. */
+  metricInServiceInstances(options?: O): M;
+  /** Auto Scaling `GroupTerminatingInstances` (includes instances draining in `Terminating:Wait`), statistic Maximum, period 60 s. */
+  metricTerminatingInstances(options?: O): M;
+  /**
+   * Route 53 `HealthCheckStatus` of the cell's health check (1 healthy, 0 unhealthy), statistic
+   * Minimum, period 60 s, region us-east-1 (the only region Route 53 publishes it in).
+   * @throws Error when the cell has no Route 53 health check (`dns.healthChecks` off or no zone)
+   */
+  metricRoute53HealthCheckStatus(options?: O): M;
+}
+
+/**
+ * Install every `CELL_METRICS` helper on a renderer's class prototype; each calls `bind` with the
+ * instance, its helper name and the caller's options.
+ */
+export function installCellMetricHelpers<T, M, O>(prototype: T, bind: (cell: T, helper: CellMetricHelper, options?: O) => M): void {
+  for (const helper of CELL_METRIC_HELPERS) {
+    Object.defineProperty(prototype, helper, {
+      value: function (this: T, options?: O): M {
+        return bind(this, helper, options);
+      },
+      writable: true,
+      configurable: true,
+      enumerable: false,
+    });
+  }
+}
+
+/** Compile-time proof that `CellMetricHelpers` declares exactly the helpers of `CELL_METRICS`. */
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+true satisfies SameKeys<keyof CellMetricHelpers<unknown, unknown>, CellMetricHelper>;

@@ -316,8 +316,8 @@ function scalingPolicy(signal: ScalingSignal, type: LoadBalancerType, targetValu
           metricStat: {
             namespace: CONNECTION_GAUGE.namespace,
             metricName: CONNECTION_GAUGE.metricName,
-            dimensions: [CONNECTION_GAUGE.dimension],
-            stat: CONNECTION_GAUGE.defaultStatistic,
+            dimensions: CONNECTION_GAUGE.dimensions,
+            stat: CONNECTION_GAUGE.statistic,
           },
           label: 'Connections per instance (server gauge)',
           returnData: true,
@@ -334,7 +334,7 @@ function scalingPolicy(signal: ScalingSignal, type: LoadBalancerType, targetValu
     metrics: [
       {
         id: 'lb',
-        metricStat: { namespace: lb.namespace, metricName: lb.metricName, dimensions: [lb.dimension], stat: lb.defaultStatistic },
+        metricStat: { namespace: lb.namespace, metricName: lb.metricName, dimensions: lb.dimensions, stat: lb.statistic },
         returnData: false,
       },
       {
@@ -342,8 +342,8 @@ function scalingPolicy(signal: ScalingSignal, type: LoadBalancerType, targetValu
         metricStat: {
           namespace: IN_SERVICE_INSTANCES.namespace,
           metricName: IN_SERVICE_INSTANCES.metricName,
-          dimensions: [IN_SERVICE_INSTANCES.dimension],
-          stat: IN_SERVICE_INSTANCES.defaultStatistic,
+          dimensions: IN_SERVICE_INSTANCES.dimensions,
+          stat: IN_SERVICE_INSTANCES.statistic,
         },
         returnData: false,
       },

@@ -7,28 +7,14 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { amazonLinux2023ImageParameter } from '../core/instance-types';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
-import {
-  activeConnectionsMetric,
-  cellMetricProblem,
-  CONNECTION_GAUGE,
-  elb5xxMetric,
-  groupMetric,
-  hostCountMetric,
-  metricSpecOf,
-  type MetricSpec,
-  newConnectionsMetric,
-  portAllocationErrorsMetric,
-  rejectedConnectionsMetric,
-  route53HealthCheckStatusMetric,
-  targetConnectionErrorsMetric,
-} from '../core/metrics';
+import { type CellMetricHelpers, installCellMetricHelpers } from '../core/metrics';
 import type { AlarmKey } from '../core/operations';
 import { renderAlarms } from './private/alarms';
 import type { DashboardCellValues } from './private/dashboard';
 import { renderDns } from './private/dns';
 import { type BackplaneRef, renderFleet, type ServerBundleRef } from './private/fleet';
 import { renderLoadBalancer } from './private/load-balancer';
-import { bindMetricSpec, type CellMetric, type CellMetricOptions } from './private/metrics';
+import { bindCellMetric, type CellMetric, type CellMetricOptions } from './private/metrics';
 import { renderScalingPolicy } from './private/scaling';
 import { renderSecurityGroups } from './private/security-groups';
 import type { Scope } from './private/util';
@@ -91,6 +77,7 @@ export interface WebSocketCellArgs {
 }
 
 /** One cell: load balancer, listener(s), target group, Auto Scaling group, scaling policy, DNS. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class WebSocketCell extends pulumi.ComponentResource {
   /** Pulumi type token (frozen: changing it replaces every cell). */
   static readonly TYPE = 'websocket-tier:index:WebSocketCell';
@@ -195,83 +182,13 @@ export class WebSocketCell extends pulumi.ComponentResource {
     this.registerOutputs({ url: this.url, loadBalancerDnsName: lb.loadBalancer.dnsName });
   }
 
-  /**
-   * Concurrent connections on the load balancer: ALB `ActiveConnectionCount` (both legs, so about
-   * 2 per WebSocket), statistic Sum; NLB `ActiveFlowCount`, statistic Average. Period 60 s.
-   */
-  metricActiveConnections(options?: CellMetricOptions): CellMetric {
-    return this.metric(metricSpecOf(activeConnectionsMetric(this.resolved.loadBalancerType)), 'metricActiveConnections', options);
-  }
-
-  /** New connections per period: ALB `NewConnectionCount` / NLB `NewFlowCount`, statistic Sum, period 60 s. */
-  metricNewConnections(options?: CellMetricOptions): CellMetric {
-    return this.metric(metricSpecOf(newConnectionsMetric(this.resolved.loadBalancerType)), 'metricNewConnections', options);
-  }
-
-  /**
-   * Connections per instance from the servers' gauge (`WebSocketTier/ActiveConnections`, dimension
-   * `AutoScalingGroupName`), statistic Average, period 60 s.
-   */
-  metricConnectionsPerInstance(options?: CellMetricOptions): CellMetric {
-    return this.metric(metricSpecOf(CONNECTION_GAUGE), 'metricConnectionsPerInstance', options);
-  }
-
-  /** ALB cells: `RejectedConnectionCount`, statistic Sum, period 60 s. @throws Error on NLB cells */
-  metricRejectedConnections(options?: CellMetricOptions): CellMetric {
-    return this.metric(rejectedConnectionsMetric(), 'metricRejectedConnections', options);
-  }
-
-  /** ALB cells: `TargetConnectionErrorCount`, statistic Sum, period 60 s. @throws Error on NLB cells */
-  metricTargetConnectionErrors(options?: CellMetricOptions): CellMetric {
-    return this.metric(targetConnectionErrorsMetric(), 'metricTargetConnectionErrors', options);
-  }
-
-  /** ALB cells: `HTTPCode_ELB_5XX_Count`, statistic Sum, period 60 s. @throws Error on NLB cells */
-  metricElb5xx(options?: CellMetricOptions): CellMetric {
-    return this.metric(elb5xxMetric(), 'metricElb5xx', options);
-  }
-
-  /** NLB cells: `PortAllocationErrorCount`, statistic Sum, period 60 s. @throws Error on ALB cells */
-  metricPortAllocationErrors(options?: CellMetricOptions): CellMetric {
-    return this.metric(portAllocationErrorsMetric(), 'metricPortAllocationErrors', options);
-  }
-
-  /** `UnHealthyHostCount` of the cell's target group, statistic Minimum (AWS's advice for alarms), period 60 s. */
-  metricUnhealthyHosts(options?: CellMetricOptions): CellMetric {
-    return this.metric(hostCountMetric(this.resolved.loadBalancerType, 'unhealthy'), 'metricUnhealthyHosts', options);
-  }
-
-  /** `HealthyHostCount` of the cell's target group, statistic Minimum, period 60 s. */
-  metricHealthyHosts(options?: CellMetricOptions): CellMetric {
-    return this.metric(hostCountMetric(this.resolved.loadBalancerType, 'healthy'), 'metricHealthyHosts', options);
-  }
-
-  /** Auto Scaling `GroupInServiceInstances`, statistic Maximum, period 60 s. */
-  metricInServiceInstances(options?: CellMetricOptions): CellMetric {
-    return this.metric(groupMetric('GroupInServiceInstances'), 'metricInServiceInstances', options);
-  }
-
-  /** Auto Scaling `GroupTerminatingInstances` (includes draining `Terminating:Wait`), statistic Maximum, period 60 s. */
-  metricTerminatingInstances(options?: CellMetricOptions): CellMetric {
-    return this.metric(groupMetric('GroupTerminatingInstances'), 'metricTerminatingInstances', options);
-  }
-
-  /**
-   * Route 53 `HealthCheckStatus` of the cell's health check (1 healthy, 0 unhealthy), statistic
-   * Minimum, period 60 s, `region: 'us-east-1'` (the only region Route 53 publishes it in).
-   * @throws Error when the cell has no Route 53 health check (`dns.healthChecks` off or no zone)
-   */
-  metricRoute53HealthCheckStatus(options?: CellMetricOptions): CellMetric {
-    return this.metric(route53HealthCheckStatusMetric(), 'metricRoute53HealthCheckStatus', options);
-  }
-
-  /** Bind an operations metric to this cell, or throw naming why it does not exist here. */
-  private metric(spec: MetricSpec, helper: string, options?: CellMetricOptions): CellMetric {
-    const wrongType = cellMetricProblem(spec, helper, this.resolved, true);
-    if (wrongType) throw new Error(`${this.cellName}: ${wrongType}`);
-    const metric = bindMetricSpec(spec, this.metricValues, options);
-    const unbound = cellMetricProblem(spec, helper, this.resolved, metric !== undefined);
-    if (unbound || metric === undefined) throw new Error(`${this.cellName}: ${unbound}`);
-    return metric;
+  static {
+    installCellMetricHelpers<WebSocketCell, CellMetric, CellMetricOptions>(WebSocketCell.prototype, (cell, helper, options) =>
+      bindCellMetric(helper, cell.resolved, cell.metricValues, cell.cellName, options),
+    );
   }
 }
+
+/** The metric helpers (`cell.metricElb5xx()`, …), generated from core `CELL_METRICS`; `options` override statistic and period. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface WebSocketCell extends CellMetricHelpers<CellMetric, CellMetricOptions> {}

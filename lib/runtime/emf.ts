@@ -26,7 +26,7 @@ export interface GaugeSample {
 /** One EMF record (a JSON line) for the connection gauge. */
 export function emfRecord(sample: GaugeSample): string {
   const metricName = sample.metricName ?? CONNECTION_GAUGE.metricName;
-  const dimension = CONNECTION_GAUGE.dimension.name;
+  const dimension = CONNECTION_GAUGE.dimensions[0].name;
   return JSON.stringify({
     _aws: {
       Timestamp: sample.timestampMs,

@@ -104,10 +104,10 @@ describe('emfRecord', () => {
     const rec = JSON.parse(emfRecord({ connections: 42, autoScalingGroupName: 'asg-1', timestampMs: 1000 }));
     expect(rec._aws.CloudWatchMetrics[0]).toEqual({
       Namespace: CONNECTION_GAUGE.namespace,
-      Dimensions: [[CONNECTION_GAUGE.dimension.name]],
+      Dimensions: [[CONNECTION_GAUGE.dimensions[0].name]],
       Metrics: [{ Name: CONNECTION_GAUGE.metricName, Unit: 'Count', StorageResolution: 60 }],
     });
-    expect(rec[CONNECTION_GAUGE.dimension.name]).toBe('asg-1');
+    expect(rec[CONNECTION_GAUGE.dimensions[0].name]).toBe('asg-1');
     expect(rec[CONNECTION_GAUGE.metricName]).toBe(42);
     expect(rec._aws.LogGroupName).toBeUndefined();
   });

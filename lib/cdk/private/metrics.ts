@@ -1,30 +1,16 @@
 /**
- * Bind a core `MetricDescriptor` to concrete CDK values.
+ * Bind core `MetricSpec`s to concrete CDK values, and the cell's metric helpers generated from
+ * core `CELL_METRICS`.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type { MetricDescriptor, MetricDimensionSource, MetricSpec } from '../../core/metrics';
+import type { LoadBalancerType } from '../../core/primitives';
+import { type CellMetricHelper, cellMetricProblem, cellMetricSpec, type MetricDimensionSource, type MetricSpec } from '../../core/metrics';
 
-/** Late-bound values a descriptor's dimension may name. */
+/** Late-bound values a scaling policy's dimensions may name. */
 export interface MetricDimensionValues {
   readonly autoScalingGroupName: string;
   readonly loadBalancerFullName: string;
-}
-
-/** A CloudWatch metric with the descriptor's statistic and period; `options` override them. */
-export function bindMetric(
-  descriptor: MetricDescriptor,
-  values: MetricDimensionValues,
-  options: cloudwatch.MetricOptions = {},
-): cloudwatch.Metric {
-  return new cloudwatch.Metric({
-    namespace: descriptor.namespace,
-    metricName: descriptor.metricName,
-    dimensionsMap: { [descriptor.dimension.name]: values[descriptor.dimension.valueOf] },
-    statistic: descriptor.defaultStatistic,
-    period: Duration.seconds(descriptor.periodSeconds),
-    ...options,
-  });
 }
 
 /** Late-bound values an operations `MetricSpec` may name; absent ones (no Route 53 health check) are undefined. */
@@ -57,4 +43,25 @@ export function bindMetricSpec(
     region: withRegion ? spec.region : undefined,
     ...options,
   });
+}
+
+/**
+ * The metric of a cell helper (`metricElb5xx`, …) bound to the cell, or throw naming why it does
+ * not exist on this cell (wrong load-balancer type, no Route 53 health check).
+ * @param path - the cell's construct path, prefixed to errors
+ */
+export function bindCellMetric(
+  helper: CellMetricHelper,
+  cell: { readonly name: string; readonly loadBalancerType: LoadBalancerType },
+  values: MetricSpecValues,
+  path: string,
+  options?: cloudwatch.MetricOptions,
+): cloudwatch.Metric {
+  const spec = cellMetricSpec(helper, cell.loadBalancerType);
+  const wrongType = cellMetricProblem(spec, helper, cell, true);
+  if (wrongType) throw new Error(`${path}: ${wrongType}`);
+  const metric = bindMetricSpec(spec, values, options);
+  const unbound = cellMetricProblem(spec, helper, cell, metric !== undefined);
+  if (unbound || metric === undefined) throw new Error(`${path}: ${unbound}`);
+  return metric;
 }

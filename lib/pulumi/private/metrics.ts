@@ -1,9 +1,11 @@
 /**
  * Bind a core `MetricSpec` to a cell's Pulumi outputs: the arguments of a CloudWatch metric alarm
- * (`aws.cloudwatch.MetricAlarm`), which the components' metric helpers return.
+ * (`aws.cloudwatch.MetricAlarm`), which the components' metric helpers (generated from core
+ * `CELL_METRICS`) return.
  */
 import * as pulumi from '@pulumi/pulumi';
-import type { MetricDimensionSource, MetricSpec } from '../../core/metrics';
+import { type CellMetricHelper, cellMetricProblem, cellMetricSpec, type MetricDimensionSource, type MetricSpec } from '../../core/metrics';
+import type { LoadBalancerType } from '../../core/primitives';
 
 /**
  * A CloudWatch metric of a cell as `aws.cloudwatch.MetricAlarm` arguments: spread it into
@@ -33,10 +35,13 @@ export interface CellMetricOptions {
   readonly period?: number;
 }
 
+/** Late-bound values of a cell's metrics; absent ones (no Route 53 health check) are undefined. */
+export type CellMetricValues = Readonly<Partial<Record<MetricDimensionSource, pulumi.Input<string>>>>;
+
 /** The metric bound to `values`, or undefined when one of its dimensions has no value in this cell. */
 export function bindMetricSpec(
   spec: MetricSpec,
-  values: Readonly<Partial<Record<MetricDimensionSource, pulumi.Input<string>>>>,
+  values: CellMetricValues,
   options: CellMetricOptions = {},
 ): CellMetric | undefined {
   const dimensions: Record<string, pulumi.Input<string>> = {};
@@ -53,4 +58,25 @@ export function bindMetricSpec(
     period: options.period ?? spec.periodSeconds,
     region: spec.region,
   };
+}
+
+/**
+ * The metric of a cell helper (`metricElb5xx`, …) bound to the cell, or throw naming why it does
+ * not exist on this cell (wrong load-balancer type, no Route 53 health check).
+ * @param name - the cell's resource name, prefixed to errors
+ */
+export function bindCellMetric(
+  helper: CellMetricHelper,
+  cell: { readonly name: string; readonly loadBalancerType: LoadBalancerType },
+  values: CellMetricValues,
+  name: string,
+  options?: CellMetricOptions,
+): CellMetric {
+  const spec = cellMetricSpec(helper, cell.loadBalancerType);
+  const wrongType = cellMetricProblem(spec, helper, cell, true);
+  if (wrongType) throw new Error(`${name}: ${wrongType}`);
+  const metric = bindMetricSpec(spec, values, options);
+  const unbound = cellMetricProblem(spec, helper, cell, metric !== undefined);
+  if (unbound || metric === undefined) throw new Error(`${name}: ${unbound}`);
+  return metric;
 }
