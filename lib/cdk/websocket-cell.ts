@@ -170,7 +170,7 @@ export class WebSocketCell extends Construct {
       this.route53HealthCheck = renderDns(this, tier, cell, props.hostedZone, this.loadBalancer).healthCheck;
     }
 
-    // Operations (lib/core/operations.ts): logs, WAF, alarms.
+    // Operations (lib/core/operations/): logs, WAF, alarms.
     renderLoadBalancerLogs(this.loadBalancer, cell.operations, props.logBucket);
     if (cell.operations.webAclAssociation && props.webAcl && this.applicationLoadBalancer) {
       this.webAclAssociation = renderWebAclAssociation(this, props.webAcl, this.applicationLoadBalancer);

@@ -1,6 +1,6 @@
 /**
  * The reconnect policy on a socket.io-client `Socket`: socket.io's own reconnection (1000 ms ±50 %,
- * ×2, cap 5000 ms; dataplane.md §2.3) cannot see close codes or the server's hint, so create the
+ * ×2, cap 5000 ms; https://socket.io/docs/v4/client-options/#reconnectiondelay) cannot see close codes or the server's hint, so create the
  * socket with `reconnection: false` and let `manageSocketIoReconnect` call `socket.connect()` on
  * the policy's schedule. socket.io's connection state recovery still works: the socket keeps its
  * session id and offset across `connect()` calls, and `socket.recovered` says whether it resumed.

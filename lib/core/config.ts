@@ -377,7 +377,7 @@ export interface TierConfig {
    * connections (by Route 53 weight), its load balancer, listener and instance type, and
    * `host.fileDescriptorLimit`; explicit `scaling` values still win. An impossible plan (e.g. a
    * target above the file-descriptor limit, a cell needing more than 1,000 targets, a saturated
-   * backplane) is a validation error with the numbers. See `lib/core/capacity.ts` and
+   * backplane) is a validation error with the numbers. See `lib/core/capacity/` and
    * `npx websocket-tier plan`.
    * @default - no plan: scaling uses its own defaults (min 2, max 10, target 10,000)
    */
@@ -385,7 +385,7 @@ export interface TierConfig {
   /**
    * Dashboards, alarms (each tunable or switchable off, optional SNS topic), access and connection
    * logs, an optional WAF web ACL on ALB cells, LCU reservation and deletion protection.
-   * See `lib/core/operations.ts` and docs/operations.md.
+   * See `lib/core/operations/` and the README's Operations section.
    * @default - dashboard and every applicable alarm on, access logs on (90 days), WAF off, no LCU
    *   reservation, deletion protection on
    */
@@ -394,7 +394,7 @@ export interface TierConfig {
    * An ElastiCache (Valkey or Redis OSS) replication group in the tier's VPC, reachable only from
    * the cells' instances, always with TLS, encryption at rest and a generated AUTH token kept in
    * Secrets Manager. Every cell's server gets `WST_REDIS_URL` (`rediss://:<token>@host:port`),
-   * written at boot. See `lib/core/backplane.ts` and docs/backplane.md.
+   * written at boot. See `lib/core/backplane.ts` and the README's Backplane section.
    * @default - no backplane
    */
   readonly backplane?: BackplaneConfig;

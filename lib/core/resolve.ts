@@ -106,7 +106,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
   const listener = lb.listener;
 
   const instanceType = cell.instanceType ?? config.instanceType ?? DEFAULTS.instanceType;
-  // With `capacity`, the plan sizes the cell; explicit scaling values win (capacity.ts).
+  // With `capacity`, the plan sizes the cell; explicit scaling values win (capacity/tier.ts).
   const sized = sizeCell(config, config.cells.indexOf(cell), {
     minCapacity: cs.minCapacity ?? sc.minCapacity,
     maxCapacity: cs.maxCapacity ?? sc.maxCapacity,

@@ -167,7 +167,7 @@ export class WebSocketCell extends pulumi.ComponentResource {
       this.route53HealthCheck = renderDns(scope, tier, cell, args.hostedZoneId, lb.loadBalancer).healthCheck;
     }
 
-    // Operations (lib/core/operations.ts): WAF association and alarms; logs are load-balancer args.
+    // Operations (lib/core/operations/): WAF association and alarms; logs are load-balancer args.
     if (cell.operations.webAclAssociation && args.webAclArn !== undefined) {
       this.webAclAssociation = renderWebAclAssociation(scope, args.webAclArn, lb.loadBalancer.arn);
     }

@@ -134,7 +134,7 @@ export class WebSocketTier extends pulumi.ComponentResource {
     this.certificateArn = args.certificateArn ?? (needsCertificate ? renderCertificate(scope, tier, args.hostedZoneId) : undefined);
     const serverBundle = args.serverBundleFile !== undefined ? renderServerBundle(scope, args.serverBundleFile) : undefined;
 
-    // Operations (lib/core/operations.ts): log bucket and web ACL; the cells add alarms and associations.
+    // Operations (lib/core/operations/): log bucket and web ACL; the cells add alarms and associations.
     const ops = tier.operations;
     const logBucket = renderLogBucket(scope, ops, tier.cells);
     this.logBucket = logBucket?.bucket;

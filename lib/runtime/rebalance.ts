@@ -5,7 +5,7 @@
  * fair share × (1 + tolerance) closes the excess with 1013 at a bounded rate, so those clients
  * reconnect and the load balancer (least connections / round robin) places them on emptier nodes.
  * Prior art: Ably's active rebalancing, Netflix Zuul Push's bounded lifetime
- * (../shared/reference/dataplane.md §5).
+ * (the shedding pattern of Netflix Zuul Push connection rebalancing).
  */
 
 /** Rebalancing knobs. */
@@ -17,7 +17,7 @@ export interface RebalanceOptions {
   readonly tolerance?: number;
   /**
    * Largest fraction of this node's sockets closed per interval, 0–1. At least one socket is
-   * closed per interval when any must go. @default 0.01 (1 % per 10 s, dataplane.md §5.1)
+   * closed per interval when any must go. @default 0.01 (1 % per 10 s)
    */
   readonly maxShedFraction?: number;
   /** How often counts are published and compared, ms ≥ 100. @default 10000 */

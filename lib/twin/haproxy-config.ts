@@ -13,7 +13,7 @@
  * - target-group health check → `option httpchk GET <path>`, `http-check expect`, `inter`,
  *   `fall` (unhealthy threshold), `rise` (healthy threshold), `timeout check`;
  * - routing → `balance leastconn` (ALB's `least_outstanding_requests` is UNCONFIRMED to count
- *   open WebSockets, aws-facts §11 item 3; least connections is what a WebSocket tier wants);
+ *   open WebSockets; least connections is what a WebSocket tier wants);
  * - deregistration → nodes are drained through the HAProxy runtime API (`set server … state
  *   drain`), the twin's stand-in for the target group's deregistration.
  * Not modelled: TLS (the twin listens on plain HTTP), a health port different from the traffic

@@ -1,6 +1,6 @@
 /**
  * A cell's CloudWatch alarms from core's resolved alarm list (thresholds, periods and reasons live
- * in lib/core/operations.ts), with an optional SNS topic notified on ALARM and OK.
+ * in lib/core/operations/), with an optional SNS topic notified on ALARM and OK.
  *
  * Metrics with a fixed region (Route 53 `HealthCheckStatus`, us-east-1 only) can only be alarmed
  * on in that region: the alarm is created when the stack is in that region, guarded by a

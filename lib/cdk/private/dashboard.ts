@@ -1,5 +1,5 @@
 /**
- * The tier's CloudWatch dashboard from core's layout (lib/core/operations.ts `dashboardRows`): a
+ * The tier's CloudWatch dashboard from core's layout (lib/core/operations/ `dashboardRows`): a
  * title line per row, then its graphs. Route 53 metrics keep their us-east-1 region, which a
  * dashboard can show from any region.
  */

@@ -1,7 +1,7 @@
 /**
  * The instances of one cell: role, launch template (never a launch configuration), Auto Scaling
  * group with ELB health checks, and the termination lifecycle hook that gives sockets time to
- * drain (aws-facts §5).
+ * drain (https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html).
  */
 import { Aws } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';

@@ -1,7 +1,7 @@
 /**
  * Load balancer, listener(s) and target group of one cell, ALB or NLB, from the resolved plan.
  * Every WebSocket-critical value is written explicitly (TLS policy, idle timeouts, health check,
- * deregistration delay, stickiness); see aws-facts §1–§3.
+ * deregistration delay, stickiness); see https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html.
  */
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

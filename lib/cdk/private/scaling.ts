@@ -1,6 +1,6 @@
 /**
  * Target tracking on connections per instance as an L1 policy: CDK's `scaleToTrackMetric` cannot
- * render metric math (aws-facts §5a). Never CPU or ALBRequestCountPerTarget.
+ * render metric math (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-target-tracking-metric-math.html). Never CPU or ALBRequestCountPerTarget.
  */
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { Construct } from 'constructs';

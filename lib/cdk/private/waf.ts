@@ -1,7 +1,7 @@
 /**
  * The tier's regional AWS WAF web ACL (L1: aws-cdk-lib has no WAF L2) and its association with ALB
  * cells. WAF inspects only the HTTP upgrade request: after `101 Switching Protocols` no frame is
- * seen (aws-facts §1). Rules: the AWS managed common rule set (with `NoUserAgent_HEADER` counted,
+ * seen (https://docs.aws.amazon.com/waf/latest/developerguide/waf-chapter.html). Rules: the AWS managed common rule set (with `NoUserAgent_HEADER` counted,
  * not blocked: many native WebSocket clients send no User-Agent) and a per-IP rate limit on upgrade
  * requests (header `Upgrade` contains `websocket`). Source:
  * https://docs.aws.amazon.com/waf/latest/developerguide/waf-rule-statement-type-rate-based.html

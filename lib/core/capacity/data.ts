@@ -1,5 +1,5 @@
 /**
- * The sourced tables behind the capacity and cost planner (`capacity.ts`). Every number says where
+ * The sourced tables behind the capacity and cost planner (`plan.ts`). Every number says where
  * it comes from. Prices are us-east-1, Linux, on-demand, in US dollars; a price marked
  * **UNCONFIRMED** was not found in a primary source while this table was written (it is the list
  * price as remembered from the AWS price list) and must be checked on the pricing page before you

@@ -21,7 +21,7 @@ export interface AlarmConfig {
   /**
    * Threshold in the metric's unit (count per 60 s period, connections, or health status 0/1).
    * A finite number ≥ 0.
-   * @default - the alarm's default (see {@link ALARM_KEYS} docs in docs/operations.md)
+   * @default - the alarm's default (see the Operations section of the README)
    */
   readonly threshold?: number;
   /** Periods of 60 s evaluated, integer 1–1440 (CloudWatch: periods × period ≤ 1 day). @default - per alarm */

@@ -1,6 +1,6 @@
 /**
  * A cell's CloudWatch alarms from core's resolved list (`cell.operations.alarms`: thresholds,
- * periods and reasons live in lib/core/operations.ts), with optional SNS actions on ALARM and OK.
+ * periods and reasons live in lib/core/operations/), with optional SNS actions on ALARM and OK.
  * Same alarms as lib/cdk/private/alarms.ts, named `<cell>-alarm-<key>`.
  *
  * Metrics with a fixed region (Route 53 `HealthCheckStatus`, us-east-1 only) are alarmed on in

@@ -1,7 +1,7 @@
 /**
  * Route 53 records of one cell: a weighted alias under the tier name (explicit set identifier,
  * evaluate target health), an optional direct name, AAAA twins when dual-stack, and an optional
- * HTTPS health check attached to the weighted records (aws-facts §4). Same records as
+ * HTTPS health check attached to the weighted records (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/routing-policy-weighted.html). Same records as
  * lib/cdk/private/dns.ts.
  */
 import * as aws from '@pulumi/aws';

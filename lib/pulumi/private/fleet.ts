@@ -2,7 +2,7 @@
  * The instances of one cell: role and instance profile, launch template (never a launch
  * configuration; IMDSv2 required), Auto Scaling group with ELB health checks and group metrics,
  * the termination lifecycle hook under which sockets drain, and the lifecycle-action permission
- * scoped to this group (aws-facts §5). Same settings as lib/cdk/private/fleet.ts.
+ * scoped to this group (https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html). Same settings as lib/cdk/private/fleet.ts.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';

@@ -2,7 +2,7 @@
  * Load balancer, listener(s) and target group of one cell, ALB or NLB, from the resolved plan.
  * Every WebSocket-critical value is written explicitly (TLS policy, idle timeouts, every health
  * check field, deregistration delay, stickiness): the Pulumi/Terraform defaults differ from AWS's
- * (aws-facts §3a). Same settings as lib/cdk/private/load-balancer.ts.
+ * (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html). Same settings as lib/cdk/private/load-balancer.ts.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';

@@ -1,6 +1,6 @@
 /**
  * Target tracking on connections per instance, as CloudWatch metric math from core's plan
- * (aws-facts §5a). Never CPU or ALBRequestCountPerTarget. Same policy as lib/cdk/private/scaling.ts.
+ * (https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-target-tracking-metric-math.html). Never CPU or ALBRequestCountPerTarget. Same policy as lib/cdk/private/scaling.ts.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
