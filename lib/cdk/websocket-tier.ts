@@ -17,6 +17,7 @@ import type { TierConfig } from '../core/config';
 import { BACKPLANE_IDS, cellId, cellUrlOutputId, OPERATIONS_TIER_IDS, TIER_IDS, VPC_FLOW_LOG_IDS } from '../core/ids';
 import { WARNING_PREFIX } from '../core/issues';
 import { planTier } from '../core/plan';
+import { validateDomainInZone } from '../core/validate';
 import type { ResolvedTier } from '../core/resolved';
 import { renderDashboard } from './private/dashboard';
 import { renderLogBucket } from './private/logs';
@@ -102,7 +103,7 @@ export class WebSocketTier extends Construct {
    */
   constructor(scope: Construct, id: string, props: WebSocketTierProps) {
     super(scope, id);
-    const { tier, warnings } = planTier(this.node.path, props, Token.isUnresolved);
+    const { tier, warnings } = planTier(this.node.path, props, Token.isUnresolved, validateDomainInZone(props.domainName, zoneNameOf(props.hostedZone), Token.isUnresolved));
     for (const issue of warnings) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}/${issue.code}`, issue.message);
     }
@@ -187,5 +188,14 @@ export class WebSocketTier extends Construct {
       throw new Error(`${this.node.path}: no cell named "${name}"; this tier has ${known}. Fix: use one of those names.`);
     }
     return this.cells[index];
+  }
+}
+
+/** The zone's name when it is known (`HostedZone.fromHostedZoneId` has none: reading it throws). */
+function zoneNameOf(zone: route53.IHostedZone): string | undefined {
+  try {
+    return zone.zoneName;
+  } catch {
+    return undefined;
   }
 }

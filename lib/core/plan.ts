@@ -18,10 +18,11 @@ export interface TierPlan {
 /**
  * Validate and resolve a tier.
  * @param where - construct path or resource name, put at the start of the error message
+ * @param extraIssues - issues of renderer-only inputs (e.g. the hosted zone), reported with the config's
  * @throws TierConfigError listing every error (field, value, allowed values, fix)
  */
-export function planTier(where: string, config: TierConfig, isUnresolved: IsUnresolved = neverUnresolved): TierPlan {
-  const issues = validateTier(config, isUnresolved);
+export function planTier(where: string, config: TierConfig, isUnresolved: IsUnresolved = neverUnresolved, extraIssues: readonly Issue[] = []): TierPlan {
+  const issues = [...validateTier(config, isUnresolved), ...extraIssues];
   const errors = errorsOf(issues);
   if (errors.length > 0) throw new TierConfigError(formatIssues(where, errors), errors);
   return { tier: resolveTier(config), warnings: warningsOf(issues) };

@@ -531,3 +531,26 @@ function validateServer(v: IssueCollector, config: TierConfig): void {
     }
   }
 }
+
+/**
+ * `domainName` must lie inside the hosted zone that receives its records: Route 53 would otherwise
+ * get records named `<domainName>.<zone>.` (a CDK record name that does not end in the zone name is
+ * taken as relative to it). Checked when both names are concrete at synthesis.
+ * Source: https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/DomainNameFormat.html
+ * @param zoneName - the hosted zone's name, with or without the trailing dot
+ * @returns one `domain-outside-zone` error, or none
+ */
+export function validateDomainInZone(domainName: unknown, zoneName: unknown, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
+  if (typeof domainName !== 'string' || typeof zoneName !== 'string' || isUnresolved(domainName) || isUnresolved(zoneName)) return [];
+  const zone = zoneName.replace(/\.$/, '').toLowerCase();
+  const name = domainName.replace(/\.$/, '').toLowerCase();
+  if (zone === '' || name === zone || name.endsWith(`.${zone}`)) return [];
+  return [
+    {
+      code: 'domain-outside-zone',
+      path: 'domainName',
+      message: `domainName is "${domainName}" but the hosted zone is "${zone}"; the tier's records must lie inside the zone, or Route 53 would get records named "${name}.${zone}.". Allowed: "${zone}" or a name ending in ".${zone}". Fix: use a domainName inside the zone (e.g. "ws.${zone}"), or pass the zone that holds "${name}".`,
+      severity: 'error',
+    },
+  ];
+}

@@ -10,7 +10,7 @@ import { resolveTier } from '../core/resolve';
 import { BACKPLANE_IDS, cellId, childName, TIER_IDS } from '../core/ids';
 import { errorsOf, formatIssues, type Issue, WARNING_PREFIX, warningsOf } from '../core/issues';
 import type { ResolvedTier } from '../core/resolved';
-import { validateTier } from '../core/validate';
+import { validateDomainInZone, validateTier } from '../core/validate';
 import { renderCertificate } from './private/certificate';
 import { renderDashboard } from './private/dashboard';
 import { renderLogBucket } from './private/logs';
@@ -33,6 +33,12 @@ export interface WebSocketTierArgs extends TierConfig {
    * cell records and, by default, the certificate's DNS validation record.
    */
   readonly hostedZoneId: pulumi.Input<string>;
+  /**
+   * Name of that hosted zone (e.g. `example.com`), when you know it: `domainName` is then checked to
+   * lie inside it (error `domain-outside-zone`), as the CDK construct does with its zone object.
+   * @default - not checked (the zone id alone does not tell its name at program time)
+   */
+  readonly hostedZoneName?: string;
   /**
    * Existing VPC of every cell; give `publicSubnetIds` and `privateSubnetIds` with it. With
    * `dns.ipAddressType: 'dualstack'` its public subnets must have IPv6.
@@ -116,7 +122,7 @@ export class WebSocketTier extends pulumi.ComponentResource {
   constructor(name: string, args: WebSocketTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super(WebSocketTier.TYPE, name, {}, opts);
     this.tierName = name;
-    const issues = [...validateTier(args, pulumi.Output.isInstance), ...pulumiArgIssues(args)];
+    const issues = [...validateTier(args, pulumi.Output.isInstance), ...validateDomainInZone(args.domainName, args.hostedZoneName, pulumi.Output.isInstance), ...pulumiArgIssues(args)];
     const errors = errorsOf(issues);
     if (errors.length > 0) throw new pulumi.ResourceError(formatIssues(name, errors), this);
     for (const issue of warningsOf(issues)) {

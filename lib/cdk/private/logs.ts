@@ -9,7 +9,7 @@
  *
  * ELB log delivery needs a bucket policy naming the region's ELB account, so CDK's
  * `logAccessLogs`/`logConnectionLogs` need a concrete stack region. In an environment-agnostic
- * stack logging is skipped and each load balancer gets a warning
+ * stack logging is skipped and the tier gets one warning
  * (`@websocket-tier/access-logs-need-region`) telling the user to set `env.region` or turn logs off.
  */
 import { Annotations, Duration, Stack, Token } from 'aws-cdk-lib';
@@ -28,7 +28,15 @@ export function regionIsKnown(scope: Construct): boolean {
 /** The tier's log bucket, when logs are on and the stack region is known. */
 export function renderLogBucket(scope: Construct, ops: ResolvedTierOperations): s3.Bucket | undefined {
   const b = ops.logBucket;
-  if (b === undefined || !regionIsKnown(scope)) return undefined;
+  if (b === undefined) return undefined;
+  if (!regionIsKnown(scope)) {
+    // One warning per tier (not per load balancer), telling the user's own app what to change.
+    Annotations.of(scope).addWarningV2(
+      `${WARNING_PREFIX}/access-logs-need-region`,
+      "Access and connection logs are on (operations.accessLogs.enabled defaults to true) but the stack is environment-agnostic: ELB log delivery needs a bucket policy for the stack's region, so no load balancer of this tier writes logs. Fix: give the stack a region (new Stack(app, 'Chat', { env: { region: 'eu-west-1' } })), or set operations.accessLogs.enabled to false.",
+    );
+    return undefined;
+  }
   return new s3.Bucket(scope, OPERATIONS_TIER_IDS.logBucket, {
     encryption: s3.BucketEncryption.S3_MANAGED,
     enforceSSL: b.enforceSsl,
@@ -47,13 +55,8 @@ export function renderLoadBalancerLogs(
   bucket: s3.IBucket | undefined,
 ): void {
   if (ops.accessLogPrefix === undefined) return;
-  if (!regionIsKnown(loadBalancer)) {
-    Annotations.of(loadBalancer).addWarningV2(
-      `${WARNING_PREFIX}/access-logs-need-region`,
-      'Access and connection logs are on (operations.accessLogs.enabled defaults to true) but the stack is environment-agnostic: ELB log delivery needs a bucket policy for the region, so no logs are written. Fix: give the stack env: { region } (e.g. -c region=eu-west-1 in the example app), or set operations.accessLogs.enabled to false.',
-    );
-    return;
-  }
+  // Env-agnostic stack: the tier warned once (renderLogBucket); nothing to attach.
+  if (!regionIsKnown(loadBalancer)) return;
   if (bucket === undefined) return; // WebSocketCell used directly without a bucket
   loadBalancer.logAccessLogs(bucket, ops.accessLogPrefix);
   if (ops.connectionLogPrefix !== undefined && 'logConnectionLogs' in loadBalancer) {
