@@ -339,6 +339,15 @@ describe('WebSocketTier (Pulumi): validation', () => {
     });
   });
 
+  test('hostedZoneName outside which domainName lies is an error (domain-outside-zone); without it nothing is checked', async () => {
+    await recordProgram(() => {
+      expect(() => new WebSocketTier('zone', { domainName: 'ws.other.com', cells: [{ name: 'a' }], hostedZoneId: ZONE, hostedZoneName: 'example.com' })).toThrow(
+        /domainName is "ws\.other\.com" but the hosted zone is "example\.com".*\[domain-outside-zone\]/s,
+      );
+      expect(() => new WebSocketTier('nozone', { domainName: 'ws.other.com', cells: [{ name: 'a' }], hostedZoneId: ZONE })).not.toThrow();
+    });
+  });
+
   test('a partial existing VPC is an error naming the missing arguments', async () => {
     await recordProgram(() => {
       expect(() => new WebSocketTier('half', { domainName: 'ws.example.com', cells: [{ name: 'a' }], hostedZoneId: ZONE, vpcId: 'vpc-1' })).toThrow(
