@@ -164,9 +164,18 @@ function request<T>(child: ChildProcess, msg: unknown, key: string): Promise<T> 
   });
 }
 
-async function measure(name: string, framework: ServerFramework, serverFile: string, env: NodeJS.ProcessEnv = {}, engineIo = false): Promise<ServerRun> {
+async function measure(
+  name: string,
+  framework: ServerFramework,
+  serverFile: string,
+  env: NodeJS.ProcessEnv = {},
+  engineIo = false,
+): Promise<ServerRun> {
   const hook = path.join(TMP, 'gc-hook.js');
-  const server = spawn(process.execPath, ['--expose-gc', '-r', hook, serverFile], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const server = spawn(process.execPath, ['--expose-gc', '-r', hook, serverFile], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const started = Date.now();
   const clients: ChildProcess[] = [];
   try {
@@ -194,7 +203,20 @@ async function measure(name: string, framework: ServerFramework, serverFile: str
       const step = Math.min(STEP, MAX_CONNECTIONS - total);
       const per = Math.ceil(step / CLIENT_PROCESSES);
       const results = await Promise.all(
-        clients.map((c, i) => request<{ opened: number; failed: number }>(c, { open: { url: engineIo ? `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket` : `ws://127.0.0.1:${port}/calibration`, count: per, localAddress: `127.0.0.${2 + i}`, engineIo } }, 'opened')),
+        clients.map((c, i) =>
+          request<{ opened: number; failed: number }>(
+            c,
+            {
+              open: {
+                url: engineIo ? `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket` : `ws://127.0.0.1:${port}/calibration`,
+                count: per,
+                localAddress: `127.0.0.${2 + i}`,
+                engineIo,
+              },
+            },
+            'opened',
+          ),
+        ),
       );
       results.forEach((r, i) => {
         opened[i] = r.opened;
@@ -203,7 +225,9 @@ async function measure(name: string, framework: ServerFramework, serverFile: str
       total = opened.reduce((a, b) => a + b, 0);
       const rssBytes = await settledRss(server.pid!);
       samples.push({ connections: total, rssBytes });
-      process.stdout.write(`  ${name}: ${total} connections, RSS +${((rssBytes - baselineRssBytes) / MIB).toFixed(1)} MiB${failed ? `, ${failed} failed` : ''}\n`);
+      process.stdout.write(
+        `  ${name}: ${total} connections, RSS +${((rssBytes - baselineRssBytes) / MIB).toFixed(1)} MiB${failed ? `, ${failed} failed` : ''}\n`,
+      );
       if (failed > step / 2) {
         stoppedBecause = 'connect-failures';
         break;
@@ -213,7 +237,16 @@ async function measure(name: string, framework: ServerFramework, serverFile: str
         break;
       }
     }
-    return { name, framework, samples, baselineRssBytes, connectionsOpened: total, failedConnections: failed, stoppedBecause, seconds: (Date.now() - started) / 1000 };
+    return {
+      name,
+      framework,
+      samples,
+      baselineRssBytes,
+      connectionsOpened: total,
+      failedConnections: failed,
+      stoppedBecause,
+      seconds: (Date.now() - started) / 1000,
+    };
   } finally {
     for (const c of clients) c.kill('SIGKILL');
     server.kill('SIGKILL'); // the example server drains for minutes on SIGTERM
@@ -267,7 +300,13 @@ async function run(): Promise<void> {
 
   const only = (process.env.CAL_SERVERS ?? 'example,ws,socket.io').split(',');
   const servers: { name: string; framework: ServerFramework; file: string; env?: NodeJS.ProcessEnv; engineIo?: boolean }[] = [];
-  if (only.includes('example')) servers.push({ name: 'example server (ws, bundled)', framework: 'ws', file: process.env.CAL_EXAMPLE_FILE ?? exampleServer, env: { WST_PORT: '0', WST_CELL: 'calibration' } });
+  if (only.includes('example'))
+    servers.push({
+      name: 'example server (ws, bundled)',
+      framework: 'ws',
+      file: process.env.CAL_EXAMPLE_FILE ?? exampleServer,
+      env: { WST_PORT: '0', WST_CELL: 'calibration' },
+    });
   if (only.includes('ws')) servers.push({ name: 'bare ws', framework: 'ws', file: path.join(TMP, 'ws-server.js') });
   const sio = only.includes('socket.io') ? findSocketIo() : undefined;
   const skipped: string[] = [];
@@ -275,9 +314,16 @@ async function run(): Promise<void> {
     // not requested
   } else if (sio) {
     fs.writeFileSync(path.join(TMP, 'sio-server.js'), SOCKET_IO_SERVER(sio));
-    servers.push({ name: 'socket.io (websocket transport)', framework: 'socket.io', file: path.join(TMP, 'sio-server.js'), engineIo: true });
+    servers.push({
+      name: 'socket.io (websocket transport)',
+      framework: 'socket.io',
+      file: path.join(TMP, 'sio-server.js'),
+      engineIo: true,
+    });
   } else {
-    skipped.push('socket.io: not installed in this project (npm i -D socket.io to include it); the planner uses 15,056 B derived from dataplane.md §1.7');
+    skipped.push(
+      'socket.io: not installed in this project (npm i -D socket.io to include it); the planner uses 15,056 B derived from dataplane.md §1.7',
+    );
   }
 
   const results = [];
@@ -292,24 +338,32 @@ async function run(): Promise<void> {
     results.push({
       server: s.name,
       framework: s.framework,
-      plannerBytesPerConnection: typeof s.framework === 'string' ? FRAMEWORK_BYTES_PER_CONNECTION[s.framework] : s.framework.bytesPerConnection,
+      plannerBytesPerConnection:
+        typeof s.framework === 'string' ? FRAMEWORK_BYTES_PER_CONNECTION[s.framework] : s.framework.bytesPerConnection,
       measuredBytesPerConnection: Math.round(bytesPerConnection),
       measuredWarmupMiB: +(warmupBytes / MIB).toFixed(1),
-      averageBytesPerConnectionAtEnd: Math.round((r.samples[r.samples.length - 1].rssBytes - r.baselineRssBytes) / Math.max(1, r.connectionsOpened)),
+      averageBytesPerConnectionAtEnd: Math.round(
+        (r.samples[r.samples.length - 1].rssBytes - r.baselineRssBytes) / Math.max(1, r.connectionsOpened),
+      ),
       connectionsOpened: r.connectionsOpened,
       failedConnections: r.failedConnections,
       stoppedBecause: r.stoppedBecause,
       baselineRssMiB: +(r.baselineRssBytes / MIB).toFixed(1),
       rssGrowthMiB: +((r.samples[r.samples.length - 1].rssBytes - r.baselineRssBytes) / MIB).toFixed(1),
       measuredConnectionsWithinBudget: Math.round(measuredWithinBudget),
-      measuredHow: atBudget !== undefined ? 'budget reached (interpolated between steps)' : 'budget not reached under the connection cap: extrapolated on the fitted line, (budget − warm-up) ÷ bytes per connection',
+      measuredHow:
+        atBudget !== undefined
+          ? 'budget reached (interpolated between steps)'
+          : 'budget not reached under the connection cap: extrapolated on the fitted line, (budget − warm-up) ÷ bytes per connection',
       predictedConnectionsWithinBudget: predicted,
       error: +error.toFixed(4),
       withinTarget: Math.abs(error) <= TARGET_ERROR,
       seconds: +r.seconds.toFixed(1),
       samples: r.samples.map((x) => ({ connections: x.connections, rssMiB: +(x.rssBytes / MIB).toFixed(2) })),
     });
-    process.stdout.write(`  → ${Math.round(bytesPerConnection)} B/connection + ${(warmupBytes / MIB).toFixed(1)} MiB warm-up measured, ${Math.round(measuredWithinBudget)} connections in ${BUDGET_BYTES / MIB} MiB; planner ${predicted} (${(error * 100).toFixed(1)} %)\n`);
+    process.stdout.write(
+      `  → ${Math.round(bytesPerConnection)} B/connection + ${(warmupBytes / MIB).toFixed(1)} MiB warm-up measured, ${Math.round(measuredWithinBudget)} connections in ${BUDGET_BYTES / MIB} MiB; planner ${predicted} (${(error * 100).toFixed(1)} %)\n`,
+    );
   }
 
   const out = {

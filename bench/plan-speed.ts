@@ -20,7 +20,18 @@ async function run(): Promise<void> {
   const inProcess = [];
   for (const n of COUNTS) {
     for (const json of [false, true]) {
-      const argv = ['plan', '--connections', String(n), '--lb', 'nlb', '--messages-per-second', String(n / 1000), '--fan-out', '10', ...(json ? ['--json'] : [])];
+      const argv = [
+        'plan',
+        '--connections',
+        String(n),
+        '--lb',
+        'nlb',
+        '--messages-per-second',
+        String(n / 1000),
+        '--fan-out',
+        '10',
+        ...(json ? ['--json'] : []),
+      ];
       const t = performance.now();
       const code = await main(argv, quiet);
       inProcess.push({ connections: n, json, exitCode: code, milliseconds: +(performance.now() - t).toFixed(2) });
@@ -29,17 +40,35 @@ async function run(): Promise<void> {
   const bin = path.join(__dirname, '..', 'lib', 'cli', 'bin.ts');
   const cold = COUNTS.map((n) => {
     const t = performance.now();
-    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', bin, 'plan', '--connections', String(n)], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', bin, 'plan', '--connections', String(n)], {
+      encoding: 'utf8',
+    });
     return { connections: n, exitCode: r.status, milliseconds: +(performance.now() - t).toFixed(0) };
   });
   const compiled = path.join(__dirname, '..', '.bench-tmp', 'plan-speed', 'bin.js');
-  buildSync({ entryPoints: [bin], outfile: compiled, bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['vega'], logLevel: 'silent' });
+  buildSync({
+    entryPoints: [bin],
+    outfile: compiled,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['vega'],
+    logLevel: 'silent',
+  });
   const coldCompiled = COUNTS.map((n) => {
     const t = performance.now();
     const r = spawnSync(process.execPath, [compiled, 'plan', '--connections', String(n)], { encoding: 'utf8' });
     return { connections: n, exitCode: r.status, milliseconds: +(performance.now() - t).toFixed(0) };
   });
-  const out = { what: 'websocket-tier plan response time', when: new Date().toISOString(), node: process.version, inProcess, coldProcessCompiled: coldCompiled, coldProcessWithTsNode: cold };
+  const out = {
+    what: 'websocket-tier plan response time',
+    when: new Date().toISOString(),
+    node: process.version,
+    inProcess,
+    coldProcessCompiled: coldCompiled,
+    coldProcessWithTsNode: cold,
+  };
   fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
   fs.writeFileSync(path.join(__dirname, 'results', 'plan-speed.json'), `${JSON.stringify(out, null, 2)}\n`);
   process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

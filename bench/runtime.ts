@@ -119,7 +119,10 @@ async function openConnections(mode: Mode, port: number, n: number): Promise<{ c
  * so JIT and pools are warm), then n idle connections; memory is read after two forced GCs.
  */
 async function idleBench(mode: Mode, n: number): Promise<IdleResult> {
-  const child = fork(__filename, ['server', mode], { execArgv: ['--expose-gc', '-r', 'ts-node/register/transpile-only'], stdio: 'inherit' });
+  const child = fork(__filename, ['server', mode], {
+    execArgv: ['--expose-gc', '-r', 'ts-node/register/transpile-only'],
+    stdio: 'inherit',
+  });
   try {
     const { port } = await new Promise<{ port: number }>((r) => child.once('message', (m) => r(m as { port: number })));
     const warm = await openConnections(mode, port, Math.ceil(n / 4));
@@ -162,7 +165,8 @@ async function broadcastBench(clientsPerNode: number, messages: number) {
   try {
     const sockets = [];
     for (const node of twin.nodes.filter((x) => x.running)) {
-      for (let i = 0; i < clientsPerNode; i++) sockets.push(io(`http://127.0.0.1:${node.port}`, { transports: ['websocket'], forceNew: true, reconnection: false }));
+      for (let i = 0; i < clientsPerNode; i++)
+        sockets.push(io(`http://127.0.0.1:${node.port}`, { transports: ['websocket'], forceNew: true, reconnection: false }));
     }
     await Promise.all(sockets.map((s) => new Promise((r) => s.once('connect', () => r(undefined)))));
     let delivered = 0;
@@ -194,7 +198,10 @@ async function drainBench(k: number, windowSeconds: number) {
       tier: resolveTier({ domainName: 'ws.example.com', cells: [{ name: 'a' }], connection: { drainWindowSeconds: windowSeconds } }),
       nodes: 1,
       maxNodes: 2,
-      server: { args: [built.file], env: { NODE_PATH: built.nodePath, WST_DRAIN_WINDOW_SECONDS: String(window), WST_DRAIN_GRACE_SECONDS: '5' } },
+      server: {
+        args: [built.file],
+        env: { NODE_PATH: built.nodePath, WST_DRAIN_WINDOW_SECONDS: String(window), WST_DRAIN_GRACE_SECONDS: '5' },
+      },
     });
     try {
       const sockets = Array.from({ length: k }, () => {
@@ -214,7 +221,11 @@ async function drainBench(k: number, windowSeconds: number) {
       for (const s of sockets) s.close();
       const buckets = new Map<number, number>();
       for (const t of at) buckets.set(Math.floor((t - start) / 1000), (buckets.get(Math.floor((t - start) / 1000)) ?? 0) + 1);
-      return { reconnected: at.length, peakPerSecond: Math.max(0, ...buckets.values()), lastReconnectSeconds: at.length ? (Math.max(...at) - start) / 1000 : undefined };
+      return {
+        reconnected: at.length,
+        peakPerSecond: Math.max(0, ...buckets.values()),
+        lastReconnectSeconds: at.length ? (Math.max(...at) - start) / 1000 : undefined,
+      };
     } finally {
       await twin.stop();
     }
@@ -267,7 +278,13 @@ async function main(): Promise<void> {
   const sio = overhead('socket.io', 'socket.io+runtime');
   const results = {
     generatedAt: new Date().toISOString(),
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, totalMemGiB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.platform()} ${os.release()}` },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      totalMemGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+    },
     idle,
     idleSamples: Object.fromEntries(samples),
     runtimeOverhead: { ws, socketIo: sio },

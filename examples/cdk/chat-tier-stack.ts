@@ -76,7 +76,7 @@ export function acknowledgeNagFindings(tier: WebSocketTier): void {
     Validations.of(tier.logBucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'This bucket is the destination of the load balancers\' access and connection logs; logging its own ' +
+        "This bucket is the destination of the load balancers' access and connection logs; logging its own " +
         'server access into itself would loop, and into another bucket only moves the same finding there.',
     });
   }

@@ -73,7 +73,12 @@ async function main(): Promise<void> {
 
   io.on('connection', (socket) => {
     socket.on('chat', (msg: { text?: unknown; seq?: unknown }) => {
-      io.emit('chat', { text: String(msg?.text ?? ''), seq: typeof msg?.seq === 'number' ? msg.seq : undefined, from: socket.id, node: runtime.nodeId });
+      io.emit('chat', {
+        text: String(msg?.text ?? ''),
+        seq: typeof msg?.seq === 'number' ? msg.seq : undefined,
+        from: socket.id,
+        node: runtime.nodeId,
+      });
     });
     socket.on('whoami', (ack: unknown) => {
       if (typeof ack === 'function') ack({ node: runtime.nodeId, id: socket.id, recovered: socket.recovered });

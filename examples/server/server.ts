@@ -29,8 +29,24 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
-import { ASG_NAME_ENV, CONNECTION_GAUGE, DEFAULTS, EMF_AGENT_PORT, EMF_ENDPOINT_ENV, LIMITS, SERVER_ENV, SERVER_KEEP_ALIVE_MARGIN_SECONDS } from '../../lib/core';
-import { applyServerTimeouts, attachWebSocketServer, parseUdpEndpoint, RUNTIME_DEFAULTS, WebSocketRuntime, wsServerOptions } from '../../lib/runtime';
+import {
+  ASG_NAME_ENV,
+  CONNECTION_GAUGE,
+  DEFAULTS,
+  EMF_AGENT_PORT,
+  EMF_ENDPOINT_ENV,
+  LIMITS,
+  SERVER_ENV,
+  SERVER_KEEP_ALIVE_MARGIN_SECONDS,
+} from '../../lib/core';
+import {
+  applyServerTimeouts,
+  attachWebSocketServer,
+  parseUdpEndpoint,
+  RUNTIME_DEFAULTS,
+  WebSocketRuntime,
+  wsServerOptions,
+} from '../../lib/runtime';
 
 /** Test-only: milliseconds between connection-gauge records. @default 60000 (the metric's period) */
 export const METRIC_INTERVAL_ENV = 'WST_METRIC_INTERVAL_MS';
@@ -86,7 +102,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
     if (raw === undefined) return def;
     const value = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
     if (!Number.isSafeInteger(value) || value < min || value > max) {
-      issues.push(`${name} is ${JSON.stringify(raw)}; allowed: a whole number from ${min} to ${max}${unit}. Fix: set it in that range, or unset it for the default ${def}.`);
+      issues.push(
+        `${name} is ${JSON.stringify(raw)}; allowed: a whole number from ${min} to ${max}${unit}. Fix: set it in that range, or unset it for the default ${def}.`,
+      );
       return def;
     }
     return value;
@@ -95,7 +113,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
     const raw = get(name);
     if (raw === undefined) return def;
     if (raw.length > maxLength) {
-      issues.push(`${name} is ${raw.length} characters long; allowed: 1 to ${maxLength}. Fix: shorten it, or unset it for the default ${JSON.stringify(def)}.`);
+      issues.push(
+        `${name} is ${raw.length} characters long; allowed: 1 to ${maxLength}. Fix: shorten it, or unset it for the default ${JSON.stringify(def)}.`,
+      );
       return def;
     }
     return raw;
@@ -105,7 +125,9 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): ServerSettin
   const healthPort = int(SERVER_ENV.healthPort, port, 0, LIMITS.port.max, ' (unset = same as WST_PORT)');
   const healthPath = text(SERVER_ENV.healthPath, DEFAULTS.healthCheck.path, 1024);
   if (!healthPath.startsWith('/') || /\s/.test(healthPath) || healthPath === LIVENESS_PATH) {
-    issues.push(`${SERVER_ENV.healthPath} is ${JSON.stringify(healthPath)}; allowed: an absolute HTTP path without spaces, other than ${LIVENESS_PATH}. Fix: e.g. ${DEFAULTS.healthCheck.path}.`);
+    issues.push(
+      `${SERVER_ENV.healthPath} is ${JSON.stringify(healthPath)}; allowed: an absolute HTTP path without spaces, other than ${LIVENESS_PATH}. Fix: e.g. ${DEFAULTS.healthCheck.path}.`,
+    );
   }
   const pingIntervalSeconds = int(SERVER_ENV.pingIntervalSeconds, DEFAULTS.connection.pingIntervalSeconds, 1, 3600, ' seconds');
   const drainWindowSeconds = int(SERVER_ENV.drainWindowSeconds, DEFAULTS.connection.drainWindowSeconds, 0, 7170, ' seconds');
@@ -150,7 +172,9 @@ function parseEmfEndpoint(raw: string | undefined, issues: string[]): { host: st
   try {
     return parseUdpEndpoint(raw);
   } catch {
-    issues.push(`${EMF_ENDPOINT_ENV} is ${JSON.stringify(raw)}; allowed: udp://HOST:PORT with PORT 1 to 65535. Fix: e.g. udp://127.0.0.1:${EMF_AGENT_PORT} (the CloudWatch agent's default), or unset it for that default.`);
+    issues.push(
+      `${EMF_ENDPOINT_ENV} is ${JSON.stringify(raw)}; allowed: udp://HOST:PORT with PORT 1 to 65535. Fix: e.g. udp://127.0.0.1:${EMF_AGENT_PORT} (the CloudWatch agent's default), or unset it for that default.`,
+    );
     return def;
   }
 }
@@ -189,10 +213,16 @@ function udpUrl(e: { host: string; port: number }): string {
  * Start listening. Signals are left to the caller (`main` drains on SIGTERM and SIGINT).
  * Rejects when a port cannot be bound.
  */
-export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell), env: NodeJS.ProcessEnv = process.env): Promise<RunningServer> {
+export async function startServer(
+  s: ServerSettings,
+  log: Log = jsonLog(s.cell),
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<RunningServer> {
   const asg = s.autoScalingGroupName;
   if (asg === undefined) {
-    process.stderr.write(`${ASG_NAME_ENV} is unset: not publishing the connection gauge (${s.metricNamespace}/${s.metricName}); the scaling policy needs it on instances.\n`);
+    process.stderr.write(
+      `${ASG_NAME_ENV} is unset: not publishing the connection gauge (${s.metricNamespace}/${s.metricName}); the scaling policy needs it on instances.\n`,
+    );
   }
   const runtime = new WebSocketRuntime({
     env,
@@ -205,7 +235,13 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell),
     metrics:
       asg === undefined
         ? false
-        : { endpoint: udpUrl(s.emfEndpoint), autoScalingGroupName: asg, intervalMs: s.metricIntervalMs, namespace: s.metricNamespace, metricName: s.metricName },
+        : {
+            endpoint: udpUrl(s.emfEndpoint),
+            autoScalingGroupName: asg,
+            intervalMs: s.metricIntervalMs,
+            namespace: s.metricNamespace,
+            metricName: s.metricName,
+          },
   });
   runtime.on('warning', (e: Error) => log('warning', { message: e.message }));
   runtime.on('shed', (n: number, why: string) => log('shed', { n, why }));
@@ -265,7 +301,10 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell),
     });
   });
 
-  await Promise.all([listen(main, s.port, s.listenBacklog), healthServer ? listen(healthServer, s.healthPort, s.listenBacklog) : undefined]);
+  await Promise.all([
+    listen(main, s.port, s.listenBacklog),
+    healthServer ? listen(healthServer, s.healthPort, s.listenBacklog) : undefined,
+  ]);
   runtime.start();
   const port = (main.address() as AddressInfo).port;
   const healthPort = healthServer ? (healthServer.address() as AddressInfo).port : port;
@@ -299,7 +338,12 @@ export async function startServer(s: ServerSettings, log: Log = jsonLog(s.cell),
       complete('cut-short');
       return;
     }
-    log('drain-start', { trigger, connections: runtime.connections, windowSeconds: s.drainWindowSeconds, graceSeconds: runtime.drainGraceMs / 1000 });
+    log('drain-start', {
+      trigger,
+      connections: runtime.connections,
+      windowSeconds: s.drainWindowSeconds,
+      graceSeconds: runtime.drainGraceMs / 1000,
+    });
     void runtime.drain('signal');
   };
 
@@ -333,7 +377,12 @@ function asBroadcast(data: RawData): { data: unknown } | undefined {
 }
 
 function refuse(socket: Duplex, code: number, status: string, body: string): void {
-  const lines = [`HTTP/1.1 ${code} ${status}`, 'connection: close', 'content-type: text/plain', `content-length: ${Buffer.byteLength(body)}`];
+  const lines = [
+    `HTTP/1.1 ${code} ${status}`,
+    'connection: close',
+    'content-type: text/plain',
+    `content-length: ${Buffer.byteLength(body)}`,
+  ];
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }
 

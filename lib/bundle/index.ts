@@ -62,7 +62,9 @@ function loadEsbuild(): Esbuild {
     return require('esbuild') as Esbuild;
   } catch (e) {
     if ((e as { code?: string }).code === 'MODULE_NOT_FOUND') {
-      throw new BundleError('bundleNodeServer needs the optional peer dependency esbuild, which is not installed. Fix: npm install --save-dev esbuild@">=0.25.0"');
+      throw new BundleError(
+        'bundleNodeServer needs the optional peer dependency esbuild, which is not installed. Fix: npm install --save-dev esbuild@">=0.25.0"',
+      );
     }
     throw e;
   }
@@ -78,11 +80,15 @@ function loadEsbuild(): Esbuild {
 export function bundleNodeServer(options: BundleNodeServerOptions): string {
   const cwd = path.resolve(options.workingDirectory ?? process.cwd());
   if (typeof options.entry !== 'string' || options.entry === '') {
-    throw new BundleError(`bundleNodeServer: entry is ${JSON.stringify(options.entry)}; allowed: the path of the server's entry file. Fix: pass { entry: 'src/server.ts' }.`);
+    throw new BundleError(
+      `bundleNodeServer: entry is ${JSON.stringify(options.entry)}; allowed: the path of the server's entry file. Fix: pass { entry: 'src/server.ts' }.`,
+    );
   }
   const entry = path.resolve(cwd, options.entry);
   if (!fs.existsSync(entry)) {
-    throw new BundleError(`bundleNodeServer: entry ${options.entry} does not exist (resolved to ${entry}). Fix: pass the path of the server's entry file, relative to ${cwd} or absolute.`);
+    throw new BundleError(
+      `bundleNodeServer: entry ${options.entry} does not exist (resolved to ${entry}). Fix: pass the path of the server's entry file, relative to ${cwd} or absolute.`,
+    );
   }
   const outFile = path.resolve(cwd, options.outFile ?? path.join('dist', 'server.js'));
   const esbuild = loadEsbuild();
@@ -104,7 +110,10 @@ export function bundleNodeServer(options: BundleNodeServerOptions): string {
   } catch (e) {
     const errors = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors;
     const detail = errors?.length
-      ? errors.slice(0, 5).map((x) => (x.location ? `${x.location.file}:${x.location.line}: ${x.text}` : x.text)).join('; ')
+      ? errors
+          .slice(0, 5)
+          .map((x) => (x.location ? `${x.location.file}:${x.location.line}: ${x.text}` : x.text))
+          .join('; ')
       : (e as Error).message;
     throw new BundleError(`bundleNodeServer: esbuild could not bundle ${options.entry}: ${detail}`);
   }

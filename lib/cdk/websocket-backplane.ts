@@ -98,7 +98,9 @@ export class WebSocketBackplane extends Construct {
   allowFrom(rule: ResolvedBackplaneIngress, connections: ec2.Connections): ec2.CfnSecurityGroupIngress {
     const source = connections.securityGroups[0];
     if (source === undefined) {
-      throw new Error(`${this.node.path}: cell "${rule.fromCell}" has no instance security group to allow. Fix: pass the cell's connections (WebSocketCell.connections).`);
+      throw new Error(
+        `${this.node.path}: cell "${rule.fromCell}" has no instance security group to allow. Fix: pass the cell's connections (WebSocketCell.connections).`,
+      );
     }
     return new ec2.CfnSecurityGroupIngress(this, BACKPLANE_IDS.ingressFrom(rule.fromCell), {
       groupId: this.securityGroup.securityGroupId,

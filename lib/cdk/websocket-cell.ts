@@ -149,7 +149,12 @@ export class WebSocketCell extends Construct {
       this.listener = alb.listener;
       this.httpRedirectListener = alb.httpRedirectListener;
       this.targetGroup = alb.targetGroup;
-      ({ autoScalingGroup: this.autoScalingGroup, launchTemplate: this.launchTemplate, role: this.role, terminationHook: this.terminationHook } = fleet);
+      ({
+        autoScalingGroup: this.autoScalingGroup,
+        launchTemplate: this.launchTemplate,
+        role: this.role,
+        terminationHook: this.terminationHook,
+      } = fleet);
     } else {
       const nlb = renderNetworkLoadBalancer(this, lbInputs);
       const fleet = renderFleet(this, fleetInputs);
@@ -158,7 +163,12 @@ export class WebSocketCell extends Construct {
       this.loadBalancer = nlb.loadBalancer;
       this.listener = nlb.listener;
       this.targetGroup = nlb.targetGroup;
-      ({ autoScalingGroup: this.autoScalingGroup, launchTemplate: this.launchTemplate, role: this.role, terminationHook: this.terminationHook } = fleet);
+      ({
+        autoScalingGroup: this.autoScalingGroup,
+        launchTemplate: this.launchTemplate,
+        role: this.role,
+        terminationHook: this.terminationHook,
+      } = fleet);
     }
 
     const dimensionValues: MetricDimensionValues = {

@@ -103,7 +103,12 @@ export class WebSocketTier extends Construct {
    */
   constructor(scope: Construct, id: string, props: WebSocketTierProps) {
     super(scope, id);
-    const { tier, warnings } = planTier(this.node.path, props, Token.isUnresolved, validateDomainInZone(props.domainName, zoneNameOf(props.hostedZone), Token.isUnresolved));
+    const { tier, warnings } = planTier(
+      this.node.path,
+      props,
+      Token.isUnresolved,
+      validateDomainInZone(props.domainName, zoneNameOf(props.hostedZone), Token.isUnresolved),
+    );
     for (const issue of warnings) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}/${issue.code}`, issue.message);
     }
@@ -141,9 +146,12 @@ export class WebSocketTier extends Construct {
     this.logBucket = renderLogBucket(this, ops);
     this.webAcl = renderWebAcl(this, ops.webAcl);
     const alarmTopic =
-      props.alarmTopic ?? (ops.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, OPERATIONS_TIER_IDS.alarmTopic, ops.alarmTopicArn) : undefined);
+      props.alarmTopic ??
+      (ops.alarmTopicArn !== undefined ? sns.Topic.fromTopicArn(this, OPERATIONS_TIER_IDS.alarmTopic, ops.alarmTopicArn) : undefined);
 
-    this.backplane = tier.backplane ? new WebSocketBackplane(this, BACKPLANE_IDS.backplane, { backplane: tier.backplane, vpc: this.vpc }) : undefined;
+    this.backplane = tier.backplane
+      ? new WebSocketBackplane(this, BACKPLANE_IDS.backplane, { backplane: tier.backplane, vpc: this.vpc })
+      : undefined;
 
     this.cells = tier.cells.map(
       (cell) =>

@@ -48,7 +48,12 @@ const POINTS_PER_DECADE = 12;
  * The plan input at another connection count: per-connection rates (new connections, storms,
  * messages) stay what they were at the base peak; the cell count is re-derived.
  */
-function at(base: CapacityConfig, connections: number, lb: 'application' | 'network', nlbTls: 'load-balancer' | 'instance'): CapacityConfig {
+function at(
+  base: CapacityConfig,
+  connections: number,
+  lb: 'application' | 'network',
+  nlbTls: 'load-balancer' | 'instance',
+): CapacityConfig {
   const k = connections / base.peakConnections;
   const scale = (x: number | undefined): number | undefined => (x === undefined ? undefined : x * k);
   return {
@@ -77,12 +82,15 @@ function tryPlan(input: CapacityConfig): CapacityPlan | undefined {
  * terminates TLS on the NLB.
  */
 export function costCurves(base: CapacityConfig): CostCurves {
-  const nlbTls = base.loadBalancerType === 'network' ? base.tlsTermination ?? 'load-balancer' : 'load-balancer';
+  const nlbTls = base.loadBalancerType === 'network' ? (base.tlsTermination ?? 'load-balancer') : 'load-balancer';
   const decades = Math.log10(CHART_MAX_CONNECTIONS / CHART_MIN_CONNECTIONS);
   const xs = Array.from({ length: decades * POINTS_PER_DECADE + 1 }, (_, i) => CHART_MIN_CONNECTIONS * 10 ** (i / POINTS_PER_DECADE));
   const points: CurvePoint[] = [];
   const crossovers: Crossover[] = [];
-  for (const [series, lb] of [['ALB', 'application'], ['NLB', 'network']] as const) {
+  for (const [series, lb] of [
+    ['ALB', 'application'],
+    ['NLB', 'network'],
+  ] as const) {
     const diff = (x: number): { d: number; lbCost: number } | undefined => {
       const plan = tryPlan(at(base, x, lb, nlbTls));
       return plan ? { d: plan.apiGateway.total - plan.monthlyCost.total, lbCost: plan.monthlyCost.total } : undefined;
@@ -122,7 +130,10 @@ export function costCurves(base: CapacityConfig): CostCurves {
 const COLORS: Record<ChartSeries, string> = { ALB: '#1f77b4', NLB: '#ff7f0e', 'API Gateway': '#2ca02c' };
 
 /** A Vega 6 spec of the curves: cost on top, instances below, shared log-scale x axis. */
-export function chartSpec(curves: CostCurves, title = 'WebSocket tier: monthly cost and instances vs concurrent connections'): Record<string, unknown> {
+export function chartSpec(
+  curves: CostCurves,
+  title = 'WebSocket tier: monthly cost and instances vs concurrent connections',
+): Record<string, unknown> {
   const width = 640;
   const panel = 240;
   const gap = 70;
@@ -158,8 +169,16 @@ export function chartSpec(curves: CostCurves, title = 'WebSocket tier: monthly c
       subtitle: `on-demand us-east-1, peak fleet all month; NLB TLS on the ${curves.nlbTls === 'instance' ? 'instances (TCP listener)' : 'load balancer'}; ${crossoverNote(curves)}`,
     },
     data: [
-      { name: 'cost', values: curves.points.map((p) => ({ series: p.series, connections: p.connections, monthlyCost: Math.max(p.monthlyCost, 1) })) },
-      { name: 'instances', values: curves.points.filter((p) => p.series !== 'API Gateway').map((p) => ({ series: p.series, connections: p.connections, instances: p.instances })) },
+      {
+        name: 'cost',
+        values: curves.points.map((p) => ({ series: p.series, connections: p.connections, monthlyCost: Math.max(p.monthlyCost, 1) })),
+      },
+      {
+        name: 'instances',
+        values: curves.points
+          .filter((p) => p.series !== 'API Gateway')
+          .map((p) => ({ series: p.series, connections: p.connections, instances: p.instances })),
+      },
       {
         name: 'crossovers',
         values: curves.crossovers.map((c) => ({
@@ -191,7 +210,16 @@ export function chartSpec(curves: CostCurves, title = 'WebSocket tier: monthly c
           {
             type: 'symbol',
             from: { data: 'crossovers' },
-            encode: { enter: { x: { scale: 'x', field: 'connections' }, y: { scale: 'ycost', field: 'monthlyCost' }, size: { value: 140 }, stroke: { value: '#d62728' }, strokeWidth: { value: 2.5 }, fill: { value: 'transparent' } } },
+            encode: {
+              enter: {
+                x: { scale: 'x', field: 'connections' },
+                y: { scale: 'ycost', field: 'monthlyCost' },
+                size: { value: 140 },
+                stroke: { value: '#d62728' },
+                strokeWidth: { value: 2.5 },
+                fill: { value: 'transparent' },
+              },
+            },
           },
           {
             type: 'text',
@@ -250,7 +278,9 @@ async function loadVega(): Promise<VegaModule> {
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      throw new CliError('--chart needs the optional peer dependency vega, which is not installed. Fix: npm install --save-dev vega@^6.4.0 (or run plan without --chart).');
+      throw new CliError(
+        '--chart needs the optional peer dependency vega, which is not installed. Fix: npm install --save-dev vega@^6.4.0 (or run plan without --chart).',
+      );
     }
     throw e;
   }

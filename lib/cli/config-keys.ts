@@ -61,7 +61,12 @@ const CAPACITY: ShapeOf<TierCapacityConfig> = {
   backplane: true,
   cacheNodeType: true,
 };
-const CELL_SCALING: ShapeOf<CellScalingConfig> = { minCapacity: true, maxCapacity: true, desiredCapacity: true, targetConnectionsPerInstance: true };
+const CELL_SCALING: ShapeOf<CellScalingConfig> = {
+  minCapacity: true,
+  maxCapacity: true,
+  desiredCapacity: true,
+  targetConnectionsPerInstance: true,
+};
 const SCALING: ShapeOf<ScalingConfig> = {
   ...CELL_SCALING,
   signal: true,
@@ -183,7 +188,9 @@ export function unknownConfigKeys(value: unknown, shape: Shape = TIER_CONFIG_SHA
     const p = at ? `${at}.${k}` : k;
     if (!(k in fields)) {
       const near = closestName(k, valid);
-      out.push(`${p} is not a tier config key${near ? `; did you mean ${at ? `${at}.` : ''}${near}?` : `; allowed here: ${valid.join(', ')}`}`);
+      out.push(
+        `${p} is not a tier config key${near ? `; did you mean ${at ? `${at}.` : ''}${near}?` : `; allowed here: ${valid.join(', ')}`}`,
+      );
     } else out.push(...unknownConfigKeys(v, fields[k], p));
   }
   return out;

@@ -68,14 +68,19 @@ export function readTierConfig(file: string): TierConfig {
       const mod = require(abs) as { default?: unknown; tier?: unknown };
       config = mod.default ?? mod.tier ?? mod;
     } catch (e) {
-      throw new CliError(`--config ${file} could not be loaded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix: a .json file, or a .js module exporting the tier config.`);
+      throw new CliError(
+        `--config ${file} could not be loaded: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix: a .json file, or a .js module exporting the tier config.`,
+      );
     }
   }
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new CliError(`--config ${file} holds ${Array.isArray(config) ? 'an array' : JSON.stringify(config)}; allowed: a tier config object ({ "domainName": …, "cells": [...] }).`);
+    throw new CliError(
+      `--config ${file} holds ${Array.isArray(config) ? 'an array' : JSON.stringify(config)}; allowed: a tier config object ({ "domainName": …, "cells": [...] }).`,
+    );
   }
   const unknown = unknownConfigKeys(config);
-  if (unknown.length > 0) throw new CliError(`--config ${file} has unknown keys:\n  - ${unknown.join('\n  - ')}\nFix: rename or remove them.`);
+  if (unknown.length > 0)
+    throw new CliError(`--config ${file} has unknown keys:\n  - ${unknown.join('\n  - ')}\nFix: rename or remove them.`);
   return config as TierConfig;
 }
 
@@ -84,7 +89,12 @@ function intFlag(flag: string, value: string | undefined, min: number, max: numb
   if (value === undefined) return undefined;
   const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : NaN;
   if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new CliError(`${flag} is ${JSON.stringify(value)}; allowed: a decimal integer ${min}–${max === Number.MAX_SAFE_INTEGER ? '' : max}`.replace(/–$/, ' or more') + `. Fix: e.g. ${flag} ${example}.`);
+    throw new CliError(
+      `${flag} is ${JSON.stringify(value)}; allowed: a decimal integer ${min}–${max === Number.MAX_SAFE_INTEGER ? '' : max}`.replace(
+        /–$/,
+        ' or more',
+      ) + `. Fix: e.g. ${flag} ${example}.`,
+    );
   }
   return n;
 }
@@ -132,10 +142,15 @@ export function missingImports(file: string): string[] {
  * SIGINT/SIGTERM/SIGHUP, or when the parent process goes away.
  * @throws CliError for a bad flag, an invalid tier config (every issue listed), a missing program or package, or a start-up failure
  */
-export async function runLocal(opts: LocalCommandOptions, out: (line: string) => void = (l) => console.log(l), handleSignals = true): Promise<Twin> {
+export async function runLocal(
+  opts: LocalCommandOptions,
+  out: (line: string) => void = (l) => console.log(l),
+  handleSignals = true,
+): Promise<Twin> {
   const nodes = intFlag('--nodes', opts.nodes, 1, 64, '2') ?? 2;
   const maxNodes = intFlag('--max-nodes', opts.maxNodes, 1, 64, String(nodes + 2));
-  if (maxNodes !== undefined && maxNodes < nodes) throw new CliError(`--max-nodes is ${maxNodes}, fewer than --nodes ${nodes}. Fix: --max-nodes ${nodes + 2}, or lower --nodes.`);
+  if (maxNodes !== undefined && maxNodes < nodes)
+    throw new CliError(`--max-nodes is ${maxNodes}, fewer than --nodes ${nodes}. Fix: --max-nodes ${nodes + 2}, or lower --nodes.`);
   const port = intFlag('--port', opts.port, 1, 65535, '8080');
   const entry = serverEntry(opts.server);
   const config = opts.config ? readTierConfig(opts.config) : LOCAL_DEFAULT_TIER;
@@ -148,11 +163,16 @@ export async function runLocal(opts: LocalCommandOptions, out: (line: string) =>
     throw new CliError(`${opts.config ? `--config ${opts.config}` : 'the default tier'}: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (opts.cell !== undefined && !tier.cells.some((c) => c.name === opts.cell)) {
-    throw new CliError(`--cell is ${JSON.stringify(opts.cell)}; allowed: ${tier.cells.map((c) => c.name).join(', ')}. Fix: --cell ${tier.cells[0].name}.`);
+    throw new CliError(
+      `--cell is ${JSON.stringify(opts.cell)}; allowed: ${tier.cells.map((c) => c.name).join(', ')}. Fix: --cell ${tier.cells[0].name}.`,
+    );
   }
   if (entry !== undefined && fs.existsSync(entry)) {
     const missing = missingImports(entry);
-    if (missing.length > 0) throw new CliError(`--server ${opts.server} imports packages that are not installed: ${missing.join(', ')}. Fix: npm i ${missing.join(' ')}`);
+    if (missing.length > 0)
+      throw new CliError(
+        `--server ${opts.server} imports packages that are not installed: ${missing.join(', ')}. Fix: npm i ${missing.join(' ')}`,
+      );
   }
   let built;
   try {
@@ -211,7 +231,10 @@ export function registerLocalCommand(program: Command): Command {
     .option('-n, --nodes <count>', 'backends to start', '2')
     .option('--max-nodes <count>', 'backend slots declared in HAProxy (default: nodes + 2)')
     .option('-p, --port <port>', 'HAProxy frontend port (default: a free port)')
-    .option('-s, --server <ws|file>', "backend: 'ws' (built-in WebSocket echo server, the default) or a server entry (.js, or .ts built with esbuild)")
+    .option(
+      '-s, --server <ws|file>',
+      "backend: 'ws' (built-in WebSocket echo server, the default) or a server entry (.js, or .ts built with esbuild)",
+    )
     .option('-v, --verbose', 'show backend and HAProxy output')
     .action(async (opts: LocalCommandOptions) => {
       // A CliError propagates to main(), which prints it and returns exit code 1.

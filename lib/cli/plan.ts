@@ -51,7 +51,9 @@ export function number(value: string): number {
   const v = value.trim();
   if (!DECIMAL.test(v)) {
     const hint = /^[+-]?0[xXbBoO]/.test(v) ? ' (hexadecimal, binary and octal are refused: write it in decimal)' : '';
-    throw new InvalidArgumentError(`'${value}' is not a decimal number${hint}. Allowed: digits, optionally with _ between them, e.g. 2_000_000.`);
+    throw new InvalidArgumentError(
+      `'${value}' is not a decimal number${hint}. Allowed: digits, optionally with _ between them, e.g. 2_000_000.`,
+    );
   }
   return Number(v.replace(/_/g, ''));
 }
@@ -136,11 +138,15 @@ export function capacityInputFromOptions(o: PlanOptions): CapacityConfig {
 export function addPlanCommand(program: Command, io: CliIo): Command {
   return program
     .command('plan')
-    .description('Size a WebSocket tier (connections per instance, instances, cells, capacity units, host limits, backplane) and price it next to API Gateway WebSocket APIs.')
+    .description(
+      'Size a WebSocket tier (connections per instance, instances, cells, capacity units, host limits, backplane) and price it next to API Gateway WebSocket APIs.',
+    )
     .requiredOption('--connections <n>', 'concurrent connections at peak, whole tier', number)
     .addOption(new Option('--lb <type>', 'load balancer of every cell').choices(['alb', 'nlb']).default('alb'))
-    .addOption(new Option('--tls <where>', "where TLS terminates ('instance' needs --lb nlb: TCP listener)").choices(['load-balancer', 'instance']))
-    .option('--framework <name>', "server framework: ws, socket.io, or measured bytes per idle connection (default: ws)", framework)
+    .addOption(
+      new Option('--tls <where>', "where TLS terminates ('instance' needs --lb nlb: TCP listener)").choices(['load-balancer', 'instance']),
+    )
+    .option('--framework <name>', 'server framework: ws, socket.io, or measured bytes per idle connection (default: ws)', framework)
     .option('--instance-type <type>', 'EC2 instance type, e.g. m7g.large, c7g.xlarge, m7i.large, t4g.medium (default: m7g.large)')
     .option('--new-per-second <n>', 'steady new connections per second (default: connections ÷ 3600)', number)
     .option('--storm-per-second <n>', 'new connections per second in a reconnect storm (default: connections ÷ 60)', number)
@@ -152,7 +158,9 @@ export function addPlanCommand(program: Command, io: CliIo): Command {
     .option('--cell-limit <n>', 'most connections per cell when choosing the cell count (default: 1000000)', number)
     .option('--max-per-instance <n>', 'per-instance maximum you measured (replaces the memory/CPU estimate)', number)
     .option('--processes <n>', 'server processes per instance; CPU counts min(vCPUs, processes) (default: 1)', number)
-    .addOption(new Option('--backplane <mode>', 'Redis backplane (default: broadcast when messages > 0)').choices(['broadcast', 'sharded', 'none']))
+    .addOption(
+      new Option('--backplane <mode>', 'Redis backplane (default: broadcast when messages > 0)').choices(['broadcast', 'sharded', 'none']),
+    )
     .option('--cache-node-type <type>', 'ElastiCache node type of the backplane (default: cache.r7g.large)')
     .option('--fd-limit <n>', 'LimitNOFILE of the server unit (default: 1048576)', number)
     .option('--ping-interval <s>', 'server ping interval, seconds (default: 25)', number)
@@ -195,7 +203,8 @@ export function apiGatewayComparison(apiGateway: number, tier: number): string {
   if (tier <= 0) return `API Gateway would cost ${usd(apiGateway)} a month.`;
   const ratio = apiGateway / tier;
   if (ratio >= 1) return `API Gateway would cost ${ratio.toFixed(1)}× this tier (${usd(apiGateway)} vs ${usd(tier)} a month).`;
-  if (ratio >= 0.01) return `API Gateway would cost ${Math.round(ratio * 100)} % of this tier (${usd(apiGateway)} vs ${usd(tier)} a month).`;
+  if (ratio >= 0.01)
+    return `API Gateway would cost ${Math.round(ratio * 100)} % of this tier (${usd(apiGateway)} vs ${usd(tier)} a month).`;
   return `API Gateway would cost ${usd(apiGateway)} a month, under 1 % of this tier's ${usd(tier)} a month.`;
 }
 
@@ -238,7 +247,10 @@ export function formatPlan(plan: CapacityPlan): string {
   lim('NLB 55,000 per target', 'nlb-target', pi.limits.nlbTarget);
   lim('measured', 'measured', pi.limits.measured);
   inst.push(
-    ['Bytes per connection', `${int(pi.bytesPerConnection.total)} (app ${int(pi.bytesPerConnection.framework)}${pi.bytesPerConnection.tls ? ` + TLS ${int(pi.bytesPerConnection.tls)}` : ''} + kernel ${int(pi.bytesPerConnection.kernel)})`],
+    [
+      'Bytes per connection',
+      `${int(pi.bytesPerConnection.total)} (app ${int(pi.bytesPerConnection.framework)}${pi.bytesPerConnection.tls ? ` + TLS ${int(pi.bytesPerConnection.tls)}` : ''} + kernel ${int(pi.bytesPerConnection.kernel)})`,
+    ],
     ['CPU at target (estimate)', `${Math.round(pi.cpuPercentAtTarget)} %`],
   );
   out.push(inst.toString());
@@ -280,7 +292,10 @@ export function formatPlan(plan: CapacityPlan): string {
       ['Deliveries to clients per second', int(b.clientDeliveriesPerSecond)],
       ['Redis deliveries per second', int(b.redisDeliveriesPerSecond)],
       ['Budget per primary (measured)', int(b.budgetPerPrimary)],
-      ['Utilization', `${b.utilizationPercent.toFixed(1)} % over ${b.primaries} primar${b.primaries === 1 ? 'y' : 'ies'} (${b.cacheNodeType}, + 1 replica each)`],
+      [
+        'Utilization',
+        `${b.utilizationPercent.toFixed(1)} % over ${b.primaries} primar${b.primaries === 1 ? 'y' : 'ies'} (${b.cacheNodeType}, + 1 replica each)`,
+      ],
     );
   }
   out.push(bp.toString());

@@ -73,7 +73,8 @@ function validate(o: ReconnectPolicyOptions): Required<Omit<ReconnectPolicyOptio
   if (!(capMs >= baseMs)) throw new RangeError(`capMs is ${capMs}; allowed: ≥ baseMs (${baseMs}). Fix: raise capMs.`);
   if (!(minUptimeMs >= 0)) throw new RangeError(`minUptimeMs is ${minUptimeMs}; allowed: ≥ 0 (milliseconds). Fix: e.g. 5000.`);
   if (!(maxRetryAfterMs >= 0)) throw new RangeError(`maxRetryAfterMs is ${maxRetryAfterMs}; allowed: ≥ 0 (milliseconds). Fix: e.g. 30000.`);
-  if (!(maxAttempts >= 1)) throw new RangeError(`maxAttempts is ${maxAttempts}; allowed: ≥ 1. Fix: omit it to retry forever, or give a positive count.`);
+  if (!(maxAttempts >= 1))
+    throw new RangeError(`maxAttempts is ${maxAttempts}; allowed: ≥ 1. Fix: omit it to retry forever, or give a positive count.`);
   return { baseMs, capMs, minUptimeMs, maxRetryAfterMs, maxAttempts };
 }
 
@@ -81,7 +82,12 @@ function validate(o: ReconnectPolicyOptions): Required<Omit<ReconnectPolicyOptio
  * The delay before reconnect attempt `attempt` (0-based), ms, integer ≥ 0. Pure.
  * @param random - uniform [0, 1) source (tests inject one)
  */
-export function reconnectDelayMs(attempt: number, close: CloseInfo, options: ReconnectPolicyOptions = {}, random: () => number = Math.random): number {
+export function reconnectDelayMs(
+  attempt: number,
+  close: CloseInfo,
+  options: ReconnectPolicyOptions = {},
+  random: () => number = Math.random,
+): number {
   const o = validate(options);
   const hintRaw = parseRetryHint(close.reason);
   const hint = hintRaw === undefined ? undefined : Math.min(hintRaw, o.maxRetryAfterMs);

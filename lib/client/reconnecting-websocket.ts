@@ -50,7 +50,13 @@ export class ReconnectingWebSocket {
   private socket?: WebSocketLike;
   private timer?: ReturnType<typeof setTimeout>;
   private closedByUser = false;
-  private readonly listeners: { [K in keyof Events]: Listener<Events[K]>[] } = { open: [], message: [], close: [], reconnecting: [], stopped: [] };
+  private readonly listeners: { [K in keyof Events]: Listener<Events[K]>[] } = {
+    open: [],
+    message: [],
+    close: [],
+    reconnecting: [],
+    stopped: [],
+  };
 
   /**
    * @param url - the URL, or a function returning it (called before every attempt)

@@ -45,7 +45,9 @@ export function closeInfoOf(description: unknown): CloseInfo {
  */
 export function manageSocketIoReconnect(socket: Socket, options: SocketIoReconnectOptions = {}): SocketIoReconnectHandle {
   if (socket.io.reconnection()) {
-    throw new Error('socket.io reconnection is on; create the socket with { reconnection: false } so the tier policy schedules reconnects.');
+    throw new Error(
+      'socket.io reconnection is on; create the socket with { reconnection: false } so the tier policy schedules reconnects.',
+    );
   }
   const policy = new ReconnectPolicy(options, options.random);
   let timer: ReturnType<typeof setTimeout> | undefined;

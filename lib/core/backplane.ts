@@ -74,9 +74,12 @@ export const BACKPLANE_ENGINE_VERSIONS: Readonly<Record<BackplaneEngine, readonl
   redis: ['6.2', '7.0', '7.1'],
 };
 
-
 /** Range of `replicasPerShard` (ElastiCache: up to 5 replicas per shard). */
-export const BACKPLANE_REPLICAS = { min: 0, max: 5, source: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.Redis.Groups.html' } as const;
+export const BACKPLANE_REPLICAS = {
+  min: 0,
+  max: 5,
+  source: 'https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.Redis.Groups.html',
+} as const;
 
 /** Range of `port` (library rule: no privileged ports). */
 export const BACKPLANE_PORT = { min: 1024, max: 65535 } as const;
@@ -166,7 +169,11 @@ export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresol
   const bp: unknown = config.backplane;
   if (!known(bp)) return issues;
   if (typeof bp !== 'object' || bp === null || Array.isArray(bp)) {
-    error('not-an-object', 'backplane', `backplane is ${JSON.stringify(bp)}; it must be an object of settings. Fix: use {} for the defaults or { engine, engineVersion, nodeType, replicasPerShard, port }.`);
+    error(
+      'not-an-object',
+      'backplane',
+      `backplane is ${JSON.stringify(bp)}; it must be an object of settings. Fix: use {} for the defaults or { engine, engineVersion, nodeType, replicasPerShard, port }.`,
+    );
     return issues;
   }
   const b = bp as Record<string, unknown>;
@@ -185,7 +192,11 @@ export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresol
   let engine: BackplaneEngine | undefined = BACKPLANE_DEFAULTS.engine;
   if (known(b.engine)) {
     if (b.engine !== 'valkey' && b.engine !== 'redis') {
-      error('backplane-engine-invalid', 'backplane.engine', `backplane.engine is ${JSON.stringify(b.engine)}; allowed 'valkey' or 'redis'. Fix: pick one (Memcached has no streams or pub/sub).`);
+      error(
+        'backplane-engine-invalid',
+        'backplane.engine',
+        `backplane.engine is ${JSON.stringify(b.engine)}; allowed 'valkey' or 'redis'. Fix: pick one (Memcached has no streams or pub/sub).`,
+      );
       engine = undefined;
     } else {
       engine = b.engine;
@@ -204,14 +215,23 @@ export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresol
     }
   }
   if (known(b.nodeType) && (typeof b.nodeType !== 'string' || !NODE_TYPE.test(b.nodeType))) {
-    error('backplane-node-type-invalid', 'backplane.nodeType', `backplane.nodeType is ${JSON.stringify(b.nodeType)}; allowed an ElastiCache node type 'cache.<family>.<size>', e.g. 'cache.r7g.large' (source: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html). Fix: use that form.`);
+    error(
+      'backplane-node-type-invalid',
+      'backplane.nodeType',
+      `backplane.nodeType is ${JSON.stringify(b.nodeType)}; allowed an ElastiCache node type 'cache.<family>.<size>', e.g. 'cache.r7g.large' (source: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html). Fix: use that form.`,
+    );
   }
-  const int = (field: string, value: unknown, min: number, max: number, source?: string): boolean => v.int(`backplane.${field}`, value, { min, max, source });
+  const int = (field: string, value: unknown, min: number, max: number, source?: string): boolean =>
+    v.int(`backplane.${field}`, value, { min, max, source });
   int('replicasPerShard', b.replicasPerShard, BACKPLANE_REPLICAS.min, BACKPLANE_REPLICAS.max, BACKPLANE_REPLICAS.source);
   if (int('port', b.port, BACKPLANE_PORT.min, BACKPLANE_PORT.max)) {
     const serverPort = config.server?.port ?? DEFAULTS.server.port;
     if (known(serverPort) && serverPort === b.port) {
-      error('backplane-port-conflict', 'backplane.port', `backplane.port is ${b.port as number}, the same as server.port; the backplane must listen on its own port. Fix: keep the default 6379 or choose another port.`);
+      error(
+        'backplane-port-conflict',
+        'backplane.port',
+        `backplane.port is ${b.port as number}, the same as server.port; the backplane must listen on its own port. Fix: keep the default 6379 or choose another port.`,
+      );
     }
   }
   // Agreement with the capacity plan, which sizes the backplane it assumes.
@@ -265,7 +285,6 @@ export function resolveBackplane(config: WithBackplane): ResolvedBackplane | und
     })),
   };
 }
-
 
 /** Where the renderer put the backplane; values may be late-bound text (CDK tokens, resolved Pulumi outputs). */
 export interface BackplaneLocation {

@@ -12,20 +12,35 @@
 import type { BackplaneConfig } from './backplane';
 import type { TierCapacityConfig } from './capacity/config';
 import type { OperationsConfig } from './operations/config';
-import type { AlbStickinessType, IpAddressType, LoadBalancerType, NlbListenerProtocol, NlbTargetProtocol, ScalingSignal } from './primitives';
+import type {
+  AlbStickinessType,
+  IpAddressType,
+  LoadBalancerType,
+  NlbListenerProtocol,
+  NlbTargetProtocol,
+  ScalingSignal,
+} from './primitives';
 
 // Every *Config type a user writes is reachable from here.
 export type * from './primitives';
 export type { BackplaneConfig, BackplaneEngine } from './backplane';
-export type { BackplaneMode, CapacityConfig, MeasuredFramework, ServerFramework, TierCapacityConfig, TlsTermination } from './capacity/config';
-export type { AccessLogsConfig, AlarmConfig, AlarmKey, AlarmsConfig, OperationsConfig, VpcFlowLogsConfig, WafConfig } from './operations/config';
-
-
-
-
-
-
-
+export type {
+  BackplaneMode,
+  CapacityConfig,
+  MeasuredFramework,
+  ServerFramework,
+  TierCapacityConfig,
+  TlsTermination,
+} from './capacity/config';
+export type {
+  AccessLogsConfig,
+  AlarmConfig,
+  AlarmKey,
+  AlarmsConfig,
+  OperationsConfig,
+  VpcFlowLogsConfig,
+  WafConfig,
+} from './operations/config';
 
 /** One cell: one load balancer in front of one Auto Scaling group. */
 export interface CellConfig {

@@ -90,7 +90,6 @@ export const CAPACITY_DEFAULTS = {
   maxInstancesPerCell: 1_000,
 } as const;
 
-
 /** The defaults of every operations setting (documented on each field). */
 export const OPERATIONS_DEFAULTS = {
   dashboard: true,

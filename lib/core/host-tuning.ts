@@ -41,7 +41,6 @@ export const EMF_AGENT_PORT = 25888;
  */
 export const EMF_LOG_GROUP = 'emf/logs/default';
 
-
 /** `sysctl.d` file contents. */
 export function sysctlConf(tier: ResolvedTier): string {
   const lines = [
@@ -137,9 +136,16 @@ export interface ServerBundleLocation {
  *   the AUTH token is read from its secret at boot and `WST_REDIS_URL` appended to the env file.
  * @throws Error when the tier has a backplane and no location was given (a renderer defect)
  */
-export function userDataLines(tier: ResolvedTier, cell: ResolvedCell, bundle?: ServerBundleLocation, backplane?: BackplaneLocation): string[] {
+export function userDataLines(
+  tier: ResolvedTier,
+  cell: ResolvedCell,
+  bundle?: ServerBundleLocation,
+  backplane?: BackplaneLocation,
+): string[] {
   if (tier.backplane !== undefined && backplane === undefined) {
-    throw new Error(`websocket-tier: cell "${cell.name}" belongs to a tier with a backplane, but its user data was rendered without the backplane's endpoint and secret. Fix: pass the BackplaneLocation (renderers do this; please report it if you did not call userDataLines yourself).`);
+    throw new Error(
+      `websocket-tier: cell "${cell.name}" belongs to a tier with a backplane, but its user data was rendered without the backplane's endpoint and secret. Fix: pass the BackplaneLocation (renderers do this; please report it if you did not call userDataLines yourself).`,
+    );
   }
   const svc = tier.server.serviceName;
   const nodeMajor = tier.server.nodePackage.replace(/^nodejs/, '');
@@ -195,5 +201,3 @@ export function userDataLines(tier: ResolvedTier, cell: ResolvedCell, bundle?: S
   }
   return lines;
 }
-
-

@@ -100,12 +100,20 @@ export class IssueCollector {
     const p = this.path(field);
     const u = unit ? ` ${unit}` : '';
     if (typeof value !== 'number' || !Number.isInteger(value)) {
-      this.error('not-an-integer', field, `${p} must be an integer${unit ? ` (${unit})` : ''}; got ${JSON.stringify(value) ?? String(value)}. Fix: give a whole number from ${range.min} to ${range.max}${u}.`);
+      this.error(
+        'not-an-integer',
+        field,
+        `${p} must be an integer${unit ? ` (${unit})` : ''}; got ${JSON.stringify(value) ?? String(value)}. Fix: give a whole number from ${range.min} to ${range.max}${u}.`,
+      );
       return false;
     }
     if (value < range.min || value > range.max) {
       const src = range.source ? ` (source: ${range.source})` : '';
-      this.error('out-of-range', field, `${p} is ${value}${u}; allowed ${range.min}–${range.max}${u}${src}. Fix: choose a value in that range.`);
+      this.error(
+        'out-of-range',
+        field,
+        `${p} is ${value}${u}; allowed ${range.min}–${range.max}${u}${src}. Fix: choose a value in that range.`,
+      );
       return false;
     }
     return true;
@@ -153,7 +161,11 @@ export class IssueCollector {
     const range = `${rule.exclusiveMin ? `greater than ${rule.min}` : `${rule.min}`}${rule.max !== undefined ? `${rule.exclusiveMin ? ' and at most' : '–'}${rule.max}` : rule.exclusiveMin ? '' : ' or more'}`;
     const kind = rule.integer ? 'an integer' : 'a number';
     if (typeof value !== 'number' || !Number.isFinite(value) || (rule.integer && !Number.isInteger(value))) {
-      this.error('capacity-not-a-number', field, `${p} must be ${kind} ${range}; got ${JSON.stringify(value) ?? String(value)}. Fix: ${rule.fix}.`);
+      this.error(
+        'capacity-not-a-number',
+        field,
+        `${p} must be ${kind} ${range}; got ${JSON.stringify(value) ?? String(value)}. Fix: ${rule.fix}.`,
+      );
       return false;
     }
     if ((rule.exclusiveMin ? value <= rule.min : value < rule.min) || (rule.max !== undefined && value > rule.max)) {

@@ -108,7 +108,12 @@ export function metricSpecOf<S extends MetricDimensionSource>(spec: MetricSpec<S
 }
 
 /** A load-balancer-level ELB metric, statistic Sum unless given, period 60 s. */
-export function loadBalancerMetric(type: LoadBalancerType, metricName: string, statistic: MetricSpec['statistic'] = 'Sum', label?: string): MetricSpec {
+export function loadBalancerMetric(
+  type: LoadBalancerType,
+  metricName: string,
+  statistic: MetricSpec['statistic'] = 'Sum',
+  label?: string,
+): MetricSpec {
   return { namespace: ELB_NAMESPACE[type], metricName, dimensions: [LB_DIMENSION], statistic, periodSeconds: 60, label };
 }
 
@@ -148,7 +153,11 @@ export function resetMetric(source: 'ELB' | 'Target' | 'Client'): MetricSpec {
  * `LoadBalancer`). Statistic Minimum: AWS recommends alarming on the Minimum of
  * `UnHealthyHostCount` for more than one datapoint, so a single check blip does not page.
  */
-export function hostCountMetric(type: LoadBalancerType, health: 'healthy' | 'unhealthy', statistic: MetricSpec['statistic'] = 'Minimum'): MetricSpec {
+export function hostCountMetric(
+  type: LoadBalancerType,
+  health: 'healthy' | 'unhealthy',
+  statistic: MetricSpec['statistic'] = 'Minimum',
+): MetricSpec {
   return {
     namespace: ELB_NAMESPACE[type],
     metricName: health === 'healthy' ? 'HealthyHostCount' : 'UnHealthyHostCount',
@@ -194,7 +203,11 @@ export interface BoundMetricQuery<V> {
   readonly returnData: boolean;
   readonly metricStat?: {
     readonly stat: string;
-    readonly metric: { readonly namespace: string; readonly metricName: string; readonly dimensions: { readonly name: string; readonly value: V }[] };
+    readonly metric: {
+      readonly namespace: string;
+      readonly metricName: string;
+      readonly dimensions: { readonly name: string; readonly value: V }[];
+    };
   };
 }
 
@@ -210,7 +223,12 @@ export function bindMetricQueries<V>(
     readonly expression?: string;
     readonly label?: string;
     readonly returnData: boolean;
-    readonly metricStat?: { readonly namespace: string; readonly metricName: string; readonly stat: string; readonly dimensions: readonly { readonly name: string; readonly valueOf: DimensionSource }[] };
+    readonly metricStat?: {
+      readonly namespace: string;
+      readonly metricName: string;
+      readonly stat: string;
+      readonly dimensions: readonly { readonly name: string; readonly valueOf: DimensionSource }[];
+    };
   }[],
   values: Readonly<Record<DimensionSource, V>>,
 ): BoundMetricQuery<V>[] {
@@ -235,8 +253,14 @@ export function bindMetricQueries<V>(
  * `metric…()` helpers throw this text (prefixed with their construct path or resource name).
  * @param bound - whether every dimension of the metric could be bound (false: no Route 53 health check)
  */
-export function cellMetricProblem(spec: MetricSpec, helper: string, cell: { readonly name: string; readonly loadBalancerType: LoadBalancerType }, bound: boolean): string | undefined {
-  const forType = spec.namespace === ELB_NAMESPACE.application ? 'application' : spec.namespace === ELB_NAMESPACE.network ? 'network' : undefined;
+export function cellMetricProblem(
+  spec: MetricSpec,
+  helper: string,
+  cell: { readonly name: string; readonly loadBalancerType: LoadBalancerType },
+  bound: boolean,
+): string | undefined {
+  const forType =
+    spec.namespace === ELB_NAMESPACE.application ? 'application' : spec.namespace === ELB_NAMESPACE.network ? 'network' : undefined;
   if (forType !== undefined && forType !== cell.loadBalancerType) {
     const kind = (t: LoadBalancerType) => (t === 'application' ? 'ALB' : 'NLB');
     return `${helper}() reads ${spec.namespace} ${spec.metricName}, but cell "${cell.name}" is an ${kind(cell.loadBalancerType)} cell. Fix: call it on an ${kind(forType)} cell.`;
@@ -265,7 +289,10 @@ export interface CellMetricDescriptor {
 }
 
 const onBoth = (spec: MetricSpec): CellMetricDescriptor => ({ application: spec, network: spec });
-const perType = (spec: (type: LoadBalancerType) => MetricSpec): CellMetricDescriptor => ({ application: spec('application'), network: spec('network') });
+const perType = (spec: (type: LoadBalancerType) => MetricSpec): CellMetricDescriptor => ({
+  application: spec('application'),
+  network: spec('network'),
+});
 
 /** Every cell metric helper, by method name. Each period is 60 s; statistics as documented on `CellMetricHelpers`. */
 export const CELL_METRICS = {

@@ -21,7 +21,12 @@ export interface TierPlan {
  * @param extraIssues - issues of renderer-only inputs (e.g. the hosted zone), reported with the config's
  * @throws TierConfigError listing every error (field, value, allowed values, fix)
  */
-export function planTier(where: string, config: TierConfig, isUnresolved: IsUnresolved = neverUnresolved, extraIssues: readonly Issue[] = []): TierPlan {
+export function planTier(
+  where: string,
+  config: TierConfig,
+  isUnresolved: IsUnresolved = neverUnresolved,
+  extraIssues: readonly Issue[] = [],
+): TierPlan {
   const issues = [...validateTier(config, isUnresolved), ...extraIssues];
   const errors = errorsOf(issues);
   if (errors.length > 0) throw new TierConfigError(formatIssues(where, errors), errors);

@@ -23,11 +23,8 @@ import type {
 import { DEFAULTS } from './defaults';
 import { SERVER_ENV, SERVER_KEEP_ALIVE_MARGIN_SECONDS, TERMINATION_HOOK_NAME } from './server-contract';
 
-
-
 /** Minimum lifecycle-hook heartbeat AWS accepts (see limits). */
 const MIN_HEARTBEAT_SECONDS = 30;
-
 
 /**
  * Apply every default and derive every dependent value. Pure; does not validate (call
@@ -57,7 +54,7 @@ export function resolveTier(config: TierConfig): ResolvedTier {
       tcpMaxSynBacklog: host.tcpMaxSynBacklog ?? DEFAULTS.host.tcpMaxSynBacklog,
       // Follows a lowered somaxconn: the kernel would cap a larger backlog silently.
       listenBacklog: host.listenBacklog ?? Math.min(DEFAULTS.host.listenBacklog, host.somaxconn ?? DEFAULTS.host.somaxconn),
-      localPortRange: localProxy ? host.localPortRange ?? DEFAULTS.host.localPortRange : undefined,
+      localPortRange: localProxy ? (host.localPortRange ?? DEFAULTS.host.localPortRange) : undefined,
     },
     server: {
       port,
@@ -195,7 +192,14 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
 }
 
 /** The load-balancer-specific head of a cell, in the key order of `ResolvedCell`. */
-type LbKeys = 'loadBalancerType' | 'ipAddressType' | 'albIdleTimeoutSeconds' | 'dropInvalidHeaderFields' | 'crossZoneEnabled' | 'listener' | 'targetGroup';
+type LbKeys =
+  | 'loadBalancerType'
+  | 'ipAddressType'
+  | 'albIdleTimeoutSeconds'
+  | 'dropInvalidHeaderFields'
+  | 'crossZoneEnabled'
+  | 'listener'
+  | 'targetGroup';
 type AlbPart = Pick<ResolvedAlbCell, LbKeys>;
 type NlbPart = Pick<ResolvedNlbCell, LbKeys>;
 
@@ -251,7 +255,7 @@ function resolveNlbPart(
     crossZoneEnabled: true,
     listener,
     targetGroup: {
-      protocol: listener.protocol === 'TLS' ? cell.nlbTargetProtocol ?? DEFAULTS.cell.nlbTargetProtocol : 'TCP',
+      protocol: listener.protocol === 'TLS' ? (cell.nlbTargetProtocol ?? DEFAULTS.cell.nlbTargetProtocol) : 'TCP',
       port: tier.server.port,
       targetType: 'instance',
       deregistrationDelaySeconds: c.nlbDeregistrationDelaySeconds ?? DEFAULTS.connection.nlbDeregistrationDelaySeconds,
@@ -361,11 +365,19 @@ function safeArchitecture(instanceType: string): 'arm64' | 'x86_64' {
   }
 }
 
-
 function serverEnvironment(
   config: TierConfig,
   cellName: string,
-  v: { port: number; healthPath: string; healthPort: number; ping: number; drain: number; grace: number; keepAlive: number; backlog: number },
+  v: {
+    port: number;
+    healthPath: string;
+    healthPort: number;
+    ping: number;
+    drain: number;
+    grace: number;
+    keepAlive: number;
+    backlog: number;
+  },
 ): Record<string, string> {
   return {
     ...(config.server?.environment ?? {}),

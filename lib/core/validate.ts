@@ -34,7 +34,6 @@ function show(value: unknown, unit = ''): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-
 /**
  * Check a tier config against AWS limits and the connection-profile rules.
  * @param input - the tier as the user wrote it
@@ -44,7 +43,11 @@ function show(value: unknown, unit = ''): string {
 export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
   const v = new IssueCollector(isUnresolved);
   if (!Array.isArray(input.cells)) {
-    v.error('cells-missing', 'cells', `cells is ${show(input.cells)}; it must be an array of 1–100 cells. Fix: add at least one cell, e.g. [{ name: "a" }].`);
+    v.error(
+      'cells-missing',
+      'cells',
+      `cells is ${show(input.cells)}; it must be an array of 1–100 cells. Fix: add at least one cell, e.g. [{ name: "a" }].`,
+    );
   }
   const config = checkShapes(v, input);
   const cells = config.cells;
@@ -78,13 +81,22 @@ function checkShapes(v: IssueCollector, config: TierConfig): TierConfig & { read
     if (value === undefined) return undefined;
     if (!v.known(value)) return {} as T;
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
-    v.error('not-an-object', path, `${path} is ${show(value)}; it must be an object of settings. Fix: use { … } with the documented fields, or leave it out for the defaults.`);
+    v.error(
+      'not-an-object',
+      path,
+      `${path} is ${show(value)}; it must be an object of settings. Fix: use { … } with the documented fields, or leave it out for the defaults.`,
+    );
     return {} as T;
   };
   const list = (path: string, value: readonly string[] | undefined): readonly string[] | undefined => {
     if (value === undefined || Array.isArray(value)) return value;
     // Reported once; later rules then read the list as absent rather than as empty.
-    if (v.known(value)) v.error('not-a-list', path, `${path} is ${show(value)}; it must be a list of CIDR strings. Fix: wrap it in brackets, e.g. ["0.0.0.0/0"].`);
+    if (v.known(value))
+      v.error(
+        'not-a-list',
+        path,
+        `${path} is ${show(value)}; it must be a list of CIDR strings. Fix: wrap it in brackets, e.g. ["0.0.0.0/0"].`,
+      );
     return undefined;
   };
   const cells = (Array.isArray(config.cells) ? config.cells : []).map((cell: CellConfig, i: number): CellConfig => {
@@ -101,12 +113,16 @@ function checkShapes(v: IssueCollector, config: TierConfig): TierConfig & { read
     cells,
     ingressCidrs: list('ingressCidrs', config.ingressCidrs),
     ingressIpv6Cidrs: list('ingressIpv6Cidrs', config.ingressIpv6Cidrs),
-    connection: connection && connection.stickiness !== undefined ? { ...connection, stickiness: section('connection.stickiness', connection.stickiness) } : connection,
+    connection:
+      connection && connection.stickiness !== undefined
+        ? { ...connection, stickiness: section('connection.stickiness', connection.stickiness) }
+        : connection,
     healthCheck: section('healthCheck', config.healthCheck),
     scaling: section('scaling', config.scaling),
     host: section('host', config.host),
     dns: section('dns', config.dns),
-    server: server && server.environment !== undefined ? { ...server, environment: section('server.environment', server.environment) } : server,
+    server:
+      server && server.environment !== undefined ? { ...server, environment: section('server.environment', server.environment) } : server,
   };
 }
 
@@ -126,7 +142,8 @@ function cellLabel(cells: readonly CellConfig[], i: number): string {
 function validateDomain(v: IssueCollector, config: TierConfig, cells: readonly CellConfig[]): void {
   const d = config.domainName;
   if (!v.known(d)) {
-    if (d === undefined) v.error('domain-missing', 'domainName', 'domainName is required. Fix: give the name clients connect to, e.g. "ws.example.com".');
+    if (d === undefined)
+      v.error('domain-missing', 'domainName', 'domainName is required. Fix: give the name clients connect to, e.g. "ws.example.com".');
     return;
   }
   const labels = typeof d === 'string' ? d.split('.') : [];
@@ -140,14 +157,22 @@ function validateDomain(v: IssueCollector, config: TierConfig, cells: readonly C
   }
   const longest = cells.reduce((m, c) => Math.max(m, typeof c.name === 'string' ? c.name.length : 0), 0);
   if (longest > 0 && d.length + 1 + longest > 253) {
-    v.error('domain-too-long-for-cells', 'domainName', `domainName "${d}" plus the longest cell name (${longest} characters) exceeds 253 characters for the per-cell name. Fix: shorten the domain or the cell names.`);
+    v.error(
+      'domain-too-long-for-cells',
+      'domainName',
+      `domainName "${d}" plus the longest cell name (${longest} characters) exceeds 253 characters for the per-cell name. Fix: shorten the domain or the cell names.`,
+    );
   }
 }
 
 function validateCells(v: IssueCollector, config: TierConfig, cells: readonly CellConfig[], given: unknown): void {
   const r = LIMITS.weightedRecordsPerName;
   if (Array.isArray(given) && (cells.length < r.min || cells.length > r.max)) {
-    v.error('cell-count', 'cells', `cells has ${cells.length} entries; allowed ${r.min}–${r.max} (Route 53 allows at most 100 weighted records per name and type; ${r.source}). Fix: ${cells.length === 0 ? 'add a cell' : 'split the tier into several tiers under different names'}.`);
+    v.error(
+      'cell-count',
+      'cells',
+      `cells has ${cells.length} entries; allowed ${r.min}–${r.max} (Route 53 allows at most 100 weighted records per name and type; ${r.source}). Fix: ${cells.length === 0 ? 'add a cell' : 'split the tier into several tiers under different names'}.`,
+    );
   }
   const seen = new Map<string, number>();
   cells.forEach((cell, i) => {
@@ -156,46 +181,90 @@ function validateCells(v: IssueCollector, config: TierConfig, cells: readonly Ce
     const label = cellLabel(cells, i);
     if (v.known(cell.name)) {
       if (typeof cell.name !== 'string' || cell.name.length > MAX_CELL_NAME_LENGTH || !CELL_NAME.test(cell.name)) {
-        v.error('cell-name-invalid', `${p}.name`, `${p}.name is ${JSON.stringify(cell.name)}; allowed: 1–${MAX_CELL_NAME_LENGTH} characters of [a-z0-9-], no leading or trailing hyphen (it becomes a DNS label, a set identifier and a construct id). Fix: e.g. "a" or "use1-a".`);
+        v.error(
+          'cell-name-invalid',
+          `${p}.name`,
+          `${p}.name is ${JSON.stringify(cell.name)}; allowed: 1–${MAX_CELL_NAME_LENGTH} characters of [a-z0-9-], no leading or trailing hyphen (it becomes a DNS label, a set identifier and a construct id). Fix: e.g. "a" or "use1-a".`,
+        );
       } else if (seen.has(cell.name)) {
-        v.error('cell-name-duplicate', `${p}.name`, `${p}.name "${cell.name}" is already used by cells[${seen.get(cell.name)}]; cell names must be unique (they are Route 53 set identifiers). Fix: rename one of them.`);
+        v.error(
+          'cell-name-duplicate',
+          `${p}.name`,
+          `${p}.name "${cell.name}" is already used by cells[${seen.get(cell.name)}]; cell names must be unique (they are Route 53 set identifiers). Fix: rename one of them.`,
+        );
       } else {
         seen.set(cell.name, i);
       }
     } else if (cell.name === undefined) {
       v.error('cell-name-missing', `${p}.name`, `${p}.name is required. Fix: give each cell a short permanent name such as "a".`);
     } else {
-      v.error('cell-name-unresolved', `${p}.name`, `${p}.name is a late-bound value; cell names decide construct ids and DNS names and must be plain strings. Fix: pass a literal such as "a".`);
+      v.error(
+        'cell-name-unresolved',
+        `${p}.name`,
+        `${p}.name is a late-bound value; cell names decide construct ids and DNS names and must be plain strings. Fix: pass a literal such as "a".`,
+      );
     }
     const type = cell.loadBalancerType;
     if (type !== undefined && type !== 'application' && type !== 'network') {
-      v.error('lb-type-invalid', `${p}.loadBalancerType`, `${label}.loadBalancerType is ${JSON.stringify(type)}; allowed 'application' or 'network'. Fix: pick one.`);
+      v.error(
+        'lb-type-invalid',
+        `${p}.loadBalancerType`,
+        `${label}.loadBalancerType is ${JSON.stringify(type)}; allowed 'application' or 'network'. Fix: pick one.`,
+      );
     }
     const isNlb = lbType(cell) === 'network';
     if (cell.nlbListenerProtocol !== undefined) {
       if (!isNlb) {
-        v.error('nlb-option-on-alb', `${p}.nlbListenerProtocol`, `${label}.nlbListenerProtocol is ${show(cell.nlbListenerProtocol)} but the cell is an application load balancer, which always listens HTTPS. Fix: remove it or set loadBalancerType: 'network'.`);
+        v.error(
+          'nlb-option-on-alb',
+          `${p}.nlbListenerProtocol`,
+          `${label}.nlbListenerProtocol is ${show(cell.nlbListenerProtocol)} but the cell is an application load balancer, which always listens HTTPS. Fix: remove it or set loadBalancerType: 'network'.`,
+        );
       } else if (cell.nlbListenerProtocol !== 'TCP' && cell.nlbListenerProtocol !== 'TLS') {
-        v.error('nlb-protocol-invalid', `${p}.nlbListenerProtocol`, `${label}.nlbListenerProtocol is ${JSON.stringify(cell.nlbListenerProtocol)}; allowed 'TLS' or 'TCP'. Fix: pick one.`);
+        v.error(
+          'nlb-protocol-invalid',
+          `${p}.nlbListenerProtocol`,
+          `${label}.nlbListenerProtocol is ${JSON.stringify(cell.nlbListenerProtocol)}; allowed 'TLS' or 'TCP'. Fix: pick one.`,
+        );
       }
     }
     if (cell.nlbTargetProtocol !== undefined) {
       if (!isNlb || nlbProtocol(cell) !== 'TLS') {
-        v.error('nlb-target-protocol-unused', `${p}.nlbTargetProtocol`, `${label}.nlbTargetProtocol is ${show(cell.nlbTargetProtocol)} but only NLB cells with a TLS listener choose a target protocol (a TCP listener passes TLS through to a TCP target group). Fix: remove it.`);
+        v.error(
+          'nlb-target-protocol-unused',
+          `${p}.nlbTargetProtocol`,
+          `${label}.nlbTargetProtocol is ${show(cell.nlbTargetProtocol)} but only NLB cells with a TLS listener choose a target protocol (a TCP listener passes TLS through to a TCP target group). Fix: remove it.`,
+        );
       } else if (cell.nlbTargetProtocol !== 'TCP' && cell.nlbTargetProtocol !== 'TLS') {
-        v.error('nlb-target-protocol-invalid', `${p}.nlbTargetProtocol`, `${label}.nlbTargetProtocol is ${JSON.stringify(cell.nlbTargetProtocol)}; allowed 'TCP' or 'TLS'. Fix: pick one.`);
+        v.error(
+          'nlb-target-protocol-invalid',
+          `${p}.nlbTargetProtocol`,
+          `${label}.nlbTargetProtocol is ${JSON.stringify(cell.nlbTargetProtocol)}; allowed 'TCP' or 'TLS'. Fix: pick one.`,
+        );
       }
     }
     v.int(`${p}.weight`, cell.weight, LIMITS.route53Weight);
     if (v.known(cell.instanceType) && !isInstanceTypeName(String(cell.instanceType))) {
-      v.error('instance-type-invalid', `${p}.instanceType`, `${label}.instanceType is ${JSON.stringify(cell.instanceType)}; expected an EC2 instance type such as 'm7g.large'. Fix: use a name from https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html.`);
+      v.error(
+        'instance-type-invalid',
+        `${p}.instanceType`,
+        `${label}.instanceType is ${JSON.stringify(cell.instanceType)}; expected an EC2 instance type such as 'm7g.large'. Fix: use a name from https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html.`,
+      );
     }
   });
   if (cells.length > 0 && cells.every((cell) => cell.weight === 0)) {
-    v.warn('all-weights-zero', 'cells', 'every cell has weight 0; Route 53 then returns all records with equal probability, so weights mean nothing. Fix: give at least one cell a positive weight.');
+    v.warn(
+      'all-weights-zero',
+      'cells',
+      'every cell has weight 0; Route 53 then returns all records with equal probability, so weights mean nothing. Fix: give at least one cell a positive weight.',
+    );
   }
   if (v.known(config.instanceType) && !isInstanceTypeName(String(config.instanceType))) {
-    v.error('instance-type-invalid', 'instanceType', `instanceType is ${JSON.stringify(config.instanceType)}; expected an EC2 instance type such as 'm7g.large'. Fix: use a name from https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html.`);
+    v.error(
+      'instance-type-invalid',
+      'instanceType',
+      `instanceType is ${JSON.stringify(config.instanceType)}; expected an EC2 instance type such as 'm7g.large'. Fix: use a name from https://docs.aws.amazon.com/ec2/latest/instancetypes/instance-types.html.`,
+    );
   }
 }
 
@@ -204,11 +273,23 @@ function validateTls(v: IssueCollector, config: TierConfig): void {
   if (!v.known(policy)) return;
   const cls = classifyTlsPolicy(policy);
   if (cls === 'legacy') {
-    v.error('tls-policy-legacy', 'tlsPolicy', `tlsPolicy is "${policy}", which still allows TLS 1.0/1.1; allowed: a TLS 1.2+ policy. Fix: use "${RECOMMENDED_TLS_POLICY}" (AWS's recommendation).`);
+    v.error(
+      'tls-policy-legacy',
+      'tlsPolicy',
+      `tlsPolicy is "${policy}", which still allows TLS 1.0/1.1; allowed: a TLS 1.2+ policy. Fix: use "${RECOMMENDED_TLS_POLICY}" (AWS's recommendation).`,
+    );
   } else if (cls === 'unknown') {
-    v.error('tls-policy-unknown', 'tlsPolicy', `tlsPolicy is "${policy}", which is not a known ELB security policy offering TLS 1.2+ (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html). Fix: use "${RECOMMENDED_TLS_POLICY}" or another ELBSecurityPolicy-TLS13-1-2-* name.`);
+    v.error(
+      'tls-policy-unknown',
+      'tlsPolicy',
+      `tlsPolicy is "${policy}", which is not a known ELB security policy offering TLS 1.2+ (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/describe-ssl-policies.html). Fix: use "${RECOMMENDED_TLS_POLICY}" or another ELBSecurityPolicy-TLS13-1-2-* name.`,
+    );
   } else if (cls === 'tls13-only' && (config.dns?.healthChecks ?? DEFAULTS.dns.healthChecks)) {
-    v.error('tls13-only-breaks-route53-checks', 'tlsPolicy', `tlsPolicy is "${policy}" (TLS 1.3 only) while dns.healthChecks is on; Route 53 HTTPS health checkers need TLS 1.2 or lower, so every cell would be marked unhealthy. Fix: use "${RECOMMENDED_TLS_POLICY}" or turn dns.healthChecks off.`);
+    v.error(
+      'tls13-only-breaks-route53-checks',
+      'tlsPolicy',
+      `tlsPolicy is "${policy}" (TLS 1.3 only) while dns.healthChecks is on; Route 53 HTTPS health checkers need TLS 1.2 or lower, so every cell would be marked unhealthy. Fix: use "${RECOMMENDED_TLS_POLICY}" or turn dns.healthChecks off.`,
+    );
   }
 }
 
@@ -232,21 +313,37 @@ function validateIngress(v: IssueCollector, config: TierConfig): void {
   const dual = (config.dns?.ipAddressType ?? DEFAULTS.dns.ipAddressType) === 'dualstack';
   (config.ingressCidrs ?? []).forEach((c, i) => {
     if (v.known(c) && !isIpv4Cidr(c)) {
-      v.error('cidr-invalid', `ingressCidrs[${i}]`, `ingressCidrs[${i}] is ${JSON.stringify(c)}; allowed: an IPv4 CIDR such as "203.0.113.0/24". Fix: correct it (IPv6 ranges go in ingressIpv6Cidrs).`);
+      v.error(
+        'cidr-invalid',
+        `ingressCidrs[${i}]`,
+        `ingressCidrs[${i}] is ${JSON.stringify(c)}; allowed: an IPv4 CIDR such as "203.0.113.0/24". Fix: correct it (IPv6 ranges go in ingressIpv6Cidrs).`,
+      );
     }
   });
   if (config.ingressIpv6Cidrs !== undefined && !dual) {
-    v.error('ipv6-cidrs-without-dualstack', 'ingressIpv6Cidrs', `ingressIpv6Cidrs is ${show(config.ingressIpv6Cidrs)} but dns.ipAddressType is 'ipv4', so no IPv6 listener exists. Fix: set dns.ipAddressType: 'dualstack' or remove ingressIpv6Cidrs.`);
+    v.error(
+      'ipv6-cidrs-without-dualstack',
+      'ingressIpv6Cidrs',
+      `ingressIpv6Cidrs is ${show(config.ingressIpv6Cidrs)} but dns.ipAddressType is 'ipv4', so no IPv6 listener exists. Fix: set dns.ipAddressType: 'dualstack' or remove ingressIpv6Cidrs.`,
+    );
   }
   (config.ingressIpv6Cidrs ?? []).forEach((c, i) => {
     if (v.known(c) && !isIpv6Cidr(c)) {
-      v.error('cidr-invalid', `ingressIpv6Cidrs[${i}]`, `ingressIpv6Cidrs[${i}] is ${JSON.stringify(c)}; allowed: an IPv6 CIDR such as "2001:db8::/32". Fix: correct it.`);
+      v.error(
+        'cidr-invalid',
+        `ingressIpv6Cidrs[${i}]`,
+        `ingressIpv6Cidrs[${i}] is ${JSON.stringify(c)}; allowed: an IPv6 CIDR such as "2001:db8::/32". Fix: correct it.`,
+      );
     }
   });
   const v4 = config.ingressCidrs ?? DEFAULTS.ingressCidrs;
-  const v6 = dual ? config.ingressIpv6Cidrs ?? DEFAULTS.ingressIpv6Cidrs : [];
+  const v6 = dual ? (config.ingressIpv6Cidrs ?? DEFAULTS.ingressIpv6Cidrs) : [];
   if (v4.length === 0 && v6.length === 0) {
-    v.warn('no-ingress', 'ingressCidrs', 'ingressCidrs is empty, so no client can reach the load balancers. Fix: list the client ranges, or ignore this if you add rules to cell.connections yourself.');
+    v.warn(
+      'no-ingress',
+      'ingressCidrs',
+      'ingressCidrs is empty, so no client can reach the load balancers. Fix: list the client ranges, or ignore this if you add rules to cell.connections yourself.',
+    );
   }
 }
 
@@ -263,29 +360,53 @@ function validateConnection(v: IssueCollector, config: TierConfig, cells: readon
 
   // ALB idle timeout
   if (c.albIdleTimeoutSeconds !== undefined && !hasAlb) {
-    v.error('alb-idle-unused', `${P}.albIdleTimeoutSeconds`, `${P}.albIdleTimeoutSeconds is ${show(c.albIdleTimeoutSeconds, 's')} but no cell is an application load balancer, so it would be ignored. Fix: remove it or add an ALB cell.`);
+    v.error(
+      'alb-idle-unused',
+      `${P}.albIdleTimeoutSeconds`,
+      `${P}.albIdleTimeoutSeconds is ${show(c.albIdleTimeoutSeconds, 's')} but no cell is an application load balancer, so it would be ignored. Fix: remove it or add an ALB cell.`,
+    );
   }
   const albIdleOk = v.int(`${P}.albIdleTimeoutSeconds`, c.albIdleTimeoutSeconds, LIMITS.albIdleTimeoutSeconds, 's');
   const albIdle = v.effectiveOf(albIdleOk, c.albIdleTimeoutSeconds, DEFAULTS.connection.albIdleTimeoutSeconds);
   if (hasAlb && ping !== undefined && albIdle !== undefined) {
     if (ping >= albIdle) {
-      v.error('ping-not-below-alb-idle', `${P}.pingIntervalSeconds`, `${P}.pingIntervalSeconds is ${ping} s but the ALB idle timeout is ${albIdle} s; the ALB closes a connection that carries no data for its idle timeout, so idle sockets would be cut. Allowed: ping interval < ALB idle timeout. Fix: lower pingIntervalSeconds (e.g. ${Math.max(1, Math.floor(albIdle / 4))}) or raise albIdleTimeoutSeconds above ${ping}.`);
+      v.error(
+        'ping-not-below-alb-idle',
+        `${P}.pingIntervalSeconds`,
+        `${P}.pingIntervalSeconds is ${ping} s but the ALB idle timeout is ${albIdle} s; the ALB closes a connection that carries no data for its idle timeout, so idle sockets would be cut. Allowed: ping interval < ALB idle timeout. Fix: lower pingIntervalSeconds (e.g. ${Math.max(1, Math.floor(albIdle / 4))}) or raise albIdleTimeoutSeconds above ${ping}.`,
+      );
     } else if (albIdle < 2 * ping) {
-      v.warn('alb-idle-below-two-pings', `${P}.albIdleTimeoutSeconds`, `${P}.albIdleTimeoutSeconds is ${albIdle} s, less than two ping intervals (${ping} s): one delayed ping cuts the connection. Fix: raise it to at least ${2 * ping} s (4× the ping interval is recommended).`);
+      v.warn(
+        'alb-idle-below-two-pings',
+        `${P}.albIdleTimeoutSeconds`,
+        `${P}.albIdleTimeoutSeconds is ${albIdle} s, less than two ping intervals (${ping} s): one delayed ping cuts the connection. Fix: raise it to at least ${2 * ping} s (4× the ping interval is recommended).`,
+      );
     }
   }
 
   // NLB TCP idle timeout
   if (c.nlbTcpIdleTimeoutSeconds !== undefined && !hasNlbTcp) {
-    v.error('nlb-tcp-idle-without-tcp-listener', `${P}.nlbTcpIdleTimeoutSeconds`, `${P}.nlbTcpIdleTimeoutSeconds is ${show(c.nlbTcpIdleTimeoutSeconds, 's')} but no cell has an NLB TCP listener; TLS listeners fix the idle timeout at ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s and cannot change it (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html). Fix: remove it, or use nlbListenerProtocol: 'TCP' with TLS on the instances.`);
+    v.error(
+      'nlb-tcp-idle-without-tcp-listener',
+      `${P}.nlbTcpIdleTimeoutSeconds`,
+      `${P}.nlbTcpIdleTimeoutSeconds is ${show(c.nlbTcpIdleTimeoutSeconds, 's')} but no cell has an NLB TCP listener; TLS listeners fix the idle timeout at ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s and cannot change it (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/update-idle-timeout.html). Fix: remove it, or use nlbListenerProtocol: 'TCP' with TLS on the instances.`,
+    );
   }
   const nlbIdleOk = v.int(`${P}.nlbTcpIdleTimeoutSeconds`, c.nlbTcpIdleTimeoutSeconds, LIMITS.nlbTcpIdleTimeoutSeconds, 's');
   const nlbIdle = v.effectiveOf(nlbIdleOk, c.nlbTcpIdleTimeoutSeconds, DEFAULTS.connection.nlbTcpIdleTimeoutSeconds);
   if (hasNlbTcp && ping !== undefined && nlbIdle !== undefined && ping >= nlbIdle) {
-    v.error('ping-not-below-nlb-idle', `${P}.pingIntervalSeconds`, `${P}.pingIntervalSeconds is ${ping} s but the NLB TCP idle timeout is ${nlbIdle} s; idle flows would be reset. Allowed: ping interval < NLB TCP idle timeout. Fix: lower pingIntervalSeconds or raise nlbTcpIdleTimeoutSeconds.`);
+    v.error(
+      'ping-not-below-nlb-idle',
+      `${P}.pingIntervalSeconds`,
+      `${P}.pingIntervalSeconds is ${ping} s but the NLB TCP idle timeout is ${nlbIdle} s; idle flows would be reset. Allowed: ping interval < NLB TCP idle timeout. Fix: lower pingIntervalSeconds or raise nlbTcpIdleTimeoutSeconds.`,
+    );
   }
   if (hasNlbTls && ping !== undefined && ping >= NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS) {
-    v.error('ping-not-below-nlb-tls-idle', `${P}.pingIntervalSeconds`, `${P}.pingIntervalSeconds is ${ping} s but NLB TLS listeners close idle flows after a fixed ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s. Allowed: ping interval < ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s. Fix: lower pingIntervalSeconds (25–30 s is usual).`);
+    v.error(
+      'ping-not-below-nlb-tls-idle',
+      `${P}.pingIntervalSeconds`,
+      `${P}.pingIntervalSeconds is ${ping} s but NLB TLS listeners close idle flows after a fixed ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s. Allowed: ping interval < ${NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS} s. Fix: lower pingIntervalSeconds (25–30 s is usual).`,
+    );
   }
 
   // Drain window, grace, deregistration delay, lifecycle hook
@@ -296,41 +417,77 @@ function validateConnection(v: IssueCollector, config: TierConfig, cells: readon
   const need = drain !== undefined && grace !== undefined ? drain + grace : undefined;
 
   if (c.albDeregistrationDelaySeconds !== undefined && !hasAlb) {
-    v.error('alb-deregistration-unused', `${P}.albDeregistrationDelaySeconds`, `${P}.albDeregistrationDelaySeconds is ${show(c.albDeregistrationDelaySeconds, 's')} but no cell is an application load balancer. Fix: remove it.`);
+    v.error(
+      'alb-deregistration-unused',
+      `${P}.albDeregistrationDelaySeconds`,
+      `${P}.albDeregistrationDelaySeconds is ${show(c.albDeregistrationDelaySeconds, 's')} but no cell is an application load balancer. Fix: remove it.`,
+    );
   }
   if (c.nlbDeregistrationDelaySeconds !== undefined && !hasNlb) {
-    v.error('nlb-deregistration-unused', `${P}.nlbDeregistrationDelaySeconds`, `${P}.nlbDeregistrationDelaySeconds is ${show(c.nlbDeregistrationDelaySeconds, 's')} but no cell is a network load balancer. Fix: remove it.`);
+    v.error(
+      'nlb-deregistration-unused',
+      `${P}.nlbDeregistrationDelaySeconds`,
+      `${P}.nlbDeregistrationDelaySeconds is ${show(c.nlbDeregistrationDelaySeconds, 's')} but no cell is a network load balancer. Fix: remove it.`,
+    );
   }
   if (c.nlbUnhealthyDrainingIntervalSeconds !== undefined && !hasNlb) {
-    v.error('nlb-draining-interval-unused', `${P}.nlbUnhealthyDrainingIntervalSeconds`, `${P}.nlbUnhealthyDrainingIntervalSeconds is ${show(c.nlbUnhealthyDrainingIntervalSeconds, 's')} but no cell is a network load balancer. Fix: remove it.`);
+    v.error(
+      'nlb-draining-interval-unused',
+      `${P}.nlbUnhealthyDrainingIntervalSeconds`,
+      `${P}.nlbUnhealthyDrainingIntervalSeconds is ${show(c.nlbUnhealthyDrainingIntervalSeconds, 's')} but no cell is a network load balancer. Fix: remove it.`,
+    );
   }
   const albDeregOk = v.int(`${P}.albDeregistrationDelaySeconds`, c.albDeregistrationDelaySeconds, LIMITS.deregistrationDelaySeconds, 's');
   const nlbDeregOk = v.int(`${P}.nlbDeregistrationDelaySeconds`, c.nlbDeregistrationDelaySeconds, LIMITS.deregistrationDelaySeconds, 's');
   v.int(`${P}.nlbUnhealthyDrainingIntervalSeconds`, c.nlbUnhealthyDrainingIntervalSeconds, LIMITS.nlbUnhealthyDrainingIntervalSeconds, 's');
   if (nlbDeregOk && hasNlb && c.nlbDeregistrationDelaySeconds! < 120) {
-    v.warn('nlb-deregistration-short', `${P}.nlbDeregistrationDelaySeconds`, `${P}.nlbDeregistrationDelaySeconds is ${c.nlbDeregistrationDelaySeconds} s; AWS recommends at least 120 s for NLB target groups. Fix: raise it to 120 or more.`);
+    v.warn(
+      'nlb-deregistration-short',
+      `${P}.nlbDeregistrationDelaySeconds`,
+      `${P}.nlbDeregistrationDelaySeconds is ${c.nlbDeregistrationDelaySeconds} s; AWS recommends at least 120 s for NLB target groups. Fix: raise it to 120 or more.`,
+    );
   }
   if (hasAlb && need !== undefined) {
     if (albDeregOk) {
       if (c.albDeregistrationDelaySeconds! < need) {
-        v.error('drain-exceeds-alb-deregistration', `${P}.albDeregistrationDelaySeconds`, `${P}.albDeregistrationDelaySeconds is ${c.albDeregistrationDelaySeconds} s but the drain window plus grace is ${drain} + ${grace} = ${need} s; the ALB may cut sockets still open when the delay ends (assumed; AWS does not document otherwise), so the drain must fit it. Fix: raise albDeregistrationDelaySeconds to at least ${need} or shorten drainWindowSeconds.`);
+        v.error(
+          'drain-exceeds-alb-deregistration',
+          `${P}.albDeregistrationDelaySeconds`,
+          `${P}.albDeregistrationDelaySeconds is ${c.albDeregistrationDelaySeconds} s but the drain window plus grace is ${drain} + ${grace} = ${need} s; the ALB may cut sockets still open when the delay ends (assumed; AWS does not document otherwise), so the drain must fit it. Fix: raise albDeregistrationDelaySeconds to at least ${need} or shorten drainWindowSeconds.`,
+        );
       }
     } else if (c.albDeregistrationDelaySeconds === undefined && need > LIMITS.deregistrationDelaySeconds.max) {
-      v.error('drain-exceeds-alb-maximum', `${P}.drainWindowSeconds`, `${P}.drainWindowSeconds + drainGraceSeconds is ${drain} + ${grace} = ${need} s, but ALB cells drain within the deregistration delay, at most 3600 s (${LIMITS.deregistrationDelaySeconds.source}). Fix: keep drain window + grace ≤ 3600 s, or move long-drain cells to NLB (connections there outlive deregistration).`);
+      v.error(
+        'drain-exceeds-alb-maximum',
+        `${P}.drainWindowSeconds`,
+        `${P}.drainWindowSeconds + drainGraceSeconds is ${drain} + ${grace} = ${need} s, but ALB cells drain within the deregistration delay, at most 3600 s (${LIMITS.deregistrationDelaySeconds.source}). Fix: keep drain window + grace ≤ 3600 s, or move long-drain cells to NLB (connections there outlive deregistration).`,
+      );
     }
   }
   const hbOk = v.int(`${P}.lifecycleHookHeartbeatSeconds`, c.lifecycleHookHeartbeatSeconds, LIMITS.lifecycleHookHeartbeatSeconds, 's');
   if (need !== undefined) {
     if (hbOk) {
       if (c.lifecycleHookHeartbeatSeconds! < need) {
-        v.error('drain-exceeds-lifecycle-heartbeat', `${P}.lifecycleHookHeartbeatSeconds`, `${P}.lifecycleHookHeartbeatSeconds is ${c.lifecycleHookHeartbeatSeconds} s but the drain window plus grace is ${need} s; the termination hook would time out mid-drain. Fix: raise it to at least ${need} s (max 7200) or shorten drainWindowSeconds.`);
+        v.error(
+          'drain-exceeds-lifecycle-heartbeat',
+          `${P}.lifecycleHookHeartbeatSeconds`,
+          `${P}.lifecycleHookHeartbeatSeconds is ${c.lifecycleHookHeartbeatSeconds} s but the drain window plus grace is ${need} s; the termination hook would time out mid-drain. Fix: raise it to at least ${need} s (max 7200) or shorten drainWindowSeconds.`,
+        );
       }
     } else if (c.lifecycleHookHeartbeatSeconds === undefined && need > LIMITS.lifecycleHookHeartbeatSeconds.max) {
-      v.error('drain-exceeds-heartbeat-maximum', `${P}.drainWindowSeconds`, `${P}.drainWindowSeconds + drainGraceSeconds is ${drain} + ${grace} = ${need} s, above the 7200 s maximum lifecycle-hook heartbeat (${LIMITS.lifecycleHookHeartbeatSeconds.source}). Fix: keep drain window + grace ≤ 7200 s.`);
+      v.error(
+        'drain-exceeds-heartbeat-maximum',
+        `${P}.drainWindowSeconds`,
+        `${P}.drainWindowSeconds + drainGraceSeconds is ${drain} + ${grace} = ${need} s, above the 7200 s maximum lifecycle-hook heartbeat (${LIMITS.lifecycleHookHeartbeatSeconds.source}). Fix: keep drain window + grace ≤ 7200 s.`,
+      );
     }
   }
   if (drain !== undefined && ping !== undefined && drain > 0 && drain < ping) {
-    v.warn('drain-shorter-than-ping', `${P}.drainWindowSeconds`, `${P}.drainWindowSeconds is ${drain} s, shorter than one ping interval (${ping} s); reconnects will bunch together. Fix: use a drain window of several minutes.`);
+    v.warn(
+      'drain-shorter-than-ping',
+      `${P}.drainWindowSeconds`,
+      `${P}.drainWindowSeconds is ${drain} s, shorter than one ping interval (${ping} s); reconnects will bunch together. Fix: use a drain window of several minutes.`,
+    );
   }
 
   // Long polling and stickiness
@@ -338,29 +495,53 @@ function validateConnection(v: IssueCollector, config: TierConfig, cells: readon
   const longPolling = c.longPollingFallback ?? DEFAULTS.connection.longPollingFallback;
   const enabled = s.enabled ?? longPolling;
   if (longPolling && s.enabled === false) {
-    v.error('long-polling-needs-stickiness', `${P}.stickiness.enabled`, `${P}.stickiness.enabled is false while longPollingFallback is true; pre-upgrade polling requests would land on other instances and fail with HTTP 400 "Session ID unknown" (https://socket.io/docs/v4/using-multiple-nodes). Fix: enable stickiness, or set longPollingFallback: false and have clients use transports: ['websocket'].`);
+    v.error(
+      'long-polling-needs-stickiness',
+      `${P}.stickiness.enabled`,
+      `${P}.stickiness.enabled is false while longPollingFallback is true; pre-upgrade polling requests would land on other instances and fail with HTTP 400 "Session ID unknown" (https://socket.io/docs/v4/using-multiple-nodes). Fix: enable stickiness, or set longPollingFallback: false and have clients use transports: ['websocket'].`,
+    );
   }
   if (v.known(s.albType) && s.albType !== 'lb_cookie' && s.albType !== 'app_cookie') {
-    v.error('stickiness-type-invalid', `${P}.stickiness.albType`, `${P}.stickiness.albType is ${JSON.stringify(s.albType)}; allowed 'lb_cookie' or 'app_cookie' (NLB cells always use 'source_ip'). Fix: pick one.`);
+    v.error(
+      'stickiness-type-invalid',
+      `${P}.stickiness.albType`,
+      `${P}.stickiness.albType is ${JSON.stringify(s.albType)}; allowed 'lb_cookie' or 'app_cookie' (NLB cells always use 'source_ip'). Fix: pick one.`,
+    );
   }
   v.int(`${P}.stickiness.cookieDurationSeconds`, s.cookieDurationSeconds, LIMITS.cookieDurationSeconds, 's');
   const albType = s.albType ?? DEFAULTS.connection.albStickinessType;
   if (albType === 'app_cookie' && enabled && hasAlb) {
     if (s.cookieName === undefined) {
-      v.error('app-cookie-needs-name', `${P}.stickiness.cookieName`, `${P}.stickiness.albType is 'app_cookie' but no cookieName is given. Fix: set cookieName to your application's cookie (socket.io: "io"), or use albType: 'lb_cookie'.`);
+      v.error(
+        'app-cookie-needs-name',
+        `${P}.stickiness.cookieName`,
+        `${P}.stickiness.albType is 'app_cookie' but no cookieName is given. Fix: set cookieName to your application's cookie (socket.io: "io"), or use albType: 'lb_cookie'.`,
+      );
     }
   }
   if (s.cookieName !== undefined && v.known(s.cookieName)) {
     if (albType !== 'app_cookie') {
-      v.error('cookie-name-unused', `${P}.stickiness.cookieName`, `${P}.stickiness.cookieName is ${show(s.cookieName)} but albType is '${albType}', which ignores it. Fix: set albType: 'app_cookie' or remove cookieName.`);
+      v.error(
+        'cookie-name-unused',
+        `${P}.stickiness.cookieName`,
+        `${P}.stickiness.cookieName is ${show(s.cookieName)} but albType is '${albType}', which ignores it. Fix: set albType: 'app_cookie' or remove cookieName.`,
+      );
     } else if (!COOKIE_NAME.test(s.cookieName) || RESERVED_COOKIE_PREFIXES.some((p) => s.cookieName!.startsWith(p))) {
-      v.error('cookie-name-invalid', `${P}.stickiness.cookieName`, `${P}.stickiness.cookieName is ${JSON.stringify(s.cookieName)}; allowed: a cookie token not starting with ${RESERVED_COOKIE_PREFIXES.join(', ')} (reserved by AWS). Fix: use your application's own cookie name.`);
+      v.error(
+        'cookie-name-invalid',
+        `${P}.stickiness.cookieName`,
+        `${P}.stickiness.cookieName is ${JSON.stringify(s.cookieName)}; allowed: a cookie token not starting with ${RESERVED_COOKIE_PREFIXES.join(', ')} (reserved by AWS). Fix: use your application's own cookie name.`,
+      );
     }
   }
   if (enabled) {
     cells.forEach((cell, i) => {
       if (lbType(cell) === 'network' && nlbProtocol(cell) === 'TLS' && cell.nlbTargetProtocol === 'TLS') {
-        v.error('source-ip-stickiness-tls-tls', `cells[${i}].nlbTargetProtocol`, `${cellLabel(cells, i)} combines a TLS listener with a TLS target group (nlbTargetProtocol is 'TLS'), where AWS does not support source_ip stickiness, but stickiness is on${longPolling ? ' (longPollingFallback requires it)' : ''}. Fix: use nlbTargetProtocol: 'TCP' (TLS ends at the NLB), or an ALB cell.`);
+        v.error(
+          'source-ip-stickiness-tls-tls',
+          `cells[${i}].nlbTargetProtocol`,
+          `${cellLabel(cells, i)} combines a TLS listener with a TLS target group (nlbTargetProtocol is 'TLS'), where AWS does not support source_ip stickiness, but stickiness is on${longPolling ? ' (longPollingFallback requires it)' : ''}. Fix: use nlbTargetProtocol: 'TCP' (TLS ends at the NLB), or an ALB cell.`,
+        );
       }
     });
   }
@@ -370,7 +551,11 @@ function validateHealthCheck(v: IssueCollector, config: TierConfig, cells: reado
   const h = config.healthCheck ?? {};
   const P = 'healthCheck';
   if (v.known(h.path) && (typeof h.path !== 'string' || !h.path.startsWith('/') || h.path.length > 1024 || /\s/.test(h.path))) {
-    v.error('health-path-invalid', `${P}.path`, `${P}.path is ${JSON.stringify(h.path)}; allowed: an absolute HTTP path of at most 1024 characters without spaces. Fix: e.g. "/healthz" (a plain HTTP endpoint, never the WebSocket path).`);
+    v.error(
+      'health-path-invalid',
+      `${P}.path`,
+      `${P}.path is ${JSON.stringify(h.path)}; allowed: an absolute HTTP path of at most 1024 characters without spaces. Fix: e.g. "/healthz" (a plain HTTP endpoint, never the WebSocket path).`,
+    );
   }
   v.int(`${P}.port`, h.port, LIMITS.port);
   // NLB cells whose instances receive TLS on the application port (TCP pass-through, or TLS
@@ -378,9 +563,15 @@ function validateHealthCheck(v: IssueCollector, config: TierConfig, cells: reado
   const serverPort = config.server?.port ?? DEFAULTS.server.port;
   const healthPort = h.port ?? serverPort;
   if (v.known(serverPort) && v.known(healthPort) && healthPort === serverPort) {
-    const tls = cells.flatMap((c, i) => (lbType(c) === 'network' && (nlbProtocol(c) === 'TCP' || c.nlbTargetProtocol === 'TLS') ? [cellLabel(cells, i)] : []));
+    const tls = cells.flatMap((c, i) =>
+      lbType(c) === 'network' && (nlbProtocol(c) === 'TCP' || c.nlbTargetProtocol === 'TLS') ? [cellLabel(cells, i)] : [],
+    );
     if (tls.length > 0) {
-      v.warn('health-check-on-tls-port', `${P}.port`, `${P}.port is ${healthPort}${h.port === undefined ? ' (the application port)' : ''}, but ${tls.join(', ')} ${tls.length === 1 ? 'sends' : 'send'} TLS to the instances on port ${serverPort}, while target-group health checks are plain HTTP; they fail unless the server also answers plain HTTP there. Fix: set healthCheck.port to a separate plain-HTTP port (e.g. ${serverPort === 65535 ? serverPort - 1 : serverPort + 1}), or terminate TLS at the NLB (nlbListenerProtocol: 'TLS', nlbTargetProtocol: 'TCP').`);
+      v.warn(
+        'health-check-on-tls-port',
+        `${P}.port`,
+        `${P}.port is ${healthPort}${h.port === undefined ? ' (the application port)' : ''}, but ${tls.join(', ')} ${tls.length === 1 ? 'sends' : 'send'} TLS to the instances on port ${serverPort}, while target-group health checks are plain HTTP; they fail unless the server also answers plain HTTP there. Fix: set healthCheck.port to a separate plain-HTTP port (e.g. ${serverPort === 65535 ? serverPort - 1 : serverPort + 1}), or terminate TLS at the NLB (nlbListenerProtocol: 'TLS', nlbTargetProtocol: 'TCP').`,
+      );
     }
   }
   const iOk = v.int(`${P}.intervalSeconds`, h.intervalSeconds, LIMITS.healthCheckIntervalSeconds, 's');
@@ -390,24 +581,41 @@ function validateHealthCheck(v: IssueCollector, config: TierConfig, cells: reado
   const interval = v.effectiveOf(iOk, h.intervalSeconds, DEFAULTS.healthCheck.intervalSeconds);
   const timeout = v.effectiveOf(tOk, h.timeoutSeconds, DEFAULTS.healthCheck.timeoutSeconds);
   if (interval !== undefined && timeout !== undefined && timeout >= interval) {
-    v.error('health-timeout-not-below-interval', `${P}.timeoutSeconds`, `${P}.timeoutSeconds is ${timeout} s but the interval is ${interval} s; the timeout must be shorter than the interval. Fix: lower timeoutSeconds below ${interval} or raise intervalSeconds.`);
+    v.error(
+      'health-timeout-not-below-interval',
+      `${P}.timeoutSeconds`,
+      `${P}.timeoutSeconds is ${timeout} s but the interval is ${interval} s; the timeout must be shorter than the interval. Fix: lower timeoutSeconds below ${interval} or raise intervalSeconds.`,
+    );
   }
   if (v.known(h.healthyHttpCodes)) {
     const codes = h.healthyHttpCodes;
     if (typeof codes !== 'string' || !HTTP_CODES.test(codes)) {
-      v.error('health-codes-invalid', `${P}.healthyHttpCodes`, `${P}.healthyHttpCodes is ${JSON.stringify(codes)}; allowed: codes or ranges like "200", "200-299" or "200,204". Fix: use "200".`);
+      v.error(
+        'health-codes-invalid',
+        `${P}.healthyHttpCodes`,
+        `${P}.healthyHttpCodes is ${JSON.stringify(codes)}; allowed: codes or ranges like "200", "200-299" or "200,204". Fix: use "200".`,
+      );
     } else {
       const nums = codes.split(/[,-]/).map(Number);
       const hasAlb = cells.some((c) => lbType(c) === 'application');
       const r = hasAlb ? LIMITS.albHealthyHttpCode : LIMITS.nlbHealthyHttpCode;
       if (nums.some((n) => n < r.min || n > r.max)) {
-        v.error('health-codes-out-of-range', `${P}.healthyHttpCodes`, `${P}.healthyHttpCodes is "${codes}"; allowed ${r.min}–${r.max}${hasAlb ? ' (ALB target groups)' : ' (NLB target groups)'} (${r.source}). Fix: use "200".`);
+        v.error(
+          'health-codes-out-of-range',
+          `${P}.healthyHttpCodes`,
+          `${P}.healthyHttpCodes is "${codes}"; allowed ${r.min}–${r.max}${hasAlb ? ' (ALB target groups)' : ' (NLB target groups)'} (${r.source}). Fix: use "200".`,
+        );
       }
     }
   }
 }
 
-function validateScalingBlock(v: IssueCollector, prefix: string, s: { minCapacity?: number; maxCapacity?: number; desiredCapacity?: number; targetConnectionsPerInstance?: number }, inherited: { min?: number; max?: number; desired?: number }): void {
+function validateScalingBlock(
+  v: IssueCollector,
+  prefix: string,
+  s: { minCapacity?: number; maxCapacity?: number; desiredCapacity?: number; targetConnectionsPerInstance?: number },
+  inherited: { min?: number; max?: number; desired?: number },
+): void {
   const minOk = v.int(`${prefix}.minCapacity`, s.minCapacity, { min: 0, max: 10000 });
   const maxOk = v.int(`${prefix}.maxCapacity`, s.maxCapacity, { min: 1, max: 10000 });
   const desOk = v.int(`${prefix}.desiredCapacity`, s.desiredCapacity, { min: 0, max: 10000 });
@@ -415,13 +623,23 @@ function validateScalingBlock(v: IssueCollector, prefix: string, s: { minCapacit
   const min = v.effectiveOf(minOk, s.minCapacity, inherited.min);
   const max = v.effectiveOf(maxOk, s.maxCapacity, inherited.max);
   if (min !== undefined && max !== undefined && min > max) {
-    v.error('min-above-max', `${prefix}.minCapacity`, `${prefix}.minCapacity is ${min} but maxCapacity is ${max}; allowed: minCapacity ≤ maxCapacity. Fix: lower minCapacity or raise maxCapacity.`);
+    v.error(
+      'min-above-max',
+      `${prefix}.minCapacity`,
+      `${prefix}.minCapacity is ${min} but maxCapacity is ${max}; allowed: minCapacity ≤ maxCapacity. Fix: lower minCapacity or raise maxCapacity.`,
+    );
   }
   const desired = v.effectiveOf(desOk, s.desiredCapacity, inherited.desired);
   if (desired !== undefined && ((min !== undefined && desired < min) || (max !== undefined && desired > max))) {
     const from = desOk ? '' : ' (inherited from scaling.desiredCapacity)';
-    const fix = desOk ? 'adjust it, or leave it unset so scaling decides' : `set ${prefix}.desiredCapacity within that range, or remove scaling.desiredCapacity so scaling decides`;
-    v.error('desired-outside-min-max', `${prefix}.desiredCapacity`, `${prefix}.desiredCapacity is ${desired}${from} but must lie within minCapacity ${min} and maxCapacity ${max}. Fix: ${fix}.`);
+    const fix = desOk
+      ? 'adjust it, or leave it unset so scaling decides'
+      : `set ${prefix}.desiredCapacity within that range, or remove scaling.desiredCapacity so scaling decides`;
+    v.error(
+      'desired-outside-min-max',
+      `${prefix}.desiredCapacity`,
+      `${prefix}.desiredCapacity is ${desired}${from} but must lie within minCapacity ${min} and maxCapacity ${max}. Fix: ${fix}.`,
+    );
   }
 }
 
@@ -429,7 +647,11 @@ function validateScaling(v: IssueCollector, config: TierConfig, cells: readonly 
   const s = config.scaling ?? {};
   const P = 'scaling';
   if (s.signal !== undefined && s.signal !== 'connection-gauge' && s.signal !== 'load-balancer-connections') {
-    v.error('scaling-signal-invalid', `${P}.signal`, `${P}.signal is ${JSON.stringify(s.signal)}; allowed 'connection-gauge' or 'load-balancer-connections' (never CPU or request count: idle WebSockets use neither). Fix: pick one.`);
+    v.error(
+      'scaling-signal-invalid',
+      `${P}.signal`,
+      `${P}.signal is ${JSON.stringify(s.signal)}; allowed 'connection-gauge' or 'load-balancer-connections' (never CPU or request count: idle WebSockets use neither). Fix: pick one.`,
+    );
   }
   // What a cell inherits: only concrete, in-range tier values take part in a cell's cross-checks.
   const concrete = (x: number | undefined, lo: number): number | undefined =>
@@ -452,10 +674,18 @@ function validateScaling(v: IssueCollector, config: TierConfig, cells: readonly 
   const minH = v.effectiveOf(minOk, s.minHealthyPercentage, DEFAULTS.scaling.minHealthyPercentage);
   const maxH = v.effectiveOf(maxOk, s.maxHealthyPercentage, DEFAULTS.scaling.maxHealthyPercentage);
   if (minH !== undefined && maxH !== undefined && maxH - minH > 100) {
-    v.error('maintenance-spread-too-wide', `${P}.maxHealthyPercentage`, `${P}.maxHealthyPercentage (${maxH}) minus minHealthyPercentage (${minH}) is ${maxH - minH}; AWS allows at most 100 (${LIMITS.maxHealthyPercentage.source}). Fix: narrow the range, e.g. 100 and 150.`);
+    v.error(
+      'maintenance-spread-too-wide',
+      `${P}.maxHealthyPercentage`,
+      `${P}.maxHealthyPercentage (${maxH}) minus minHealthyPercentage (${minH}) is ${maxH - minH}; AWS allows at most 100 (${LIMITS.maxHealthyPercentage.source}). Fix: narrow the range, e.g. 100 and 150.`,
+    );
   }
   if (minH !== undefined && minH < 100) {
-    v.warn('terminate-before-launch', `${P}.minHealthyPercentage`, `${P}.minHealthyPercentage is ${minH}: replacements may terminate an instance (dropping its sockets) before its successor is in service. Fix: use 100 with maxHealthyPercentage above 100 (launch before terminate).`);
+    v.warn(
+      'terminate-before-launch',
+      `${P}.minHealthyPercentage`,
+      `${P}.minHealthyPercentage is ${minH}: replacements may terminate an instance (dropping its sockets) before its successor is in service. Fix: use 100 with maxHealthyPercentage above 100 (launch before terminate).`,
+    );
   }
 }
 
@@ -470,16 +700,28 @@ function validateHost(v: IssueCollector, config: TierConfig): void {
   // Only an explicit backlog can exceed somaxconn: the default follows somaxconn (see resolveTier).
   const backlog = blOk ? h.listenBacklog! : undefined;
   if (somax !== undefined && backlog !== undefined && backlog > somax) {
-    v.error('backlog-above-somaxconn', `${P}.listenBacklog`, `${P}.listenBacklog is ${backlog} but somaxconn is ${somax}; the kernel silently caps the backlog at somaxconn. Fix: raise somaxconn to ${backlog} or lower listenBacklog.`);
+    v.error(
+      'backlog-above-somaxconn',
+      `${P}.listenBacklog`,
+      `${P}.listenBacklog is ${backlog} but somaxconn is ${somax}; the kernel silently caps the backlog at somaxconn. Fix: raise somaxconn to ${backlog} or lower listenBacklog.`,
+    );
   }
   if (v.known(h.localPortRange)) {
     if (!(h.localProxy ?? DEFAULTS.host.localProxy)) {
-      v.error('port-range-without-proxy', `${P}.localPortRange`, `${P}.localPortRange is ${show(h.localPortRange)} but localProxy is false, so it would not be written. Fix: set localProxy: true or remove localPortRange.`);
+      v.error(
+        'port-range-without-proxy',
+        `${P}.localPortRange`,
+        `${P}.localPortRange is ${show(h.localPortRange)} but localProxy is false, so it would not be written. Fix: set localProxy: true or remove localPortRange.`,
+      );
     }
     const m = /^(\d+) (\d+)$/.exec(String(h.localPortRange));
     const r = LIMITS.localPort;
     if (!m || Number(m[1]) < r.min || Number(m[2]) > r.max || Number(m[1]) >= Number(m[2])) {
-      v.error('port-range-invalid', `${P}.localPortRange`, `${P}.localPortRange is ${JSON.stringify(h.localPortRange)}; allowed "LOW HIGH" with ${r.min} ≤ LOW < HIGH ≤ ${r.max}. Fix: e.g. "1024 65535".`);
+      v.error(
+        'port-range-invalid',
+        `${P}.localPortRange`,
+        `${P}.localPortRange is ${JSON.stringify(h.localPortRange)}; allowed "LOW HIGH" with ${r.min} ≤ LOW < HIGH ≤ ${r.max}. Fix: e.g. "1024 65535".`,
+      );
     }
   }
 }
@@ -488,18 +730,34 @@ function validateDns(v: IssueCollector, config: TierConfig): void {
   const d = config.dns ?? {};
   const P = 'dns';
   if (d.ipAddressType !== undefined && d.ipAddressType !== 'ipv4' && d.ipAddressType !== 'dualstack') {
-    v.error('ip-address-type-invalid', `${P}.ipAddressType`, `${P}.ipAddressType is ${JSON.stringify(d.ipAddressType)}; allowed 'ipv4' or 'dualstack'. Fix: pick one.`);
+    v.error(
+      'ip-address-type-invalid',
+      `${P}.ipAddressType`,
+      `${P}.ipAddressType is ${JSON.stringify(d.ipAddressType)}; allowed 'ipv4' or 'dualstack'. Fix: pick one.`,
+    );
   }
   const healthChecks = d.healthChecks ?? DEFAULTS.dns.healthChecks;
   if (healthChecks && d.cellRecords === false) {
-    v.error('health-checks-need-cell-records', `${P}.healthChecks`, `${P}.healthChecks is true but cellRecords is false; each Route 53 health check probes its cell's direct name. Fix: enable cellRecords or disable healthChecks.`);
+    v.error(
+      'health-checks-need-cell-records',
+      `${P}.healthChecks`,
+      `${P}.healthChecks is true but cellRecords is false; each Route 53 health check probes its cell's direct name. Fix: enable cellRecords or disable healthChecks.`,
+    );
   }
   if (!healthChecks && (d.healthCheckRequestIntervalSeconds !== undefined || d.healthCheckFailureThreshold !== undefined)) {
-    v.error('health-check-options-unused', `${P}.healthChecks`, `${[d.healthCheckRequestIntervalSeconds === undefined ? '' : `${P}.healthCheckRequestIntervalSeconds is ${show(d.healthCheckRequestIntervalSeconds)}`, d.healthCheckFailureThreshold === undefined ? '' : `${P}.healthCheckFailureThreshold is ${show(d.healthCheckFailureThreshold)}`].filter(Boolean).join(' and ')}, but healthChecks is off, so they would be ignored. Fix: set healthChecks: true or remove them.`);
+    v.error(
+      'health-check-options-unused',
+      `${P}.healthChecks`,
+      `${[d.healthCheckRequestIntervalSeconds === undefined ? '' : `${P}.healthCheckRequestIntervalSeconds is ${show(d.healthCheckRequestIntervalSeconds)}`, d.healthCheckFailureThreshold === undefined ? '' : `${P}.healthCheckFailureThreshold is ${show(d.healthCheckFailureThreshold)}`].filter(Boolean).join(' and ')}, but healthChecks is off, so they would be ignored. Fix: set healthChecks: true or remove them.`,
+    );
   }
   const ri = d.healthCheckRequestIntervalSeconds;
   if (v.known(ri) && !(ROUTE53_HEALTH_CHECK_INTERVALS as readonly number[]).includes(ri)) {
-    v.error('route53-interval-invalid', `${P}.healthCheckRequestIntervalSeconds`, `${P}.healthCheckRequestIntervalSeconds is ${ri}; Route 53 accepts only 10 or 30 (${LIMITS.route53HealthCheckFailureThreshold.source}). Fix: use 30 (or 10, billed as fast interval).`);
+    v.error(
+      'route53-interval-invalid',
+      `${P}.healthCheckRequestIntervalSeconds`,
+      `${P}.healthCheckRequestIntervalSeconds is ${ri}; Route 53 accepts only 10 or 30 (${LIMITS.route53HealthCheckFailureThreshold.source}). Fix: use 30 (or 10, billed as fast interval).`,
+    );
   }
   v.int(`${P}.healthCheckFailureThreshold`, d.healthCheckFailureThreshold, LIMITS.route53HealthCheckFailureThreshold);
 }
@@ -511,23 +769,47 @@ function validateServer(v: IssueCollector, config: TierConfig): void {
     v.error('server-port-ssh', `${P}.port`, `${P}.port is 22, the SSH port. Fix: use an unprivileged port such as 8080.`);
   }
   if (v.known(s.serviceName) && !SERVICE_NAME.test(String(s.serviceName))) {
-    v.error('service-name-invalid', `${P}.serviceName`, `${P}.serviceName is ${JSON.stringify(s.serviceName)}; allowed 1–64 of [a-zA-Z0-9_-]. Fix: e.g. "websocket-server".`);
+    v.error(
+      'service-name-invalid',
+      `${P}.serviceName`,
+      `${P}.serviceName is ${JSON.stringify(s.serviceName)}; allowed 1–64 of [a-zA-Z0-9_-]. Fix: e.g. "websocket-server".`,
+    );
   }
   if (v.known(s.nodePackage) && !NODE_PACKAGE.test(String(s.nodePackage))) {
-    v.error('node-package-invalid', `${P}.nodePackage`, `${P}.nodePackage is ${JSON.stringify(s.nodePackage)}; allowed an Amazon Linux 2023 package name like "nodejs22". Fix: use "nodejs22".`);
+    v.error(
+      'node-package-invalid',
+      `${P}.nodePackage`,
+      `${P}.nodePackage is ${JSON.stringify(s.nodePackage)}; allowed an Amazon Linux 2023 package name like "nodejs22". Fix: use "nodejs22".`,
+    );
   }
   for (const [k, val] of Object.entries(s.environment ?? {})) {
     if (!ENV_KEY.test(k)) {
-      v.error('env-key-invalid', `${P}.environment.${k}`, `${P}.environment key ${JSON.stringify(k)} is not a valid variable name; allowed [A-Z_][A-Z0-9_]*. Fix: rename it.`);
+      v.error(
+        'env-key-invalid',
+        `${P}.environment.${k}`,
+        `${P}.environment key ${JSON.stringify(k)} is not a valid variable name; allowed [A-Z_][A-Z0-9_]*. Fix: rename it.`,
+      );
     } else if (k.startsWith('WST_')) {
-      v.error('env-key-reserved', `${P}.environment.${k}`, `${P}.environment key "${k}" uses the reserved WST_ prefix; the library derives those from the tier. Fix: rename it or set the matching tier field instead.`);
+      v.error(
+        'env-key-reserved',
+        `${P}.environment.${k}`,
+        `${P}.environment key "${k}" uses the reserved WST_ prefix; the library derives those from the tier. Fix: rename it or set the matching tier field instead.`,
+      );
     }
     if (v.known(val) && /[\n\r]/.test(String(val))) {
-      v.error('env-value-multiline', `${P}.environment.${k}`, `${P}.environment.${k} is ${show(val)}, which contains a line break, which systemd environment files cannot hold. Fix: remove the line break.`);
+      v.error(
+        'env-value-multiline',
+        `${P}.environment.${k}`,
+        `${P}.environment.${k} is ${show(val)}, which contains a line break, which systemd environment files cannot hold. Fix: remove the line break.`,
+      );
     } else if (v.known(val) && /["'\\]/.test(String(val))) {
       // systemd.exec(5) EnvironmentFile=: quotes are removed and backslashes start escapes, so the
       // server would see a different value than the one configured.
-      v.error('env-value-quoting', `${P}.environment.${k}`, `${P}.environment.${k} is ${show(val)}, which contains a quote or backslash; systemd's EnvironmentFile= strips quotes and interprets backslash escapes, so the server would receive a different value. Allowed: values without ', " or \\. Fix: remove them, or pass the value another way (e.g. a file the server reads).`);
+      v.error(
+        'env-value-quoting',
+        `${P}.environment.${k}`,
+        `${P}.environment.${k} is ${show(val)}, which contains a quote or backslash; systemd's EnvironmentFile= strips quotes and interprets backslash escapes, so the server would receive a different value. Allowed: values without ', " or \\. Fix: remove them, or pass the value another way (e.g. a file the server reads).`,
+      );
     }
   }
 }

@@ -63,7 +63,11 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
   const state: Record<string, unknown> = { ...inputs, arn, name: inputs.name ?? name };
   switch (type) {
     case 'aws:lb/loadBalancer:LoadBalancer':
-      Object.assign(state, { dnsName: `${name}.elb.amazonaws.com`, zoneId: 'ZLBMOCK', arnSuffix: `${inputs.loadBalancerType === 'network' ? 'net' : 'app'}/${name}/0123456789abcdef` });
+      Object.assign(state, {
+        dnsName: `${name}.elb.amazonaws.com`,
+        zoneId: 'ZLBMOCK',
+        arnSuffix: `${inputs.loadBalancerType === 'network' ? 'net' : 'app'}/${name}/0123456789abcdef`,
+      });
       break;
     case 'aws:lb/targetGroup:TargetGroup':
       state.arnSuffix = `targetgroup/${name}/0123456789abcdef`;
@@ -102,12 +106,29 @@ export type CallMock = (inputs: any) => Record<string, unknown>;
 
 /** The invokes the components make, by token, with their mocked results. */
 export const DEFAULT_CALL_MOCKS: Readonly<Record<string, CallMock>> = {
-  'aws:index/getAvailabilityZones:getAvailabilityZones': () => ({ names: ['us-east-1a', 'us-east-1b', 'us-east-1c'], zoneIds: ['use1-az1', 'use1-az2', 'use1-az4'] }),
+  'aws:index/getAvailabilityZones:getAvailabilityZones': () => ({
+    names: ['us-east-1a', 'us-east-1b', 'us-east-1c'],
+    zoneIds: ['use1-az1', 'use1-az2', 'use1-az4'],
+  }),
   'aws:index/getPartition:getPartition': () => ({ partition: 'aws', dnsSuffix: 'amazonaws.com', id: 'aws' }),
   'aws:index/getRegion:getRegion': () => ({ region: 'us-east-1', name: 'us-east-1', id: 'us-east-1' }),
-  'aws:index/getCallerIdentity:getCallerIdentity': () => ({ accountId: '123456789012', arn: 'arn:aws:iam::123456789012:user/mock', userId: 'mock', id: '123456789012' }),
-  'aws:elb/getServiceAccount:getServiceAccount': (inputs) => ({ id: '127311923021', arn: 'arn:aws:iam::127311923021:root', region: inputs.region ?? 'us-east-1' }),
-  'aws:ssm/getParameter:getParameter': (inputs) => ({ name: inputs.name, value: `ami-mock-${String(inputs.name).split('-').pop()}`, type: 'String', id: inputs.name }),
+  'aws:index/getCallerIdentity:getCallerIdentity': () => ({
+    accountId: '123456789012',
+    arn: 'arn:aws:iam::123456789012:user/mock',
+    userId: 'mock',
+    id: '123456789012',
+  }),
+  'aws:elb/getServiceAccount:getServiceAccount': (inputs) => ({
+    id: '127311923021',
+    arn: 'arn:aws:iam::127311923021:root',
+    region: inputs.region ?? 'us-east-1',
+  }),
+  'aws:ssm/getParameter:getParameter': (inputs) => ({
+    name: inputs.name,
+    value: `ami-mock-${String(inputs.name).split('-').pop()}`,
+    type: 'String',
+    id: inputs.name,
+  }),
 };
 
 /** Project and stack the mocked program runs as. */
@@ -124,7 +145,10 @@ export interface PulumiMockOptions {
  * @throws Error (from the call mock) when the program invokes a function the mocks do not know;
  *   the message names the token and how to add a mock for it
  */
-export async function setupPulumiMocks(callOverrides: Readonly<Record<string, CallMock>> = {}, options: PulumiMockOptions = {}): Promise<PulumiRecorder> {
+export async function setupPulumiMocks(
+  callOverrides: Readonly<Record<string, CallMock>> = {},
+  options: PulumiMockOptions = {},
+): Promise<PulumiRecorder> {
   const recorder = new PulumiRecorder();
   await pulumi.runtime.setMocks(
     {
@@ -153,7 +177,10 @@ export async function setupPulumiMocks(callOverrides: Readonly<Record<string, Ca
 /** Wait until every pending registration (including ones waiting on other resources' outputs) is done. */
 export async function settle(): Promise<void> {
   const waitForRPCs = (pulumi.runtime as unknown as { waitForRPCs?: () => Promise<void> }).waitForRPCs;
-  if (!waitForRPCs) throw new Error('pulumi-mocks: @pulumi/pulumi no longer exposes runtime.waitForRPCs; websocket-tier/pulumi/testing supports the @pulumi/pulumi versions in its peerDependencies');
+  if (!waitForRPCs)
+    throw new Error(
+      'pulumi-mocks: @pulumi/pulumi no longer exposes runtime.waitForRPCs; websocket-tier/pulumi/testing supports the @pulumi/pulumi versions in its peerDependencies',
+    );
   await waitForRPCs();
 }
 

@@ -143,7 +143,8 @@ export class WebSocketCell extends pulumi.ComponentResource {
     this.targetGroup = lb.targetGroup;
 
     const imageId =
-      args.amiId ?? aws.ssm.getParameterOutput({ name: amazonLinux2023ImageParameter(cell.autoScaling.architecture) }, { parent: this }).value;
+      args.amiId ??
+      aws.ssm.getParameterOutput({ name: amazonLinux2023ImageParameter(cell.autoScaling.architecture) }, { parent: this }).value;
     const fleet = renderFleet(scope, {
       tier,
       cell,

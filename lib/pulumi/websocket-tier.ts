@@ -74,7 +74,9 @@ export interface WebSocketTierArgs extends TierConfig {
 /** Errors in the Pulumi-only arguments (the VPC trio must come together). */
 function pulumiArgIssues(args: WebSocketTierArgs): Issue[] {
   const given = { vpcId: args.vpcId, publicSubnetIds: args.publicSubnetIds, privateSubnetIds: args.privateSubnetIds };
-  const present = Object.entries(given).filter(([, v]) => v !== undefined).map(([k]) => k);
+  const present = Object.entries(given)
+    .filter(([, v]) => v !== undefined)
+    .map(([k]) => k);
   if (present.length === 0 || present.length === 3) return [];
   const missing = Object.keys(given).filter((k) => !present.includes(k));
   return [
@@ -122,7 +124,11 @@ export class WebSocketTier extends pulumi.ComponentResource {
   constructor(name: string, args: WebSocketTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super(WebSocketTier.TYPE, name, {}, opts);
     this.tierName = name;
-    const issues = [...validateTier(args, pulumi.Output.isInstance), ...validateDomainInZone(args.domainName, args.hostedZoneName, pulumi.Output.isInstance), ...pulumiArgIssues(args)];
+    const issues = [
+      ...validateTier(args, pulumi.Output.isInstance),
+      ...validateDomainInZone(args.domainName, args.hostedZoneName, pulumi.Output.isInstance),
+      ...pulumiArgIssues(args),
+    ];
     const errors = errorsOf(issues);
     if (errors.length > 0) throw new pulumi.ResourceError(formatIssues(name, errors), this);
     for (const issue of warningsOf(issues)) {
@@ -175,7 +181,11 @@ export class WebSocketTier extends pulumi.ComponentResource {
     );
     for (const rule of tier.backplane?.ingress ?? []) this.backplane?.allowFrom(rule, this.cell(rule.fromCell).instanceSecurityGroup.id);
 
-    this.dashboard = renderDashboard(scope, ops.dashboard?.rows, new Map(tier.cells.map((cell, i) => [cell.name, this.cells[i].metricValues])));
+    this.dashboard = renderDashboard(
+      scope,
+      ops.dashboard?.rows,
+      new Map(tier.cells.map((cell, i) => [cell.name, this.cells[i].metricValues])),
+    );
 
     this.url = `wss://${tier.domainName}`;
     const cellUrls: Record<string, string> = {};

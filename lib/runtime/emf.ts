@@ -51,7 +51,9 @@ export function parseUdpEndpoint(endpoint: string): { host: string; port: number
   const m = /^udp:\/\/(\[[^\]]+\]|[^:/]+):(\d{1,5})\/?$/.exec(endpoint);
   const port = m ? Number(m[2]) : NaN;
   if (!m || port < 1 || port > 65535) {
-    throw new Error(`EMF endpoint is ${JSON.stringify(endpoint)}; allowed: udp://host:port (port 1-65535). Fix: e.g. udp://127.0.0.1:25888.`);
+    throw new Error(
+      `EMF endpoint is ${JSON.stringify(endpoint)}; allowed: udp://host:port (port 1-65535). Fix: e.g. udp://127.0.0.1:25888.`,
+    );
   }
   return { host: m[1].replace(/^\[|\]$/g, ''), port };
 }

@@ -18,7 +18,10 @@ export const HEADERS_TIMEOUT_MARGIN_MS = 1000;
  * above it. Upgraded WebSocket connections are not affected (Node stops HTTP timers on upgrade).
  * @returns the server
  */
-export function applyServerTimeouts<S extends Pick<Server, 'keepAliveTimeout' | 'headersTimeout'>>(server: S, runtime: Pick<WebSocketRuntime, 'keepAliveTimeoutMs'>): S {
+export function applyServerTimeouts<S extends Pick<Server, 'keepAliveTimeout' | 'headersTimeout'>>(
+  server: S,
+  runtime: Pick<WebSocketRuntime, 'keepAliveTimeoutMs'>,
+): S {
   server.keepAliveTimeout = runtime.keepAliveTimeoutMs;
   server.headersTimeout = runtime.keepAliveTimeoutMs + HEADERS_TIMEOUT_MARGIN_MS;
   return server;

@@ -40,14 +40,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as os from 'node:os';
-import {
-  CLOSE_GOING_AWAY,
-  CLOSE_TRY_AGAIN_LATER,
-  closeReason,
-  connectionLifetimeMs,
-  type DrainCloseCode,
-  drainOffsets,
-} from './close';
+import { CLOSE_GOING_AWAY, CLOSE_TRY_AGAIN_LATER, closeReason, connectionLifetimeMs, type DrainCloseCode, drainOffsets } from './close';
 import { EmfPublisher } from './emf';
 import { IMDS_BASE_URL, ImdsClient, isLeavingState } from './imds';
 import { type LifecycleActions, type LifecycleActionTarget, sdkLifecycleActions } from './lifecycle';
@@ -295,7 +288,12 @@ export class WebSocketRuntime extends EventEmitter {
     checkRange('pingIntervalSeconds', ping, RUNTIME_RANGES.pingIntervalSeconds.min, RUNTIME_RANGES.pingIntervalSeconds.max);
     this.pingIntervalMs = ping * 1000;
     const keepAlive = options.keepAliveTimeoutSeconds ?? keepAliveTimeoutSecondsFrom(env);
-    checkRange('keepAliveTimeoutSeconds', keepAlive, RUNTIME_RANGES.keepAliveTimeoutSeconds.min, RUNTIME_RANGES.keepAliveTimeoutSeconds.max);
+    checkRange(
+      'keepAliveTimeoutSeconds',
+      keepAlive,
+      RUNTIME_RANGES.keepAliveTimeoutSeconds.min,
+      RUNTIME_RANGES.keepAliveTimeoutSeconds.max,
+    );
     this.keepAliveTimeoutMs = keepAlive * 1000;
     this.healthPath = options.healthPath ?? healthPathFrom(env);
     this.livenessPath = options.livenessPath ?? RUNTIME_DEFAULTS.livenessPath;
@@ -303,7 +301,12 @@ export class WebSocketRuntime extends EventEmitter {
     checkRange('maxConnections', this.maxConnections, 1, Number.POSITIVE_INFINITY);
     this.maxMessageBytes = options.maxMessageBytes ?? RUNTIME_DEFAULTS.maxMessageBytes;
     checkRange('maxMessageBytes', this.maxMessageBytes, 1, Number.MAX_SAFE_INTEGER);
-    const origins = options.allowedOrigins ?? env[RUNTIME_ENV.allowedOrigins]?.split(',').map((s) => s.trim()).filter(Boolean);
+    const origins =
+      options.allowedOrigins ??
+      env[RUNTIME_ENV.allowedOrigins]
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     this.allowedOrigins = origins && origins.length > 0 ? origins : undefined;
     if (this.allowedOrigins) this.originMatchers = this.allowedOrigins.map(originMatcher);
     this.nodeId = options.rebalance?.nodeId ?? env[RUNTIME_ENV.nodeId] ?? `${os.hostname()}-${process.pid}`;
@@ -392,7 +395,10 @@ export class WebSocketRuntime extends EventEmitter {
     const life = this.opts.maxConnectionLifetimeSeconds;
     if (life !== undefined) {
       const dither = this.opts.connectionLifetimeDitherSeconds ?? life / 10;
-      const timer = setTimeout(() => this.closeOne(conn, CLOSE_TRY_AGAIN_LATER, 'lifetime'), connectionLifetimeMs(life * 1000, dither * 1000, this.random));
+      const timer = setTimeout(
+        () => this.closeOne(conn, CLOSE_TRY_AGAIN_LATER, 'lifetime'),
+        connectionLifetimeMs(life * 1000, dither * 1000, this.random),
+      );
       timer.unref();
       this.lifetimes.set(conn, timer);
     }
@@ -521,7 +527,8 @@ export class WebSocketRuntime extends EventEmitter {
     const asg = m?.autoScalingGroupName ?? this.env[ASG_NAME_ENV] ?? 'local';
     const namespace = m?.namespace ?? this.env[SERVER_ENV.metricNamespace];
     const metricName = m?.metricName ?? this.env[SERVER_ENV.metricName];
-    const send = () => emf.send({ connections: this.tracked.size, autoScalingGroupName: asg, timestampMs: Date.now(), namespace, metricName });
+    const send = () =>
+      emf.send({ connections: this.tracked.size, autoScalingGroupName: asg, timestampMs: Date.now(), namespace, metricName });
     send();
     this.every(m?.intervalMs ?? RUNTIME_DEFAULTS.metricsIntervalMs, send);
   }
@@ -559,7 +566,10 @@ export class WebSocketRuntime extends EventEmitter {
       intervalMs: l?.heartbeatIntervalMs ?? RUNTIME_DEFAULTS.heartbeatIntervalMs,
       target: async () => {
         instanceId ??= await imds.instanceId();
-        if (!instanceId) throw new Error('instance id unknown: IMDS meta-data/instance-id returned 404, so the lifecycle action cannot be completed. Fix: pass lifecycle.instanceId, or run on EC2 with IMDSv2 reachable.');
+        if (!instanceId)
+          throw new Error(
+            'instance id unknown: IMDS meta-data/instance-id returned 404, so the lifecycle action cannot be completed. Fix: pass lifecycle.instanceId, or run on EC2 with IMDSv2 reachable.',
+          );
         return { autoScalingGroupName: asg, lifecycleHookName: hook, instanceId };
       },
     };
@@ -603,7 +613,11 @@ export class WebSocketRuntime extends EventEmitter {
           } catch (e) {
             const err = e instanceof Error ? e : new Error(String(e));
             if (i === attempts) {
-              this.warn(new Error(`CompleteLifecycleAction failed ${attempts} times (last: ${err.message}); draining ends anyway and Auto Scaling continues when the hook's heartbeat timeout expires. Fix: allow autoscaling:CompleteLifecycleAction on the instance role and check the hook name.`));
+              this.warn(
+                new Error(
+                  `CompleteLifecycleAction failed ${attempts} times (last: ${err.message}); draining ends anyway and Auto Scaling continues when the hook's heartbeat timeout expires. Fix: allow autoscaling:CompleteLifecycleAction on the instance role and check the hook name.`,
+                ),
+              );
               return;
             }
             this.warn(err);

@@ -33,7 +33,9 @@ export const RUNTIME_RANGES = {
  * (rebalancing off).
  * @throws Error naming a variable whose value is out of range
  */
-export function rebalanceOptionsFromEnv(env: NodeJS.ProcessEnv): { intervalMs: number; tolerance?: number; maxShedFraction?: number } | undefined {
+export function rebalanceOptionsFromEnv(
+  env: NodeJS.ProcessEnv,
+): { intervalMs: number; tolerance?: number; maxShedFraction?: number } | undefined {
   const intervalMs = envNumber(env, RUNTIME_ENV.rebalanceIntervalMs, 100);
   if (intervalMs === undefined) return undefined;
   return {
@@ -52,14 +54,18 @@ export function envNumber(env: NodeJS.ProcessEnv, name: string, min: number, max
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
   if (!Number.isFinite(value) || value < min || value > max) {
-    throw new Error(`${name} is ${JSON.stringify(raw)}; allowed: a number ${min}–${max}. Fix: set it in the server environment or unset it.`);
+    throw new Error(
+      `${name} is ${JSON.stringify(raw)}; allowed: a number ${min}–${max}. Fix: set it in the server environment or unset it.`,
+    );
   }
   return value;
 }
 
 /** Drain window from `WST_DRAIN_WINDOW_SECONDS`, else the tier default (seconds, 0–7200). */
 export function drainWindowSecondsFrom(env: NodeJS.ProcessEnv): number {
-  return envNumber(env, SERVER_ENV.drainWindowSeconds, 0, RUNTIME_RANGES.drainPlusGraceSeconds.max) ?? DEFAULTS.connection.drainWindowSeconds;
+  return (
+    envNumber(env, SERVER_ENV.drainWindowSeconds, 0, RUNTIME_RANGES.drainPlusGraceSeconds.max) ?? DEFAULTS.connection.drainWindowSeconds
+  );
 }
 
 /** Drain grace from `WST_DRAIN_GRACE_SECONDS`, else the tier default (seconds, 0–600). @default 30 */
@@ -80,7 +86,10 @@ export function pingIntervalSecondsFrom(env: NodeJS.ProcessEnv): number {
  */
 export function keepAliveTimeoutSecondsFrom(env: NodeJS.ProcessEnv): number {
   const r = RUNTIME_RANGES.keepAliveTimeoutSeconds;
-  return envNumber(env, SERVER_ENV.keepAliveTimeoutSeconds, r.min, r.max) ?? DEFAULTS.connection.albIdleTimeoutSeconds + SERVER_KEEP_ALIVE_MARGIN_SECONDS;
+  return (
+    envNumber(env, SERVER_ENV.keepAliveTimeoutSeconds, r.min, r.max) ??
+    DEFAULTS.connection.albIdleTimeoutSeconds + SERVER_KEEP_ALIVE_MARGIN_SECONDS
+  );
 }
 
 /** Health path from `WST_HEALTH_PATH`, else the tier default. */

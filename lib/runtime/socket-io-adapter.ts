@@ -135,5 +135,9 @@ function refuseUpgrade(socket: Duplex, a: Refusal): void {
   const headers = { ...refusalHeaders(a), connection: 'close', 'content-length': String(Buffer.byteLength(body)) };
   const text = a.status === 403 ? 'Forbidden' : 'Service Unavailable';
   socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${a.status} ${text}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${a.status} ${text}\r\n${Object.entries(headers)
+      .map(([k, v]) => `${k}: ${v}\r\n`)
+      .join('')}\r\n${body}`,
+  );
 }

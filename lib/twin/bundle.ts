@@ -9,9 +9,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 /** The built-in echo backend: the TypeScript source (ts-node, jest) or the compiled `.js` in dist. */
-export const WS_SERVER_ENTRY = ['ws-server.js', 'ws-server.ts']
-  .map((f) => path.join(__dirname, f))
-  .find((f) => fs.existsSync(f)) ?? path.join(__dirname, 'ws-server.js');
+export const WS_SERVER_ENTRY =
+  ['ws-server.js', 'ws-server.ts'].map((f) => path.join(__dirname, f)).find((f) => fs.existsSync(f)) ??
+  path.join(__dirname, 'ws-server.js');
 
 /** A runnable server: `node <file>` with `NODE_PATH`; `tempDir` is removed by `removeBuiltServer`. */
 export interface BuiltServer {
@@ -48,24 +48,41 @@ export function packageRoot(pkg: string, install: string, why: string): string {
  * @throws MissingDependencyError when `ws` (for the built-in server) or esbuild (for a .ts entry) is missing; Error when the entry does not exist or the build fails
  */
 export function buildServer(entry: string = WS_SERVER_ENTRY): BuiltServer {
-  if (!fs.existsSync(entry)) throw new Error(`--server ${entry}: no such file. Fix: pass a .js (or .ts) server entry, or omit --server for the built-in echo server.`);
+  if (!fs.existsSync(entry))
+    throw new Error(
+      `--server ${entry}: no such file. Fix: pass a .js (or .ts) server entry, or omit --server for the built-in echo server.`,
+    );
   const builtin = entry === WS_SERVER_ENTRY;
-  const nodePath = builtin ? packageRoot('ws', 'npm i ws', 'the built-in WebSocket backend') : optionalRoot('ws') ?? path.dirname(path.dirname(__dirname));
+  const nodePath = builtin
+    ? packageRoot('ws', 'npm i ws', 'the built-in WebSocket backend')
+    : (optionalRoot('ws') ?? path.dirname(path.dirname(__dirname)));
   if (entry.endsWith('.js') || entry.endsWith('.cjs')) return { file: entry, nodePath };
   let esbuild: typeof import('esbuild');
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     esbuild = require('esbuild') as typeof import('esbuild');
   } catch {
-    throw new MissingDependencyError(`--server ${entry} is TypeScript and esbuild is not installed. Fix: npm i -D esbuild, or pass a built .js server.`);
+    throw new MissingDependencyError(
+      `--server ${entry} is TypeScript and esbuild is not installed. Fix: npm i -D esbuild, or pass a built .js server.`,
+    );
   }
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wst-server-'));
   const outfile = path.join(tempDir, 'server.js');
   try {
-    esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', packages: 'external', outfile, logLevel: 'error' });
+    esbuild.buildSync({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      outfile,
+      logLevel: 'error',
+    });
   } catch (e) {
     fs.rmSync(tempDir, { recursive: true, force: true });
-    throw new Error(`--server ${entry} does not build: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix: the errors esbuild printed above.`);
+    throw new Error(
+      `--server ${entry} does not build: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix: the errors esbuild printed above.`,
+    );
   }
   return { file: outfile, nodePath, tempDir };
 }

@@ -82,7 +82,9 @@ export function httpCheckExpect(healthyHttpCodes: string): string {
 export function localTwinHaproxyConfig(tier: ResolvedTier, options: LocalTwinOptions): string {
   const cell: ResolvedCell | undefined = options.cellName ? tier.cells.find((c) => c.name === options.cellName) : tier.cells[0];
   if (!cell) {
-    throw new Error(`cellName is ${JSON.stringify(options.cellName)}; allowed: ${tier.cells.map((c) => JSON.stringify(c.name)).join(', ')}. Fix: pick a cell of the tier.`);
+    throw new Error(
+      `cellName is ${JSON.stringify(options.cellName)}; allowed: ${tier.cells.map((c) => JSON.stringify(c.name)).join(', ')}. Fix: pick a cell of the tier.`,
+    );
   }
   for (const n of options.nodes) {
     if (!/^[a-z0-9-]+$/.test(n.name)) throw new Error(`node name is ${JSON.stringify(n.name)}; allowed: [a-z0-9-]+.`);
@@ -91,7 +93,7 @@ export function localTwinHaproxyConfig(tier: ResolvedTier, options: LocalTwinOpt
   const idle = cell.listener.effectiveIdleTimeoutSeconds;
   const hc = cell.targetGroup.healthCheck;
   const st = cell.targetGroup.stickiness;
-  const cookieName = st?.type === 'lb_cookie' ? TWIN_LB_COOKIE : st?.type === 'app_cookie' ? st.cookieName ?? 'AWSALBAPP' : undefined;
+  const cookieName = st?.type === 'lb_cookie' ? TWIN_LB_COOKIE : st?.type === 'app_cookie' ? (st.cookieName ?? 'AWSALBAPP') : undefined;
   const backend = twinBackendName(cell.name);
 
   const lines = [

@@ -179,10 +179,16 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     throw new Error(`nodes is ${initial}; allowed: an integer 1–maxNodes (${maxNodes}). Fix: lower nodes or raise maxNodes.`);
   }
   const cell = options.cellName ? options.tier.cells.find((c) => c.name === options.cellName) : options.tier.cells[0];
-  if (!cell) throw new Error(`cellName is ${JSON.stringify(options.cellName)}; allowed: ${options.tier.cells.map((c) => c.name).join(', ')}. Fix: pick one of those cells.`);
+  if (!cell)
+    throw new Error(
+      `cellName is ${JSON.stringify(options.cellName)}; allowed: ${options.tier.cells.map((c) => c.name).join(', ')}. Fix: pick one of those cells.`,
+    );
   const redisBin = options.redisServerPath ?? 'redis-server';
   const haproxyBin = options.haproxyPath ?? 'haproxy';
-  for (const [bin, pkg] of [[redisBin, 'redis-server'], [haproxyBin, 'haproxy']] as const) {
+  for (const [bin, pkg] of [
+    [redisBin, 'redis-server'],
+    [haproxyBin, 'haproxy'],
+  ] as const) {
     const r = spawnSync(bin, ['-v'], { stdio: 'ignore' });
     if (r.error) throw new Error(`local twin: ${bin} not found. Fix: install it (Debian: apt-get install -y ${pkg}).`);
   }
@@ -238,7 +244,12 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     let redis: ChildProcess;
     const startRedis = async () => {
       progress(`starting redis-server on 127.0.0.1:${redisPort}`);
-      redis = track(spawn(redisBin, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore', detached: true }));
+      redis = track(
+        spawn(redisBin, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+          stdio: 'ignore',
+          detached: true,
+        }),
+      );
       await until('redis-server to accept connections', timeout, () => canConnect(redisPort));
     };
     await startRedis();
@@ -266,7 +277,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         WST_REDIS_URL: redisUrl,
         WST_NODE_ID: node.name,
       };
-      const child = track(spawn(options.server.command ?? process.execPath, [...options.server.args], { env, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+      const child = track(
+        spawn(options.server.command ?? process.execPath, [...options.server.args], {
+          env,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          detached: true,
+        }),
+      );
       node.process = child;
       node.running = true;
       child.once('exit', () => {
@@ -325,12 +342,15 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       haproxyCommand,
       async addNode() {
         const node = nodes.find((n) => !n.enabled && !n.running);
-        if (!node) throw new Error(`local twin: every one of the ${maxNodes} backend slots is in use. Fix: start the twin with a larger maxNodes.`);
+        if (!node)
+          throw new Error(`local twin: every one of the ${maxNodes} backend slots is in use. Fix: start the twin with a larger maxNodes.`);
         node.enabled = true;
         await startNode(node);
         await haproxyCommand(`set server ${backend}/${node.name} state ready`);
         // HAProxy re-checks a server leaving maintenance before routing to it; wait until it is UP.
-        await until(`haproxy to mark ${node.name} UP`, timeout, async () => /UP/.test(await haproxyCommand(`show servers state ${backend}`).then((s) => serverLine(s, node.name))));
+        await until(`haproxy to mark ${node.name} UP`, timeout, async () =>
+          /UP/.test(await haproxyCommand(`show servers state ${backend}`).then((s) => serverLine(s, node.name))),
+        );
         progress(`backend ${node.name} added`);
         return node;
       },
@@ -340,7 +360,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         await haproxyCommand(`set server ${backend}/${name} state drain`);
         node.process?.kill('SIGTERM');
         const limit = timeoutMs ?? (cell.drainWindowSeconds + cell.drainGraceSeconds + 10) * 1000;
-        if (node.process && !(await exited(node.process, limit))) throw new Error(`local twin: ${name} did not exit within ${limit} ms of SIGTERM`);
+        if (node.process && !(await exited(node.process, limit)))
+          throw new Error(`local twin: ${name} did not exit within ${limit} ms of SIGTERM`);
         await haproxyCommand(`set server ${backend}/${name} state maint`);
         node.enabled = false;
         progress(`${name} drained and stopped`);
@@ -364,7 +385,10 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
           running.map(async (n) => {
             const r = await httpStatus(`http://127.0.0.1:${n.port}/livez`).catch(() => ({ status: 0, json: undefined }));
             const j = (r.json ?? {}) as { connections?: number };
-            const h = await httpStatus(`http://127.0.0.1:${n.port}${cell.targetGroup.healthCheck.path}`).catch(() => ({ status: 0, json: undefined }));
+            const h = await httpStatus(`http://127.0.0.1:${n.port}${cell.targetGroup.healthCheck.path}`).catch(() => ({
+              status: 0,
+              json: undefined,
+            }));
             const hj = (h.json ?? {}) as { status?: string };
             return { name: n.name, status: hj.status ?? 'unreachable', connections: j.connections ?? 0 };
           }),
@@ -386,14 +410,22 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
 function backendExitMessage(name: string, code: number | null, tail: readonly string[]): string {
   const text = tail.join('\n');
   const missing = /Cannot find (?:module|package) '([^']+)'/.exec(text)?.[1];
-  const pkg = missing && !missing.startsWith('.') && !missing.startsWith('/') ? (missing.startsWith('@') ? missing.split('/').slice(0, 2).join('/') : missing.split('/')[0]) : undefined;
+  const pkg =
+    missing && !missing.startsWith('.') && !missing.startsWith('/')
+      ? missing.startsWith('@')
+        ? missing.split('/').slice(0, 2).join('/')
+        : missing.split('/')[0]
+      : undefined;
   const fix = pkg ? ` Fix: npm i ${pkg} (the server imports it).` : '';
   return `backend ${name} exited (code ${code})${tail.length ? `; its last output:\n  ${tail.join('\n  ')}\n` : '; it printed nothing'}.${fix}`;
 }
 
 function nodeByName(nodes: readonly TwinNode[], name: string): TwinNode {
   const n = nodes.find((x) => x.name === name);
-  if (!n) throw new Error(`node is ${JSON.stringify(name)}; allowed: ${nodes.map((x) => x.name).join(', ')}. Fix: use a node name from status().`);
+  if (!n)
+    throw new Error(
+      `node is ${JSON.stringify(name)}; allowed: ${nodes.map((x) => x.name).join(', ')}. Fix: use a node name from status().`,
+    );
   return n;
 }
 

@@ -23,7 +23,8 @@ function main(): void {
   const env = process.env;
   const port = envNumber(env, SERVER_ENV.port, 0, 65535) ?? DEFAULTS.server.port;
   const keepAliveSeconds =
-    envNumber(env, SERVER_ENV.keepAliveTimeoutSeconds, 1, 7200) ?? DEFAULTS.connection.albIdleTimeoutSeconds + SERVER_KEEP_ALIVE_MARGIN_SECONDS;
+    envNumber(env, SERVER_ENV.keepAliveTimeoutSeconds, 1, 7200) ??
+    DEFAULTS.connection.albIdleTimeoutSeconds + SERVER_KEEP_ALIVE_MARGIN_SECONDS;
   const backlog = envNumber(env, SERVER_ENV.listenBacklog, 1) ?? 511;
 
   const runtime = createRuntime();

@@ -13,7 +13,8 @@ const LIB = path.join(ROOT, 'lib');
 /** Module specifiers of every import/export/require in a file (type-only included). */
 function specifiers(source: string): string[] {
   const out: string[] = [];
-  const re = /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'|require\('([^']+)'\)|import\('([^']+)'\)/g;
+  const re =
+    /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'|require\('([^']+)'\)|import\('([^']+)'\)/g;
   for (const m of source.matchAll(re)) out.push(m[1] ?? m[2] ?? m[3] ?? m[4]);
   return out;
 }
@@ -70,12 +71,36 @@ export function findCycles(graph: ReadonlyMap<string, readonly string[]>): strin
 const files = tsFiles(LIB);
 const rel = (f: string): string => path.relative(ROOT, f);
 const imports = new Map(files.map((f) => [f, specifiers(fs.readFileSync(f, 'utf8'))]));
-const graph = new Map(files.map((f) => [f, imports.get(f)!.map((s) => resolveLocal(f, s)).filter((x): x is string => x !== undefined)]));
+const graph = new Map(
+  files.map((f) => [
+    f,
+    imports
+      .get(f)!
+      .map((s) => resolveLocal(f, s))
+      .filter((x): x is string => x !== undefined),
+  ]),
+);
 
 describe('lib/ import structure', () => {
   it('finds a cycle in a fixture (the check can fail)', () => {
-    expect(findCycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', ['a']]]))).toEqual([['a', 'b', 'c']]);
-    expect(findCycles(new Map([['a', ['b']], ['b', []]]))).toEqual([]);
+    expect(
+      findCycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+          ['d', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c']]);
+    expect(
+      findCycles(
+        new Map([
+          ['a', ['b']],
+          ['b', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it('has no import cycle, type-only imports included', () => {
@@ -85,12 +110,24 @@ describe('lib/ import structure', () => {
   const offenders = (dir: string, forbidden: (spec: string, target: string | undefined) => boolean): string[] =>
     files
       .filter((f) => f.startsWith(path.join(LIB, dir) + path.sep))
-      .flatMap((f) => imports.get(f)!.filter((s) => forbidden(s, resolveLocal(f, s))).map((s) => `${rel(f)} → ${s}`));
-  const under = (target: string | undefined, ...dirs: string[]): boolean => target !== undefined && dirs.some((d) => target.startsWith(path.join(ROOT, d) + path.sep));
-  const provider = (s: string): boolean => s === 'aws-cdk-lib' || s.startsWith('aws-cdk-lib/') || s === 'constructs' || s.startsWith('@pulumi/');
+      .flatMap((f) =>
+        imports
+          .get(f)!
+          .filter((s) => forbidden(s, resolveLocal(f, s)))
+          .map((s) => `${rel(f)} → ${s}`),
+      );
+  const under = (target: string | undefined, ...dirs: string[]): boolean =>
+    target !== undefined && dirs.some((d) => target.startsWith(path.join(ROOT, d) + path.sep));
+  const provider = (s: string): boolean =>
+    s === 'aws-cdk-lib' || s.startsWith('aws-cdk-lib/') || s === 'constructs' || s.startsWith('@pulumi/');
 
   it('lib/core imports no provider and no outer layer', () => {
-    expect(offenders('core', (s, t) => provider(s) || under(t, 'lib/cdk', 'lib/pulumi', 'lib/runtime', 'lib/client', 'lib/cli', 'lib/twin', 'lib/bundle'))).toEqual([]);
+    expect(
+      offenders(
+        'core',
+        (s, t) => provider(s) || under(t, 'lib/cdk', 'lib/pulumi', 'lib/runtime', 'lib/client', 'lib/cli', 'lib/twin', 'lib/bundle'),
+      ),
+    ).toEqual([]);
   });
 
   it('lib/runtime and lib/client import no provider', () => {
@@ -98,11 +135,19 @@ describe('lib/ import structure', () => {
   });
 
   it('the renderers never import each other', () => {
-    expect([...offenders('cdk', (s, t) => s.startsWith('@pulumi/') || under(t, 'lib/pulumi')), ...offenders('pulumi', (s, t) => provider(s) && !s.startsWith('@pulumi/') || under(t, 'lib/cdk'))]).toEqual([]);
+    expect([
+      ...offenders('cdk', (s, t) => s.startsWith('@pulumi/') || under(t, 'lib/pulumi')),
+      ...offenders('pulumi', (s, t) => (provider(s) && !s.startsWith('@pulumi/')) || under(t, 'lib/cdk')),
+    ]).toEqual([]);
   });
 
   it('nothing in lib/ imports examples/ or test/', () => {
-    const bad = files.flatMap((f) => imports.get(f)!.filter((s) => under(resolveLocal(f, s) ?? path.resolve(path.dirname(f), s), 'examples', 'test')).map((s) => `${rel(f)} → ${s}`));
+    const bad = files.flatMap((f) =>
+      imports
+        .get(f)!
+        .filter((s) => under(resolveLocal(f, s) ?? path.resolve(path.dirname(f), s), 'examples', 'test'))
+        .map((s) => `${rel(f)} → ${s}`),
+    );
     expect(bad).toEqual([]);
   });
 });

@@ -98,7 +98,9 @@ describe('a tier with the default backplane', () => {
   });
 
   test('subnet group on the private subnets with egress (where the instances are)', () => {
-    const privateIds = t.tier.vpc.selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS }).subnetIds.map((id) => t.stack.resolve(id));
+    const privateIds = t.tier.vpc
+      .selectSubnets({ subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS })
+      .subnetIds.map((id) => t.stack.resolve(id));
     template.hasResourceProperties('AWS::ElastiCache::SubnetGroup', { SubnetIds: privateIds });
     const sgRef = t.stack.resolve(t.tier.backplane!.subnetGroup.ref);
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', {
@@ -113,7 +115,9 @@ describe('a tier with the default backplane', () => {
       (r) => JSON.stringify(r.Properties.GroupId) === JSON.stringify(backplaneSg),
     );
     const sources = ingress.map((r) => JSON.stringify(r.Properties.SourceSecurityGroupId)).sort();
-    const cellSgs = ['a', 'b'].map((c) => JSON.stringify(t.stack.resolve(t.tier.cell(c).connections.securityGroups[0].securityGroupId))).sort();
+    const cellSgs = ['a', 'b']
+      .map((c) => JSON.stringify(t.stack.resolve(t.tier.cell(c).connections.securityGroups[0].securityGroupId)))
+      .sort();
     expect(sources).toEqual(cellSgs);
     for (const r of ingress) expect(r.Properties).toMatchObject({ IpProtocol: 'tcp', FromPort: 6379, ToPort: 6379 });
     const sgId = t.stack.getLogicalId(t.tier.backplane!.securityGroup.node.defaultChild as never);
@@ -135,7 +139,9 @@ describe('a tier with the default backplane', () => {
     const endpoint = JSON.stringify(t.stack.resolve(t.tier.backplane!.endpointAddress));
     for (const cell of ['a', 'b']) {
       const ud = userDataOf(t, cell);
-      expect(ud).toContain(`aws secretsmanager get-secret-value --region "$WST_REGION" --secret-id '${secretRef}' --query SecretString --output text`);
+      expect(ud).toContain(
+        `aws secretsmanager get-secret-value --region "$WST_REGION" --secret-id '${secretRef}' --query SecretString --output text`,
+      );
       expect(ud).toContain(`echo "WST_REDIS_URL=rediss://:$WST_BACKPLANE_TOKEN@${endpoint}:6379" >> /etc/websocket-tier/server.env`);
     }
   });
@@ -147,7 +153,14 @@ describe('a tier with the default backplane', () => {
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [roleRef],
         PolicyDocument: {
-          Statement: [{ Sid: 'BackplaneAuthToken', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: secretRef }],
+          Statement: [
+            {
+              Sid: 'BackplaneAuthToken',
+              Effect: 'Allow',
+              Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+              Resource: secretRef,
+            },
+          ],
         },
       });
     }
@@ -158,7 +171,9 @@ describe('a tier with the default backplane', () => {
     const b = t.tier.backplane!;
     expect(b.replicationGroup.engine).toBe('valkey');
     expect(b.port).toBe(6379);
-    expect(t.stack.resolve(b.endpointAddress)).toEqual({ 'Fn::GetAtt': [t.stack.getLogicalId(b.replicationGroup), 'PrimaryEndPoint.Address'] });
+    expect(t.stack.resolve(b.endpointAddress)).toEqual({
+      'Fn::GetAtt': [t.stack.getLogicalId(b.replicationGroup), 'PrimaryEndPoint.Address'],
+    });
   });
 });
 
@@ -172,7 +187,11 @@ describe('backplane settings', () => {
       NumCacheClusters: 3,
       Port: 6380,
     });
-    t.template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 6380, ToPort: 6380, SourceSecurityGroupId: Match.anyValue() });
+    t.template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 6380,
+      ToPort: 6380,
+      SourceSecurityGroupId: Match.anyValue(),
+    });
     expect(userDataOf(t, 'a')).toMatch(/:6380" >> \/etc\/websocket-tier\/server\.env/);
   });
 
@@ -201,7 +220,10 @@ describe('backplane settings', () => {
     b.allowFrom(backplane.ingress[0], sg.connections);
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ElastiCache::ReplicationGroup', { Port: 7000 });
-    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { FromPort: 7000, SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Clients'), 'GroupId'] } });
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 7000,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Clients'), 'GroupId'] },
+    });
   });
 
   test('allowFrom without a security group throws naming the cell', () => {
@@ -219,7 +241,10 @@ describe('backplane validation errors name the construct and every field', () =>
     [{ engine: 'redis', engineVersion: '8.0' }, /backplane\.engineVersion .*'6\.2', '7\.0', '7\.1'/],
     [{ replicasPerShard: 6 }, /backplane\.replicasPerShard .*0–5/],
     [{ port: 8080 }, /backplane\.port .*server\.port/],
-    [{ transitEncryptionEnabled: false } as never, /backplane\.transitEncryptionEnabled is not an option: encryption in transit is always on/],
+    [
+      { transitEncryptionEnabled: false } as never,
+      /backplane\.transitEncryptionEnabled is not an option: encryption in transit is always on/,
+    ],
   ])('%j', (backplane, message) => {
     expect(() => tierStack(config(backplane))).toThrow(/^Test\/Tier: invalid WebSocket tier configuration/);
     expect(() => tierStack(config(backplane))).toThrow(message);

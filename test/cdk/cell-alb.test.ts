@@ -105,7 +105,10 @@ describe('ALB cell with defaults', () => {
   });
 
   test('Graviton instance type gets the arm64 Amazon Linux 2023 image from the SSM public parameter', () => {
-    template.hasParameter('*', { Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>', Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64' });
+    template.hasParameter('*', {
+      Type: 'AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>',
+      Default: '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-arm64',
+    });
   });
 
   test('Auto Scaling group uses ELB health checks with the grace period and the launch template', () => {
@@ -153,7 +156,10 @@ describe('ALB cell with defaults', () => {
             Effect: 'Allow',
             Action: ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat'],
             Resource: {
-              'Fn::Join': ['', Match.arrayWith([':autoScalingGroup:*:autoScalingGroupName/', { Ref: Match.stringLikeRegexp('CellaAutoScalingGroup') }])],
+              'Fn::Join': [
+                '',
+                Match.arrayWith([':autoScalingGroup:*:autoScalingGroupName/', { Ref: Match.stringLikeRegexp('CellaAutoScalingGroup') }]),
+              ],
             },
           },
         ],
@@ -211,7 +217,9 @@ describe('ALB cell with defaults', () => {
   });
 
   test('user data raises LimitNOFILE and somaxconn and writes a drop-in when no bundle is given', () => {
-    const userData = JSON.stringify(Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
+    const userData = JSON.stringify(
+      Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData,
+    );
     expect(userData).toContain('LimitNOFILE=1048576');
     expect(userData).toContain('net.core.somaxconn = 65535');
     expect(userData).toContain('50-websocket-tier.conf');
@@ -233,7 +241,9 @@ describe('ALB cell with defaults', () => {
     expect(egress).toHaveLength(1);
     expect(egress[0]).toMatchObject({ FromPort: 8080, ToPort: 8080, IpProtocol: 'tcp' });
     expect(egress[0].DestinationSecurityGroupId['Fn::GetAtt'][0]).toMatch(/CellaInstanceSecurityGroup/);
-    const lbGroup = Object.values(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'websocket-tier cell a: load balancer' } }))[0];
+    const lbGroup = Object.values(
+      template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'websocket-tier cell a: load balancer' } }),
+    )[0];
     expect(lbGroup.Properties.SecurityGroupEgress).toBeUndefined();
   });
 
@@ -264,7 +274,9 @@ describe('ALB cell with defaults', () => {
       Name: 'a.ws.example.com.',
       Type: 'A',
       SetIdentifier: Match.absent(),
-      AliasTarget: Match.objectLike({ HostedZoneId: { 'Fn::GetAtt': [Match.stringLikeRegexp('CellaLoadBalancer'), 'CanonicalHostedZoneID'] } }),
+      AliasTarget: Match.objectLike({
+        HostedZoneId: { 'Fn::GetAtt': [Match.stringLikeRegexp('CellaLoadBalancer'), 'CanonicalHostedZoneID'] },
+      }),
     });
   });
 
@@ -277,7 +289,9 @@ describe('ALB cell with defaults', () => {
     const m = t.tier.cell('a').metricActiveConnections();
     expect(m).toMatchObject({ namespace: 'AWS/ApplicationELB', metricName: 'ActiveConnectionCount', statistic: 'Sum' });
     expect(m.period.toSeconds()).toBe(60);
-    expect(Stack.of(t.stack).resolve(m.dimensions?.LoadBalancer)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/CellaLoadBalancer/), 'LoadBalancerFullName'] });
+    expect(Stack.of(t.stack).resolve(m.dimensions?.LoadBalancer)).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/CellaLoadBalancer/), 'LoadBalancerFullName'],
+    });
   });
 
   test('metric helpers accept overrides and bind the group for the connection gauge', () => {
@@ -285,14 +299,18 @@ describe('ALB cell with defaults', () => {
     expect(cell.metricNewConnections({ statistic: 'Maximum' })).toMatchObject({ metricName: 'NewConnectionCount', statistic: 'Maximum' });
     const gauge = cell.metricConnectionsPerInstance();
     expect(gauge).toMatchObject({ namespace: 'WebSocketTier', metricName: 'ActiveConnections', statistic: 'Average' });
-    expect(Stack.of(t.stack).resolve(gauge.dimensions?.AutoScalingGroupName)).toEqual({ Ref: expect.stringMatching(/CellaAutoScalingGroup/) });
+    expect(Stack.of(t.stack).resolve(gauge.dimensions?.AutoScalingGroupName)).toEqual({
+      Ref: expect.stringMatching(/CellaAutoScalingGroup/),
+    });
   });
 });
 
 describe('ALB cell variants', () => {
   test('a configured idle timeout reaches the load balancer attribute', () => {
     const { template } = tierStack(oneCell({ name: 'a' }, { connection: { albIdleTimeoutSeconds: 300 } }));
-    template.hasResourceProperties(LB, { LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '300' }]) });
+    template.hasResourceProperties(LB, {
+      LoadBalancerAttributes: Match.arrayWith([{ Key: 'idle_timeout.timeout_seconds', Value: '300' }]),
+    });
   });
 
   test('a configured TLS policy is written to the listener', () => {
@@ -313,7 +331,10 @@ describe('ALB cell variants', () => {
 
   test('app_cookie stickiness carries the application cookie name', () => {
     const { template } = tierStack(
-      oneCell({ name: 'a' }, { connection: { longPollingFallback: true, stickiness: { albType: 'app_cookie', cookieName: 'io', cookieDurationSeconds: 3600 } } }),
+      oneCell(
+        { name: 'a' },
+        { connection: { longPollingFallback: true, stickiness: { albType: 'app_cookie', cookieName: 'io', cookieDurationSeconds: 3600 } } },
+      ),
     );
     template.hasResourceProperties(TG, {
       TargetGroupAttributes: Match.arrayWith([
@@ -336,7 +357,9 @@ describe('ALB cell variants', () => {
 
   test('ingressCidrs replace the open default', () => {
     const { template } = tierStack(oneCell({ name: 'a' }, { ingressCidrs: ['203.0.113.0/24'] }));
-    const lbGroup = Object.values(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'websocket-tier cell a: load balancer' } }))[0];
+    const lbGroup = Object.values(
+      template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'websocket-tier cell a: load balancer' } }),
+    )[0];
     const cidrs = lbGroup.Properties.SecurityGroupIngress.map((r: { CidrIp: string }) => r.CidrIp);
     expect(cidrs).toEqual(['203.0.113.0/24', '203.0.113.0/24']);
   });
@@ -353,7 +376,9 @@ describe('ALB cell variants', () => {
   });
 
   test('load-balancer-connections signal halves ALB ActiveConnectionCount per in-service instance', () => {
-    const { template } = tierStack(oneCell({ name: 'a' }, { scaling: { signal: 'load-balancer-connections', targetConnectionsPerInstance: 5000 } }));
+    const { template } = tierStack(
+      oneCell({ name: 'a' }, { scaling: { signal: 'load-balancer-connections', targetConnectionsPerInstance: 5000 } }),
+    );
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       TargetTrackingConfiguration: {
         TargetValue: 5000,
@@ -367,11 +392,19 @@ describe('ALB cell variants', () => {
                 Metric: {
                   Namespace: 'AWS/ApplicationELB',
                   MetricName: 'ActiveConnectionCount',
-                  Dimensions: [{ Name: 'LoadBalancer', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('CellaLoadBalancer'), 'LoadBalancerFullName'] } }],
+                  Dimensions: [
+                    {
+                      Name: 'LoadBalancer',
+                      Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('CellaLoadBalancer'), 'LoadBalancerFullName'] },
+                    },
+                  ],
                 },
               },
             }),
-            Match.objectLike({ Id: 'instances', MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'GroupInServiceInstances' }) }) }),
+            Match.objectLike({
+              Id: 'instances',
+              MetricStat: Match.objectLike({ Metric: Match.objectLike({ MetricName: 'GroupInServiceInstances' }) }),
+            }),
             Match.objectLike({ Id: 'perInstance', Expression: 'lb / 2 / instances', ReturnData: true }),
           ],
         },
@@ -381,7 +414,9 @@ describe('ALB cell variants', () => {
 
   test('a server bundle is installed from its S3 asset and the role may read only that object', () => {
     const { template } = tierStack(oneCell({ name: 'a' }), { serverBundleFile: testBundleFile() });
-    const userData = JSON.stringify(Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData);
+    const userData = JSON.stringify(
+      Object.values(template.findResources('AWS::EC2::LaunchTemplate'))[0].Properties.LaunchTemplateData.UserData,
+    );
     expect(userData).toMatch(/aws s3 cp '.*s3:\/\/cdk-[^"]*\/[0-9a-f]{64}\.js.*' \/opt\/websocket-tier\/server\.js/);
     expect(userData).toContain('LimitNOFILE=1048576');
     expect(userData).toContain('systemctl enable --now websocket-server.service');
@@ -398,7 +433,9 @@ describe('ALB cell variants', () => {
   });
 
   test('Route 53 health checks probe the cell name over HTTPS and attach to the weighted record', () => {
-    const { template } = tierStack(oneCell({ name: 'a' }, { dns: { healthChecks: true, healthCheckRequestIntervalSeconds: 10, healthCheckFailureThreshold: 2 } }));
+    const { template } = tierStack(
+      oneCell({ name: 'a' }, { dns: { healthChecks: true, healthCheckRequestIntervalSeconds: 10, healthCheckFailureThreshold: 2 } }),
+    );
     template.hasResourceProperties('AWS::Route53::HealthCheck', {
       HealthCheckConfig: Match.objectLike({
         Type: 'HTTPS',

@@ -11,7 +11,10 @@ const TG = 'AWS::ElasticLoadBalancingV2::TargetGroup';
 
 function attributes(template: Template, type: string): Record<string, string> {
   const resource = Object.values(template.findResources(type))[0];
-  const list = (resource.Properties.TargetGroupAttributes ?? resource.Properties.ListenerAttributes ?? resource.Properties.LoadBalancerAttributes ?? []) as {
+  const list = (resource.Properties.TargetGroupAttributes ??
+    resource.Properties.ListenerAttributes ??
+    resource.Properties.LoadBalancerAttributes ??
+    []) as {
     Key: string;
     Value: string;
   }[];
@@ -55,7 +58,9 @@ describe('NLB cell with a TLS listener (default)', () => {
 
   test('there is no HTTP redirect listener and no port 80 ingress', () => {
     template.resourceCountIs(LISTENER, 1);
-    const group = Object.values(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'websocket-tier cell n: load balancer' } }))[0];
+    const group = Object.values(
+      template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: 'websocket-tier cell n: load balancer' } }),
+    )[0];
     expect(group.Properties.SecurityGroupIngress.map((r: { FromPort: number }) => r.FromPort)).toEqual([443]);
   });
 
@@ -121,11 +126,17 @@ describe('NLB cell with a TLS listener (default)', () => {
     const m = t.tier.cell('n').metricActiveConnections();
     expect(m).toMatchObject({ namespace: 'AWS/NetworkELB', metricName: 'ActiveFlowCount', statistic: 'Average' });
     expect(m.period.toSeconds()).toBe(60);
-    expect(Stack.of(t.stack).resolve(m.dimensions?.LoadBalancer)).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/CellnLoadBalancer/), 'LoadBalancerFullName'] });
+    expect(Stack.of(t.stack).resolve(m.dimensions?.LoadBalancer)).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/CellnLoadBalancer/), 'LoadBalancerFullName'],
+    });
   });
 
   test('metricNewConnections is NLB NewFlowCount, Sum', () => {
-    expect(t.tier.cell('n').metricNewConnections()).toMatchObject({ namespace: 'AWS/NetworkELB', metricName: 'NewFlowCount', statistic: 'Sum' });
+    expect(t.tier.cell('n').metricNewConnections()).toMatchObject({
+      namespace: 'AWS/NetworkELB',
+      metricName: 'NewFlowCount',
+      statistic: 'Sum',
+    });
   });
 
   test('the cell exposes the NLB and no ALB', () => {
@@ -139,7 +150,9 @@ describe('NLB cell with a TLS listener (default)', () => {
 describe('NLB cell with a TCP listener', () => {
   let template: Template;
   beforeAll(() => {
-    template = tierStack(oneCell({ name: 'n', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }, { connection: { nlbTcpIdleTimeoutSeconds: 900 } })).template;
+    template = tierStack(
+      oneCell({ name: 'n', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }, { connection: { nlbTcpIdleTimeoutSeconds: 900 } }),
+    ).template;
   });
 
   test('TCP :443 listener sets tcp.idle_timeout.seconds', () => {
@@ -151,7 +164,12 @@ describe('NLB cell with a TCP listener', () => {
   });
 
   test('TCP listener has no certificate, TLS policy or ALPN (TLS passes through)', () => {
-    template.hasResourceProperties(LISTENER, { Protocol: 'TCP', Certificates: Match.absent(), SslPolicy: Match.absent(), AlpnPolicy: Match.absent() });
+    template.hasResourceProperties(LISTENER, {
+      Protocol: 'TCP',
+      Certificates: Match.absent(),
+      SslPolicy: Match.absent(),
+      AlpnPolicy: Match.absent(),
+    });
   });
 
   test('target group is TCP', () => {
@@ -172,7 +190,10 @@ describe('NLB cell variants', () => {
 
   test('configured NLB timers reach the target group', () => {
     const { template } = tierStack(
-      oneCell({ name: 'n', loadBalancerType: 'network' }, { connection: { nlbDeregistrationDelaySeconds: 600, nlbUnhealthyDrainingIntervalSeconds: 900 } }),
+      oneCell(
+        { name: 'n', loadBalancerType: 'network' },
+        { connection: { nlbDeregistrationDelaySeconds: 600, nlbUnhealthyDrainingIntervalSeconds: 900 } },
+      ),
     );
     expect(attributes(template, TG)).toMatchObject({
       'deregistration_delay.timeout_seconds': '600',
@@ -181,12 +202,20 @@ describe('NLB cell variants', () => {
   });
 
   test('load-balancer-connections signal divides NLB ActiveFlowCount by in-service instances', () => {
-    const { template } = tierStack(oneCell({ name: 'n', loadBalancerType: 'network' }, { scaling: { signal: 'load-balancer-connections' } }));
+    const { template } = tierStack(
+      oneCell({ name: 'n', loadBalancerType: 'network' }, { scaling: { signal: 'load-balancer-connections' } }),
+    );
     template.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       TargetTrackingConfiguration: Match.objectLike({
         CustomizedMetricSpecification: {
           Metrics: Match.arrayWith([
-            Match.objectLike({ Id: 'lb', MetricStat: Match.objectLike({ Stat: 'Average', Metric: Match.objectLike({ Namespace: 'AWS/NetworkELB', MetricName: 'ActiveFlowCount' }) }) }),
+            Match.objectLike({
+              Id: 'lb',
+              MetricStat: Match.objectLike({
+                Stat: 'Average',
+                Metric: Match.objectLike({ Namespace: 'AWS/NetworkELB', MetricName: 'ActiveFlowCount' }),
+              }),
+            }),
             Match.objectLike({ Id: 'perInstance', Expression: 'lb / instances', ReturnData: true }),
           ]),
         },
@@ -212,7 +241,13 @@ describe('NLB cell variants', () => {
     });
 
     test('weighted and cell names get AAAA aliases too', () => {
-      template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'ws.example.com.', Type: 'AAAA', SetIdentifier: 'n', Weight: 100, AliasTarget: Match.objectLike({ EvaluateTargetHealth: true }) });
+      template.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'ws.example.com.',
+        Type: 'AAAA',
+        SetIdentifier: 'n',
+        Weight: 100,
+        AliasTarget: Match.objectLike({ EvaluateTargetHealth: true }),
+      });
       template.hasResourceProperties('AWS::Route53::RecordSet', { Name: 'n.ws.example.com.', Type: 'AAAA' });
     });
 

@@ -34,12 +34,22 @@ describe('validateDomainInZone', () => {
 
 describe('WebSocketTier refuses a domain outside its hosted zone', () => {
   test('ws.other.com in example.com fails synthesis naming the field and the zone', () => {
-    expect(() => tierStack({ ...oneCell(), domainName: 'ws.other.com' })).toThrow(/domainName is "ws\.other\.com" but the hosted zone is "example\.com".*\[domain-outside-zone\]/s);
+    expect(() => tierStack({ ...oneCell(), domainName: 'ws.other.com' })).toThrow(
+      /domainName is "ws\.other\.com" but the hosted zone is "example\.com".*\[domain-outside-zone\]/s,
+    );
   });
 
   test('a zone imported by id alone (no name) is not checked and synthesizes', () => {
     const stack = new Stack(createTestApp(), 'Test');
     const zone = route53.HostedZone.fromHostedZoneId(stack, 'Zone', 'Z0123456789TESTZONE');
-    expect(() => new WebSocketTier(stack, 'Tier', { ...oneCell(), domainName: 'ws.example.com', hostedZone: zone, operations: { accessLogs: { enabled: false } } })).not.toThrow(/domain-outside-zone/);
+    expect(
+      () =>
+        new WebSocketTier(stack, 'Tier', {
+          ...oneCell(),
+          domainName: 'ws.example.com',
+          hostedZone: zone,
+          operations: { accessLogs: { enabled: false } },
+        }),
+    ).not.toThrow(/domain-outside-zone/);
   });
 });

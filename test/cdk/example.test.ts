@@ -83,9 +83,15 @@ describe('example chat tier (examples/cdk)', () => {
       AuthToken: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith(['{{resolve:secretsmanager:'])] }),
     });
     // One ingress rule on the backplane port per cell, each from that cell's instance security group.
-    template.resourcePropertiesCountIs('AWS::EC2::SecurityGroupIngress', { FromPort: 6379, ToPort: 6379, SourceSecurityGroupId: Match.anyValue() }, 3);
+    template.resourcePropertiesCountIs(
+      'AWS::EC2::SecurityGroupIngress',
+      { FromPort: 6379, ToPort: 6379, SourceSecurityGroupId: Match.anyValue() },
+      3,
+    );
     const stickiness = Object.values(template.findResources('AWS::ElasticLoadBalancingV2::TargetGroup')).map((r) => {
-      const attrs = Object.fromEntries((r.Properties.TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]));
+      const attrs = Object.fromEntries(
+        (r.Properties.TargetGroupAttributes as { Key: string; Value: string }[]).map((a) => [a.Key, a.Value]),
+      );
       return `${attrs['stickiness.enabled']}:${attrs['stickiness.type']}`;
     });
     expect(stickiness.sort()).toEqual(['true:lb_cookie', 'true:lb_cookie', 'true:source_ip']);

@@ -70,7 +70,9 @@ function findings(severity: string, stack = 'WebSocketTierExample'): string[] {
 describe('cdk-nag AwsSolutions over the example tier', () => {
   test('the AwsSolutions pack ran (it reports the canary bucket)', () => {
     expect(report.pluginReports.map((r) => r.pluginName)).toContain('AwsSolutions');
-    expect(findings('error', 'NagCanary')).toEqual(expect.arrayContaining([expect.stringMatching(/^AwsSolutions-S10 at NagCanary\/UnencryptedBucket/)]));
+    expect(findings('error', 'NagCanary')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^AwsSolutions-S10 at NagCanary\/UnencryptedBucket/)]),
+    );
   });
 
   test('no unacknowledged errors (the created VPC has its flow log: AwsSolutions-VPC7)', () => {

@@ -78,16 +78,31 @@ describe('alarms', () => {
 
   test('unhealthy hosts: Minimum > 0 for 2 of 2 minutes, on the target group and load balancer', () => {
     const p = alarmOn(t.template, 'b', 'UnHealthyHostCount');
-    expect(p).toMatchObject({ Namespace: 'AWS/NetworkELB', Statistic: 'Minimum', Threshold: 0, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+    expect(p).toMatchObject({
+      Namespace: 'AWS/NetworkELB',
+      Statistic: 'Minimum',
+      Threshold: 0,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+    });
     expect((p.Dimensions as { Name: string }[]).map((d) => d.Name).sort()).toEqual(['LoadBalancer', 'TargetGroup']);
   });
 
   test('NLB port allocation errors: Sum > 0', () => {
-    expect(alarmOn(t.template, 'b', 'PortAllocationErrorCount')).toMatchObject({ Namespace: 'AWS/NetworkELB', Statistic: 'Sum', Threshold: 0 });
+    expect(alarmOn(t.template, 'b', 'PortAllocationErrorCount')).toMatchObject({
+      Namespace: 'AWS/NetworkELB',
+      Statistic: 'Sum',
+      Threshold: 0,
+    });
   });
 
   test('ELB 5xx: Sum > 10 per minute in 3 of 5', () => {
-    expect(alarmOn(t.template, 'a', 'HTTPCode_ELB_5XX_Count')).toMatchObject({ Statistic: 'Sum', Threshold: 10, EvaluationPeriods: 5, DatapointsToAlarm: 3 });
+    expect(alarmOn(t.template, 'a', 'HTTPCode_ELB_5XX_Count')).toMatchObject({
+      Statistic: 'Sum',
+      Threshold: 10,
+      EvaluationPeriods: 5,
+      DatapointsToAlarm: 3,
+    });
   });
 
   test('reconnect storm: 25 % of maxCapacity × target per minute, both legs on ALB', () => {
@@ -107,7 +122,13 @@ describe('alarms', () => {
 
   test('Route 53 health check: Minimum < 1 on the cell health check, created unconditionally in us-east-1', () => {
     const p = alarmOn(t.template, 'a', 'HealthCheckStatus');
-    expect(p).toMatchObject({ Namespace: 'AWS/Route53', Statistic: 'Minimum', Threshold: 1, ComparisonOperator: 'LessThanThreshold', TreatMissingData: 'breaching' });
+    expect(p).toMatchObject({
+      Namespace: 'AWS/Route53',
+      Statistic: 'Minimum',
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
     expect(p.Dimensions).toEqual([{ Name: 'HealthCheckId', Value: { Ref: expect.stringMatching(/^TierCellaRoute53HealthCheck/) } }]);
     expect(Object.keys(t.template.toJSON().Conditions ?? {})).toEqual([]);
   });
@@ -120,7 +141,11 @@ describe('alarms', () => {
 
   test('tuning changes threshold, periods and datapoints of one alarm', () => {
     const tuned = tierStack(mixed({ alarms: { elb5xx: { threshold: 50, evaluationPeriods: 2, datapointsToAlarm: 2 } } }));
-    expect(alarmOn(tuned.template, 'a', 'HTTPCode_ELB_5XX_Count')).toMatchObject({ Threshold: 50, EvaluationPeriods: 2, DatapointsToAlarm: 2 });
+    expect(alarmOn(tuned.template, 'a', 'HTTPCode_ELB_5XX_Count')).toMatchObject({
+      Threshold: 50,
+      EvaluationPeriods: 2,
+      DatapointsToAlarm: 2,
+    });
   });
 });
 
@@ -200,7 +225,16 @@ describe('dashboard', () => {
   });
 
   test('cell rows hold the WebSocket metrics of their load balancer type', () => {
-    for (const metric of ['RejectedConnectionCount', 'TargetConnectionErrorCount', 'HTTPCode_ELB_5XX_Count', 'PortAllocationErrorCount', 'TCP_ELB_Reset_Count', 'UnHealthyHostCount', 'GroupTerminatingInstances', 'ActiveConnections']) {
+    for (const metric of [
+      'RejectedConnectionCount',
+      'TargetConnectionErrorCount',
+      'HTTPCode_ELB_5XX_Count',
+      'PortAllocationErrorCount',
+      'TCP_ELB_Reset_Count',
+      'UnHealthyHostCount',
+      'GroupTerminatingInstances',
+      'ActiveConnections',
+    ]) {
       expect(body).toContain(metric);
     }
   });
@@ -226,7 +260,12 @@ describe('logs', () => {
     t.template.resourceCountIs('AWS::S3::Bucket', 1);
     t.template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
       LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 90, Status: 'Enabled' })]) },
     });
     expect(t.tier.logBucket).toBeDefined();
@@ -259,7 +298,9 @@ describe('logs', () => {
 
   test('retentionDays sets the lifecycle expiration', () => {
     const r = tierStack(mixed({ accessLogs: { retentionDays: 14 } }), {}, { env: ENV });
-    r.template.hasResourceProperties('AWS::S3::Bucket', { LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 14 })]) } });
+    r.template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ ExpirationInDays: 14 })]) },
+    });
   });
 
   test('switched off: no bucket, no log attributes', () => {
@@ -317,7 +358,11 @@ describe('WAF', () => {
               Limit: 1200,
               AggregateKeyType: 'IP',
               ScopeDownStatement: {
-                ByteMatchStatement: Match.objectLike({ FieldToMatch: { SingleHeader: { Name: 'upgrade' } }, SearchString: 'websocket', PositionalConstraint: 'CONTAINS' }),
+                ByteMatchStatement: Match.objectLike({
+                  FieldToMatch: { SingleHeader: { Name: 'upgrade' } },
+                  SearchString: 'websocket',
+                  PositionalConstraint: 'CONTAINS',
+                }),
               },
             }),
           },
@@ -325,7 +370,9 @@ describe('WAF', () => {
       ],
     });
     t.template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
-    t.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', { ResourceArn: { Ref: Match.stringLikeRegexp('TierCellaLoadBalancer') } });
+    t.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
+      ResourceArn: { Ref: Match.stringLikeRegexp('TierCellaLoadBalancer') },
+    });
     expect(t.tier.cell('a').webAclAssociation).toBeDefined();
     expect(t.tier.cell('b').webAclAssociation).toBeUndefined();
   });
@@ -345,10 +392,21 @@ describe('deletion protection and LCU reservation', () => {
 
   test('no LCU reservation by default; minimumCapacityUnits reserves per cell', () => {
     const none = tierStack(mixed());
-    none.template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', { MinimumLoadBalancerCapacity: Match.anyValue() }, 0);
+    none.template.resourcePropertiesCountIs(
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      { MinimumLoadBalancerCapacity: Match.anyValue() },
+      0,
+    );
     const t = tierStack(mixed({ minimumCapacityUnits: { a: 150 } }));
-    t.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'application', MinimumLoadBalancerCapacity: { CapacityUnits: 150 } });
-    t.template.resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::LoadBalancer', { Type: 'network', MinimumLoadBalancerCapacity: Match.anyValue() }, 0);
+    t.template.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Type: 'application',
+      MinimumLoadBalancerCapacity: { CapacityUnits: 150 },
+    });
+    t.template.resourcePropertiesCountIs(
+      'AWS::ElasticLoadBalancingV2::LoadBalancer',
+      { Type: 'network', MinimumLoadBalancerCapacity: Match.anyValue() },
+      0,
+    );
   });
 });
 
@@ -360,26 +418,48 @@ describe('metric helpers', () => {
 
   test('ALB helpers state their namespace and statistic', () => {
     const a = t.tier.cell('a');
-    expect(a.metricRejectedConnections()).toMatchObject({ namespace: 'AWS/ApplicationELB', metricName: 'RejectedConnectionCount', statistic: 'Sum' });
+    expect(a.metricRejectedConnections()).toMatchObject({
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'RejectedConnectionCount',
+      statistic: 'Sum',
+    });
     expect(a.metricElb5xx()).toMatchObject({ metricName: 'HTTPCode_ELB_5XX_Count', statistic: 'Sum' });
     expect(a.metricTargetConnectionErrors()).toMatchObject({ metricName: 'TargetConnectionErrorCount' });
-    expect(a.metricUnhealthyHosts()).toMatchObject({ namespace: 'AWS/ApplicationELB', metricName: 'UnHealthyHostCount', statistic: 'Minimum' });
+    expect(a.metricUnhealthyHosts()).toMatchObject({
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'UnHealthyHostCount',
+      statistic: 'Minimum',
+    });
     expect(Object.keys(a.metricUnhealthyHosts().dimensions ?? {}).sort()).toEqual(['LoadBalancer', 'TargetGroup']);
   });
 
   test('NLB helpers; options override the statistic', () => {
     const b = t.tier.cell('b');
-    expect(b.metricPortAllocationErrors()).toMatchObject({ namespace: 'AWS/NetworkELB', metricName: 'PortAllocationErrorCount', statistic: 'Sum' });
+    expect(b.metricPortAllocationErrors()).toMatchObject({
+      namespace: 'AWS/NetworkELB',
+      metricName: 'PortAllocationErrorCount',
+      statistic: 'Sum',
+    });
     expect(b.metricHealthyHosts({ statistic: 'Maximum' })).toMatchObject({ namespace: 'AWS/NetworkELB', statistic: 'Maximum' });
-    expect(b.metricTerminatingInstances()).toMatchObject({ namespace: 'AWS/AutoScaling', metricName: 'GroupTerminatingInstances', statistic: 'Maximum' });
+    expect(b.metricTerminatingInstances()).toMatchObject({
+      namespace: 'AWS/AutoScaling',
+      metricName: 'GroupTerminatingInstances',
+      statistic: 'Maximum',
+    });
   });
 
   test('Route 53 status helper reads us-east-1', () => {
-    expect(t.tier.cell('a').metricRoute53HealthCheckStatus()).toMatchObject({ namespace: 'AWS/Route53', region: 'us-east-1', statistic: 'Minimum' });
+    expect(t.tier.cell('a').metricRoute53HealthCheckStatus()).toMatchObject({
+      namespace: 'AWS/Route53',
+      region: 'us-east-1',
+      statistic: 'Minimum',
+    });
   });
 
   test('a helper for the other load balancer type throws naming the cell and the fix', () => {
-    expect(() => t.tier.cell('b').metricRejectedConnections()).toThrow(/metricRejectedConnections\(\).*cell "b" is an NLB cell.*Fix: call it on an ALB cell/);
+    expect(() => t.tier.cell('b').metricRejectedConnections()).toThrow(
+      /metricRejectedConnections\(\).*cell "b" is an NLB cell.*Fix: call it on an ALB cell/,
+    );
     expect(() => t.tier.cell('a').metricPortAllocationErrors()).toThrow(/cell "a" is an ALB cell/);
   });
 

@@ -75,7 +75,9 @@ describe('a mixed two-cell tier', () => {
     expect(keys[1]).toBe(keys[0]);
     const assembly = t.app.synth();
     const manifest = assembly.artifacts.find((a): a is cxapi.AssetManifestArtifact => a instanceof cxapi.AssetManifestArtifact);
-    const files = Object.values(JSON.parse(fs.readFileSync(manifest!.file, 'utf8')).files) as { source: { path: string; packaging: string } }[];
+    const files = Object.values(JSON.parse(fs.readFileSync(manifest!.file, 'utf8')).files) as {
+      source: { path: string; packaging: string };
+    }[];
     expect(files.filter((f) => f.source.packaging === 'file' && f.source.path.endsWith('.js'))).toHaveLength(1);
   });
 
@@ -95,7 +97,13 @@ describe('a mixed two-cell tier', () => {
 
   test('output ids come from the id table', () => {
     const ids = Object.keys(template.findOutputs('*'));
-    expect(ids).toEqual(expect.arrayContaining([expect.stringMatching(/^TierTierUrl/), expect.stringMatching(/^TierCellUrla/), expect.stringMatching(/^TierCellUrlb/)]));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^TierTierUrl/),
+        expect.stringMatching(/^TierCellUrla/),
+        expect.stringMatching(/^TierCellUrlb/),
+      ]),
+    );
   });
 });
 
@@ -125,7 +133,9 @@ describe('tier options', () => {
   test('a given machine image replaces the Amazon Linux 2023 parameter', () => {
     const machineImage = ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' });
     const { template } = tierStack(oneCell(), { machineImage }, { env: { account: '111111111111', region: 'us-east-1' } });
-    template.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ ImageId: 'ami-0123456789abcdef0' }) });
+    template.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ ImageId: 'ami-0123456789abcdef0' }),
+    });
   });
 
   test('cellRecords off: only weighted records and only the tier URL output', () => {

@@ -62,7 +62,10 @@ describe('WebSocketTier validation', () => {
 
   test('a warning is reported as an annotation with the @websocket-tier code', () => {
     const { stack } = tierStack(oneCell({ name: 'a' }, { scaling: { minHealthyPercentage: 90, maxHealthyPercentage: 150 } }));
-    Annotations.fromStack(stack).hasWarning('/Test/Tier', Match.stringLikeRegexp('minHealthyPercentage is 90.*\\[ack: @websocket-tier/terminate-before-launch\\]'));
+    Annotations.fromStack(stack).hasWarning(
+      '/Test/Tier',
+      Match.stringLikeRegexp('minHealthyPercentage is 90.*\\[ack: @websocket-tier/terminate-before-launch\\]'),
+    );
   });
 
   test('a valid config produces no warnings from the tier', () => {

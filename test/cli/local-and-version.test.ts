@@ -51,7 +51,10 @@ describe('websocket-tier CLI', () => {
   test('local --config refuses an unknown key with the closest valid name', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wst-cli-'));
     const file = path.join(dir, 'tier.json');
-    fs.writeFileSync(file, JSON.stringify({ domainName: 'ws.example.com', cells: [{ name: 'a' }], conection: { pingIntervalSeconds: 10 } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ domainName: 'ws.example.com', cells: [{ name: 'a' }], conection: { pingIntervalSeconds: 10 } }),
+    );
     try {
       const r = await run('local', '--config', file);
       expect(r.code).toBe(1);

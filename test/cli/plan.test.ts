@@ -39,13 +39,44 @@ describe('plan: output', () => {
     const r = await run('plan', '--connections', '50000', '--messages-per-second', '200', '--fan-out', '3', '--json');
     expect(r.code).toBe(0);
     const data = JSON.parse(r.out);
-    expect(data).toEqual(JSON.parse(JSON.stringify(planCapacity({ peakConnections: 50_000, loadBalancerType: 'application', messagesPerSecond: 200, fanOut: 3, nlbClientIpPreservation: true }))));
+    expect(data).toEqual(
+      JSON.parse(
+        JSON.stringify(
+          planCapacity({
+            peakConnections: 50_000,
+            loadBalancerType: 'application',
+            messagesPerSecond: 200,
+            fanOut: 3,
+            nlbClientIpPreservation: true,
+          }),
+        ),
+      ),
+    );
   });
 
   test('flags reach the plan: --framework with measured bytes, --tls instance, --cells, --no-client-ip-preservation', async () => {
-    const r = await run('plan', '--connections', '300000', '--lb', 'nlb', '--tls', 'instance', '--framework', '12000', '--cells', '3', '--no-client-ip-preservation', '--json');
+    const r = await run(
+      'plan',
+      '--connections',
+      '300000',
+      '--lb',
+      'nlb',
+      '--tls',
+      'instance',
+      '--framework',
+      '12000',
+      '--cells',
+      '3',
+      '--no-client-ip-preservation',
+      '--json',
+    );
     const data = JSON.parse(r.out);
-    expect(data.input).toMatchObject({ framework: { bytesPerConnection: 12_000 }, tlsTermination: 'instance', cells: 3, nlbClientIpPreservation: false });
+    expect(data.input).toMatchObject({
+      framework: { bytesPerConnection: 12_000 },
+      tlsTermination: 'instance',
+      cells: 3,
+      nlbClientIpPreservation: false,
+    });
     expect(data.loadBalancer.listenerProtocol).toBe('TCP');
     expect(data.perInstance.limits.nlbTarget).toBe(55_000);
   });
@@ -62,12 +93,24 @@ describe('plan: bad input exits non-zero with the message and no stack trace', (
   test.each<[string, string[], RegExp]>([
     ['negative connections', ['--connections', '-5'], /--connections is -5; allowed an integer 1–1000000000/],
     ['zero connections', ['--connections', '0'], /--connections is 0/],
-    ['non-numeric connections', ['--connections', 'lots'], /option '--connections <n>' argument 'lots' is invalid\. 'lots' is not a decimal number/],
+    [
+      'non-numeric connections',
+      ['--connections', 'lots'],
+      /option '--connections <n>' argument 'lots' is invalid\. 'lots' is not a decimal number/,
+    ],
     ['missing connections', [], /required option '--connections <n>' not specified/],
-    ['unknown instance type', ['--connections', '1000', '--instance-type', 'z9.huge'], /--instance-type is "z9.huge", which the planner has no size or price for; known: m7g\.\*/],
+    [
+      'unknown instance type',
+      ['--connections', '1000', '--instance-type', 'z9.huge'],
+      /--instance-type is "z9.huge", which the planner has no size or price for; known: m7g\.\*/,
+    ],
     ['unknown load balancer', ['--connections', '1000', '--lb', 'clb'], /argument 'clb' is invalid\. Allowed choices are alb, nlb/],
     ['TLS on an ALB', ['--connections', '1000', '--tls', 'instance'], /--tls is 'instance' but the load balancer is an ALB/],
-    ['unsatisfiable: above the fd limit', ['--connections', '100000', '--max-per-instance', '70000', '--fd-limit', '65536'], /--max-per-instance is 70,000 but the file-descriptor limit 65,536 leaves 64,512/],
+    [
+      'unsatisfiable: above the fd limit',
+      ['--connections', '100000', '--max-per-instance', '70000', '--fd-limit', '65536'],
+      /--max-per-instance is 70,000 but the file-descriptor limit 65,536 leaves 64,512/,
+    ],
     ['zero fan-out', ['--connections', '1000', '--fan-out', '0'], /--fan-out is 0/],
   ])('%s', async (_name, args, message) => {
     const r = await run('plan', ...args);
@@ -94,7 +137,11 @@ describe('chart data', () => {
   test('each crossover is where API Gateway and that load balancer cost the same', () => {
     expect(curves.crossovers.map((c) => c.series).sort()).toEqual(['ALB', 'NLB']);
     for (const c of curves.crossovers) {
-      const p = planCapacity({ peakConnections: c.connections, loadBalancerType: c.series === 'ALB' ? 'application' : 'network', tlsTermination: c.series === 'ALB' ? 'load-balancer' : 'instance' });
+      const p = planCapacity({
+        peakConnections: c.connections,
+        loadBalancerType: c.series === 'ALB' ? 'application' : 'network',
+        tlsTermination: c.series === 'ALB' ? 'load-balancer' : 'instance',
+      });
       expect(Math.abs(p.apiGateway.total - p.monthlyCost.total) / p.monthlyCost.total).toBeLessThan(0.02);
     }
   });
@@ -110,14 +157,20 @@ describe('chart data', () => {
   test('the Vega spec carries the points and labels the crossovers', () => {
     const spec = chartSpec(curves) as { data: { name: string; values: { label?: string }[] }[] };
     const cross = spec.data.find((d) => d.name === 'crossovers')!;
-    expect(cross.values.map((v) => v.label)).toEqual(curves.crossovers.map((c) => expect.stringMatching(new RegExp(`^API Gateway = ${c.series} at `))));
+    expect(cross.values.map((v) => v.label)).toEqual(
+      curves.crossovers.map((c) => expect.stringMatching(new RegExp(`^API Gateway = ${c.series} at `))),
+    );
     expect(spec.data.find((d) => d.name === 'cost')!.values).toHaveLength(curves.points.length);
   });
 });
 
 describe('the binary', () => {
   const bin = path.join(__dirname, '..', '..', 'lib', 'cli', 'bin.ts');
-  const node = (args: string[]) => spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', bin, ...args], { encoding: 'utf8', cwd: path.join(__dirname, '..', '..') });
+  const node = (args: string[]) =>
+    spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', bin, ...args], {
+      encoding: 'utf8',
+      cwd: path.join(__dirname, '..', '..'),
+    });
 
   test('exits 1 on bad input, with the message and no stack trace', () => {
     const r = node(['plan', '--connections', '-5']);
@@ -128,7 +181,11 @@ describe('the binary', () => {
 
   test('--chart writes an SVG with the three series and the crossover marked', () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'wst-chart-')), 'cost.svg');
-    execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', bin, 'plan', '--connections', '2000000', '--lb', 'nlb', '--chart', file], { cwd: path.join(__dirname, '..', '..') });
+    execFileSync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', bin, 'plan', '--connections', '2000000', '--lb', 'nlb', '--chart', file],
+      { cwd: path.join(__dirname, '..', '..') },
+    );
     const svg = fs.readFileSync(file, 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toMatch(/API Gateway = ALB at [\d.]+K/);

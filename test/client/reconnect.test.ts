@@ -13,7 +13,9 @@ afterEach(async () => {
 
 function waitFor<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let t: NodeJS.Timeout;
-  return Promise.race([p, new Promise<T>((_, rej) => (t = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(t));
+  return Promise.race([p, new Promise<T>((_, rej) => (t = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() =>
+    clearTimeout(t),
+  );
 }
 
 async function wsNode(retryAfterMs: number) {
@@ -64,7 +66,10 @@ test('socket.io: managed reconnect after a drain resumes the session (connection
   // One socket.io server, drained then "restarted" as a fresh runtime: recovery within one process.
   const runtime1 = new WebSocketRuntime({ signals: [], env: {}, drainWindowSeconds: 0.05, retryAfterMs: 100 }).start();
   const server = http.createServer();
-  const io = new SocketIoServer(server, { ...socketIoServerOptions(runtime1), connectionStateRecovery: { maxDisconnectionDuration: 30_000 } });
+  const io = new SocketIoServer(server, {
+    ...socketIoServerOptions(runtime1),
+    connectionStateRecovery: { maxDisconnectionDuration: 30_000 },
+  });
   const detach1 = attachSocketIoServer(runtime1, io);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   cleanups.push(() => new Promise((r) => io.close(() => r(undefined))));
@@ -110,7 +115,11 @@ test('ReconnectingWebSocket stops on a terminal close code and never reconnects'
     return new Promise((r) => server.close(r));
   });
   const port = (server.address() as AddressInfo).port;
-  const rws = new ReconnectingWebSocket(`ws://127.0.0.1:${port}/`, { WebSocket: WebSocket as unknown as WebSocketConstructor, baseMs: 10, capMs: 20 });
+  const rws = new ReconnectingWebSocket(`ws://127.0.0.1:${port}/`, {
+    WebSocket: WebSocket as unknown as WebSocketConstructor,
+    baseMs: 10,
+    capMs: 20,
+  });
   cleanups.push(() => rws.close());
   const stopped = await waitFor(new Promise<CloseInfo>((r) => rws.on('stopped', r)), 5000, 'stopped');
   expect(stopped.code).toBe(4001);

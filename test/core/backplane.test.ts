@@ -64,18 +64,28 @@ describe('resolved backplane', () => {
   });
 
   test('redis engine defaults to its own version; explicit values win', () => {
-    expect(resolveTier(withBackplane({ engine: 'redis' })).backplane).toMatchObject({ engine: 'redis', engineVersion: BACKPLANE_DEFAULTS.engineVersion.redis });
-    const b = resolveTier(withBackplane({ engine: 'valkey', engineVersion: '7.2', nodeType: 'cache.t4g.small', replicasPerShard: 2, port: 6380 })).backplane;
+    expect(resolveTier(withBackplane({ engine: 'redis' })).backplane).toMatchObject({
+      engine: 'redis',
+      engineVersion: BACKPLANE_DEFAULTS.engineVersion.redis,
+    });
+    const b = resolveTier(
+      withBackplane({ engine: 'valkey', engineVersion: '7.2', nodeType: 'cache.t4g.small', replicasPerShard: 2, port: 6380 }),
+    ).backplane;
     expect(b).toMatchObject({ engineVersion: '7.2', nodeType: 'cache.t4g.small', replicasPerShard: 2, numCacheClusters: 3, port: 6380 });
     expect(b?.ingress.map((r) => r.port)).toEqual([6380, 6380]);
   });
 
   test('0 replicas: one node, automatic failover and Multi-AZ off (they need a replica)', () => {
-    expect(resolveTier(withBackplane({ replicasPerShard: 0 })).backplane).toMatchObject({ numCacheClusters: 1, automaticFailoverEnabled: false, multiAzEnabled: false });
+    expect(resolveTier(withBackplane({ replicasPerShard: 0 })).backplane).toMatchObject({
+      numCacheClusters: 1,
+      automaticFailoverEnabled: false,
+      multiAzEnabled: false,
+    });
   });
 
   test('default versions are among the accepted versions', () => {
-    for (const engine of ['valkey', 'redis'] as const) expect(BACKPLANE_ENGINE_VERSIONS[engine]).toContain(BACKPLANE_DEFAULTS.engineVersion[engine]);
+    for (const engine of ['valkey', 'redis'] as const)
+      expect(BACKPLANE_ENGINE_VERSIONS[engine]).toContain(BACKPLANE_DEFAULTS.engineVersion[engine]);
   });
 });
 
@@ -87,7 +97,12 @@ describe('backplane validation', () => {
 
   test.each<[string, BackplaneConfig | unknown, string, RegExp]>([
     ['engine', { engine: 'memcached' }, 'backplane-engine-invalid', /'valkey' or 'redis'/],
-    ['engine version not offered for the engine', { engine: 'redis', engineVersion: '8.0' }, 'backplane-engine-version-invalid', /'6\.2', '7\.0', '7\.1'/],
+    [
+      'engine version not offered for the engine',
+      { engine: 'redis', engineVersion: '8.0' },
+      'backplane-engine-version-invalid',
+      /'6\.2', '7\.0', '7\.1'/,
+    ],
     ['valkey version', { engineVersion: '6.2' }, 'backplane-engine-version-invalid', /'7\.2', '8\.0', '8\.1'/],
     ['node type', { nodeType: 'r7g.large' }, 'backplane-node-type-invalid', /cache\.<family>\.<size>/],
     ['replicas above 5', { replicasPerShard: 6 }, 'out-of-range', /0–5/],
@@ -121,32 +136,44 @@ describe('backplane validation', () => {
     expect(codes(withBackplane(LATE as BackplaneConfig))).toEqual([]);
   });
 
-  test('the capacity plan\'s cacheNodeType is the default node type, so the plan checks what is deployed', () => {
+  test("the capacity plan's cacheNodeType is the default node type, so the plan checks what is deployed", () => {
     const config = withBackplane({}, { capacity: { peakConnections: 100_000, cacheNodeType: 'cache.m7g.large' } });
     expect(codes(config)).toEqual([]);
     expect(resolveTier(config).backplane?.nodeType).toBe('cache.m7g.large');
-    expect(resolveTier(withBackplane({ nodeType: 'cache.m7g.xlarge' }, { capacity: { peakConnections: 100_000 } })).backplane?.nodeType).toBe('cache.m7g.xlarge');
+    expect(
+      resolveTier(withBackplane({ nodeType: 'cache.m7g.xlarge' }, { capacity: { peakConnections: 100_000 } })).backplane?.nodeType,
+    ).toBe('cache.m7g.xlarge');
   });
 
   test('warnings when the backplane disagrees with the capacity plan: another node type, sharded mode', () => {
-    const differ = codes(withBackplane({ nodeType: 'cache.r7g.xlarge' }, { capacity: { peakConnections: 100_000, cacheNodeType: 'cache.m7g.large' } }));
-    expect(differ).toEqual([expect.objectContaining({ code: 'backplane-node-type-differs-from-capacity', severity: 'warning', path: 'backplane.nodeType' })]);
+    const differ = codes(
+      withBackplane({ nodeType: 'cache.r7g.xlarge' }, { capacity: { peakConnections: 100_000, cacheNodeType: 'cache.m7g.large' } }),
+    );
+    expect(differ).toEqual([
+      expect.objectContaining({ code: 'backplane-node-type-differs-from-capacity', severity: 'warning', path: 'backplane.nodeType' }),
+    ]);
     expect(differ[0].message).toMatch(/"cache\.r7g\.xlarge".*"cache\.m7g\.large".*Fix:/);
     const sharded = codes(withBackplane({}, { capacity: { peakConnections: 100_000, messagesPerSecond: 10, backplane: 'sharded' } }));
     expect(sharded.map((i) => [i.code, i.severity])).toEqual([['backplane-single-primary', 'warning']]);
     // Warnings do not stop planning.
-    expect(() => planTier('T', withBackplane({}, { capacity: { peakConnections: 100_000, messagesPerSecond: 10, backplane: 'sharded' } }))).not.toThrow();
+    expect(() =>
+      planTier('T', withBackplane({}, { capacity: { peakConnections: 100_000, messagesPerSecond: 10, backplane: 'sharded' } })),
+    ).not.toThrow();
   });
 
   test('property: any integer replicas 0–5 and port 1024–65535 (not 8080) is valid and resolves as given', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5 }), fc.integer({ min: 1024, max: 65535 }).filter((p) => p !== 8080), (replicasPerShard, port) => {
-        const config = withBackplane({ replicasPerShard, port });
-        expect(codes(config)).toEqual([]);
-        const b = resolveTier(config).backplane!;
-        expect(b.numCacheClusters).toBe(replicasPerShard + 1);
-        expect(b.automaticFailoverEnabled).toBe(replicasPerShard >= 1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 1024, max: 65535 }).filter((p) => p !== 8080),
+        (replicasPerShard, port) => {
+          const config = withBackplane({ replicasPerShard, port });
+          expect(codes(config)).toEqual([]);
+          const b = resolveTier(config).backplane!;
+          expect(b.numCacheClusters).toBe(replicasPerShard + 1);
+          expect(b.automaticFailoverEnabled).toBe(replicasPerShard >= 1);
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -154,7 +181,10 @@ describe('backplane validation', () => {
 
 describe('backplane user data', () => {
   const t = resolveTier(withBackplane({ port: 6380 }));
-  const location = { endpointAddress: '${Token[ENDPOINT]}', authTokenSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:tok' };
+  const location = {
+    endpointAddress: '${Token[ENDPOINT]}',
+    authTokenSecretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:tok',
+  };
 
   test('reads the token from Secrets Manager at boot and appends WST_REDIS_URL (rediss, token, endpoint, port) to the env file', () => {
     const text = userDataLines(t, t.cells[0], undefined, location).join('\n');
@@ -227,7 +257,14 @@ describe('backplane ids (ids are API)', () => {
   });
 
   test('Pulumi names stay distinct after kebab()', () => {
-    const ids = [BACKPLANE_IDS.securityGroup, BACKPLANE_IDS.subnetGroup, BACKPLANE_IDS.replicationGroup, BACKPLANE_IDS.authToken, PULUMI_BACKPLANE_IDS.authTokenVersion, BACKPLANE_IDS.ingressFrom('a')];
+    const ids = [
+      BACKPLANE_IDS.securityGroup,
+      BACKPLANE_IDS.subnetGroup,
+      BACKPLANE_IDS.replicationGroup,
+      BACKPLANE_IDS.authToken,
+      PULUMI_BACKPLANE_IDS.authTokenVersion,
+      BACKPLANE_IDS.ingressFrom('a'),
+    ];
     expect(new Set(ids.map(kebab)).size).toBe(ids.length);
     expect(kebab(BACKPLANE_IDS.ingressFrom('use1-a'))).toBe('ingress-from-use1-a');
   });

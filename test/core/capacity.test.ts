@@ -87,7 +87,12 @@ describe('per-instance bounds', () => {
   });
 
   test('NLB with client IP preservation off is capped at 55,000 per target', () => {
-    const p = planCapacity({ peakConnections: 1_000_000, loadBalancerType: 'network', nlbClientIpPreservation: false, instanceType: 'm7g.2xlarge' });
+    const p = planCapacity({
+      peakConnections: 1_000_000,
+      loadBalancerType: 'network',
+      nlbClientIpPreservation: false,
+      instanceType: 'm7g.2xlarge',
+    });
     expect(p.perInstance.limitedBy).toBe('nlb-target');
     expect(p.perInstance.maxConnections).toBe(55_000);
     expect(p.loadBalancer.nlbConnectionsPerTargetLimit).toBe(55_000);
@@ -119,14 +124,18 @@ describe('cells, instances and scaling', () => {
 
   test('property: the peak fleet at its target holds the peak, min ≤ max, and cost grows with connections', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000_000 }), fc.constantFrom<'application' | 'network'>('application', 'network'), (peak, lb) => {
-        const p = planCapacity({ peakConnections: peak, loadBalancerType: lb });
-        expect(p.perCell.minCapacity).toBeLessThanOrEqual(p.perCell.maxCapacity);
-        expect(p.totalInstancesAtPeak * p.perInstance.targetConnections).toBeGreaterThanOrEqual(peak);
-        expect(p.perCell.minCapacity * p.perInstance.maxConnections * p.cells).toBeGreaterThanOrEqual(peak);
-        const bigger = planCapacity({ peakConnections: Math.min(1e9, peak * 2), loadBalancerType: lb });
-        expect(bigger.monthlyCost.total).toBeGreaterThanOrEqual(p.monthlyCost.total);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 10_000_000 }),
+        fc.constantFrom<'application' | 'network'>('application', 'network'),
+        (peak, lb) => {
+          const p = planCapacity({ peakConnections: peak, loadBalancerType: lb });
+          expect(p.perCell.minCapacity).toBeLessThanOrEqual(p.perCell.maxCapacity);
+          expect(p.totalInstancesAtPeak * p.perInstance.targetConnections).toBeGreaterThanOrEqual(peak);
+          expect(p.perCell.minCapacity * p.perInstance.maxConnections * p.cells).toBeGreaterThanOrEqual(peak);
+          const bigger = planCapacity({ peakConnections: Math.min(1e9, peak * 2), loadBalancerType: lb });
+          expect(bigger.monthlyCost.total).toBeGreaterThanOrEqual(p.monthlyCost.total);
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -142,7 +151,13 @@ describe('load-balancer capacity units (aws-facts §6 worked example)', () => {
   });
 
   test('NLB TCP (TLS on the instance): 10 NLCU for 1M connections; NLB TLS: 333', () => {
-    const tcp = planCapacity({ peakConnections: 1_000_000, cells: 1, loadBalancerType: 'network', tlsTermination: 'instance', newConnectionsPerSecond: 100 });
+    const tcp = planCapacity({
+      peakConnections: 1_000_000,
+      cells: 1,
+      loadBalancerType: 'network',
+      tlsTermination: 'instance',
+      newConnectionsPerSecond: 100,
+    });
     expect(tcp.loadBalancer.unitsByDimension.activeConnections).toBeCloseTo(10, 6);
     const tls = planCapacity({ peakConnections: 1_000_000, cells: 1, loadBalancerType: 'network' });
     expect(tls.loadBalancer.billedUnitsPerCell).toBeCloseTo(333.33, 1);
@@ -199,7 +214,10 @@ describe('cost and API Gateway', () => {
     const p = planCapacity({ peakConnections: 10_000, messagesPerSecond: 1_000, fanOut: 9, messageBytes: 40_000 });
     const perMonth = 1_000 * 10 * 2 * HOURS_PER_MONTH * 3600;
     expect(p.apiGateway.messagesPerMonth).toBe(perMonth);
-    expect(p.apiGateway.messagesCost).toBeCloseTo(1_000 + ((perMonth - 1e9) / 1e6) * API_GATEWAY_WEBSOCKET.pricePerMillionMessagesAboveTier, 6);
+    expect(p.apiGateway.messagesCost).toBeCloseTo(
+      1_000 + ((perMonth - 1e9) / 1e6) * API_GATEWAY_WEBSOCKET.pricePerMillionMessagesAboveTier,
+      6,
+    );
     expect(p.apiGateway.notes.join(' ')).toMatch(/32 KB/);
   });
 
@@ -211,7 +229,10 @@ describe('cost and API Gateway', () => {
   test('the total is the sum of the lines, and ElastiCache appears with a backplane', () => {
     const p = planCapacity({ peakConnections: 500_000, messagesPerSecond: 100, route53HealthChecks: true });
     const { total, ...lines } = p.monthlyCost;
-    expect(total).toBeCloseTo(Object.values(lines).reduce((a, b) => a + b, 0), 6);
+    expect(total).toBeCloseTo(
+      Object.values(lines).reduce((a, b) => a + b, 0),
+      6,
+    );
     expect(p.monthlyCost.elastiCache).toBeGreaterThan(0);
     expect(p.monthlyCost.route53HealthChecks).toBeCloseTo(1.5, 6);
     expect(p.monthlyCost.ec2).toBeCloseTo(p.totalInstancesAtPeak * INSTANCE_TYPES['m7g.large'].pricePerHour * HOURS_PER_MONTH, 6);
@@ -235,12 +256,32 @@ describe('bad input: the field, the value, what works', () => {
     ['fan-out below 1', { peakConnections: 10, fanOut: 0.5 }, 'fanOut', /fanOut is 0.5/],
     ['headroom 0', { peakConnections: 10, headroomPercent: 0 }, 'headroomPercent', /allowed an integer 5–90/],
     ['101 cells', { peakConnections: 10, cells: 101 }, 'cells', /Route 53 holds at most 100/],
-    ['unknown framework', { peakConnections: 10, framework: 'uws' as 'ws' }, 'framework', /allowed 'ws', 'socket.io' or \{ bytesPerConnection/],
-    ['zero measured bytes', { peakConnections: 10, framework: { bytesPerConnection: 0 } }, 'framework.bytesPerConnection', /bytesPerConnection is 0/],
-    ['unknown instance type', { peakConnections: 10, instanceType: 'x2iedn.large' }, 'instanceType', /"x2iedn.large", which the planner has no size or price for; known: m7g\.\*, c7g\.\*/],
+    [
+      'unknown framework',
+      { peakConnections: 10, framework: 'uws' as 'ws' },
+      'framework',
+      /allowed 'ws', 'socket.io' or \{ bytesPerConnection/,
+    ],
+    [
+      'zero measured bytes',
+      { peakConnections: 10, framework: { bytesPerConnection: 0 } },
+      'framework.bytesPerConnection',
+      /bytesPerConnection is 0/,
+    ],
+    [
+      'unknown instance type',
+      { peakConnections: 10, instanceType: 'x2iedn.large' },
+      'instanceType',
+      /"x2iedn.large", which the planner has no size or price for; known: m7g\.\*, c7g\.\*/,
+    ],
     ['TLS on an ALB instance', { peakConnections: 10, tlsTermination: 'instance' }, 'tlsTermination', /ALB, which always terminates TLS/],
     ['unknown cache node', { peakConnections: 10, cacheNodeType: 'cache.x9.huge' }, 'cacheNodeType', /known: cache\.t4g\.micro/],
-    ['fd limit too low', { peakConnections: 10, fileDescriptorLimit: 100 }, 'fileDescriptorLimit', /fileDescriptorLimit is 100; allowed an integer 1024–1048576/],
+    [
+      'fd limit too low',
+      { peakConnections: 10, fileDescriptorLimit: 100 },
+      'fileDescriptorLimit',
+      /fileDescriptorLimit is 100; allowed an integer 1024–1048576/,
+    ],
   ])('%s', (_name, input, path, message) => {
     const e = errorFor(input, path);
     expect(e).toBeDefined();
@@ -254,7 +295,10 @@ describe('bad input: the field, the value, what works', () => {
   });
 
   test('impossible: a measured maximum above the file-descriptor limit is an error with the numbers', () => {
-    const e = errorFor({ peakConnections: 100_000, maxConnectionsPerInstance: 70_000, fileDescriptorLimit: 65_536 }, 'maxConnectionsPerInstance');
+    const e = errorFor(
+      { peakConnections: 100_000, maxConnectionsPerInstance: 70_000, fileDescriptorLimit: 65_536 },
+      'maxConnectionsPerInstance',
+    );
     expect(e?.code).toBe('capacity-above-fd-limit');
     expect(e?.message).toMatch(/is 70,000 but the file-descriptor limit 65,536 leaves 64,512 for sockets/);
   });
@@ -287,7 +331,9 @@ describe('bad input: the field, the value, what works', () => {
 });
 
 test('predictConnectionsWithinBudget: the calibration prediction is (budget − warm-up) ÷ bytes per connection', () => {
-  expect(predictConnectionsWithinBudget('ws', 256 * 1024 * 1024)).toBe(Math.floor((256 * 1024 * 1024 - RUNTIME_WARMUP_BYTES) / FRAMEWORK_BYTES_PER_CONNECTION.ws));
+  expect(predictConnectionsWithinBudget('ws', 256 * 1024 * 1024)).toBe(
+    Math.floor((256 * 1024 * 1024 - RUNTIME_WARMUP_BYTES) / FRAMEWORK_BYTES_PER_CONNECTION.ws),
+  );
   expect(predictConnectionsWithinBudget({ bytesPerConnection: 1000 }, RUNTIME_WARMUP_BYTES + 10_000)).toBe(10);
   expect(predictConnectionsWithinBudget('socket.io', 1024)).toBe(0);
 });
@@ -305,7 +351,13 @@ describe('tier integration', () => {
   test('each cell is sized from its weighted share, its load balancer and its instance type', () => {
     const t = resolveTier(base);
     const a = planCapacity({ peakConnections: 500_000, cells: 1 });
-    const b = planCapacity({ peakConnections: 500_000, cells: 1, loadBalancerType: 'network', tlsTermination: 'instance', newConnectionsPerSecond: 1_000_000 / 3600 / 2 });
+    const b = planCapacity({
+      peakConnections: 500_000,
+      cells: 1,
+      loadBalancerType: 'network',
+      tlsTermination: 'instance',
+      newConnectionsPerSecond: 1_000_000 / 3600 / 2,
+    });
     expect(t.cells[0].autoScaling).toMatchObject({ minCapacity: a.perCell.minCapacity, maxCapacity: a.perCell.maxCapacity });
     expect(t.cells[0].autoScaling.scalingPolicy.targetValue).toBe(a.perCell.targetConnectionsPerInstance);
     expect(t.cells[1].autoScaling.scalingPolicy.targetValue).toBe(b.perCell.targetConnectionsPerInstance);
@@ -314,12 +366,23 @@ describe('tier integration', () => {
   });
 
   test('weights split the connections', () => {
-    const t = resolveTier({ ...base, cells: [{ name: 'a', weight: 200 }, { name: 'b', weight: 50 }], capacity: { peakConnections: 5_000_000 } });
+    const t = resolveTier({
+      ...base,
+      cells: [
+        { name: 'a', weight: 200 },
+        { name: 'b', weight: 50 },
+      ],
+      capacity: { peakConnections: 5_000_000 },
+    });
     expect(t.cells[0].autoScaling.maxCapacity).toBeGreaterThan(3 * t.cells[1].autoScaling.maxCapacity);
   });
 
   test('explicit scaling values win; an explicit target re-derives max', () => {
-    const t = resolveTier({ ...base, scaling: { targetConnectionsPerInstance: 50_000 }, cells: [{ name: 'a', scaling: { minCapacity: 3 } }] });
+    const t = resolveTier({
+      ...base,
+      scaling: { targetConnectionsPerInstance: 50_000 },
+      cells: [{ name: 'a', scaling: { minCapacity: 3 } }],
+    });
     expect(t.cells[0].autoScaling.scalingPolicy.targetValue).toBe(50_000);
     expect(t.cells[0].autoScaling).toMatchObject({ minCapacity: 3, maxCapacity: 20 });
   });

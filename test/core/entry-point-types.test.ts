@@ -17,9 +17,19 @@ describe('entry points re-export the config types users write', () => {
     const operations: OperationsConfig = { dashboard: false, alarms: {} satisfies AlarmsConfig };
     const backplane: BackplaneConfig = { engine: 'valkey' };
     const lb: LoadBalancerType = 'network';
-    const tier: TierConfig = { domainName: 'ws.example.com', cells: [{ name: 'a', loadBalancerType: lb }], capacity, operations, backplane };
+    const tier: TierConfig = {
+      domainName: 'ws.example.com',
+      cells: [{ name: 'a', loadBalancerType: lb }],
+      capacity,
+      operations,
+      backplane,
+    };
     const same: PulumiTierConfig = tier;
-    const parts: [PulumiTierCapacityConfig?, PulumiOperationsConfig?, PulumiBackplaneConfig?] = [same.capacity, same.operations, same.backplane];
+    const parts: [PulumiTierCapacityConfig?, PulumiOperationsConfig?, PulumiBackplaneConfig?] = [
+      same.capacity,
+      same.operations,
+      same.backplane,
+    ];
     expect(parts).toEqual([capacity, operations, backplane]);
   });
 });

@@ -7,8 +7,18 @@ import type { CellConfig, TierConfig } from '../../lib/core';
 export const BASE: TierConfig = { domainName: 'ws.example.com', cells: [{ name: 'a' }] };
 
 export const alb = (name = 'a', extra: Partial<CellConfig> = {}): CellConfig => ({ name, loadBalancerType: 'application', ...extra });
-export const nlbTls = (name = 'n', extra: Partial<CellConfig> = {}): CellConfig => ({ name, loadBalancerType: 'network', nlbListenerProtocol: 'TLS', ...extra });
-export const nlbTcp = (name = 't', extra: Partial<CellConfig> = {}): CellConfig => ({ name, loadBalancerType: 'network', nlbListenerProtocol: 'TCP', ...extra });
+export const nlbTls = (name = 'n', extra: Partial<CellConfig> = {}): CellConfig => ({
+  name,
+  loadBalancerType: 'network',
+  nlbListenerProtocol: 'TLS',
+  ...extra,
+});
+export const nlbTcp = (name = 't', extra: Partial<CellConfig> = {}): CellConfig => ({
+  name,
+  loadBalancerType: 'network',
+  nlbListenerProtocol: 'TCP',
+  ...extra,
+});
 
 /** BASE with top-level fields replaced. */
 export function tier(overrides: Partial<TierConfig> = {}): TierConfig {

@@ -30,7 +30,9 @@ describe('sysctl.d', () => {
   it('writes the port range only with a local proxy', () => {
     expect(sysctlConf(resolved())).not.toContain('ip_local_port_range');
     expect(sysctlConf(resolved(tier({ host: { localProxy: true } })))).toMatch(/^net\.ipv4\.ip_local_port_range = 1024 65535$/m);
-    expect(sysctlConf(resolved(tier({ host: { localProxy: true, localPortRange: '2000 60000' } })))).toMatch(/^net\.ipv4\.ip_local_port_range = 2000 60000$/m);
+    expect(sysctlConf(resolved(tier({ host: { localProxy: true, localPortRange: '2000 60000' } })))).toMatch(
+      /^net\.ipv4\.ip_local_port_range = 2000 60000$/m,
+    );
   });
 
   it('every non-comment line is `key = value`', () => {
@@ -88,7 +90,11 @@ describe('user data', () => {
   const variants: [string, ResolvedTier, boolean][] = [
     ['bundle', resolved(), true],
     ['image unit', resolved(), false],
-    ['proxy + custom service', resolved(tier({ host: { localProxy: true }, server: { serviceName: 'chat', nodePackage: 'nodejs20' } })), true],
+    [
+      'proxy + custom service',
+      resolved(tier({ host: { localProxy: true }, server: { serviceName: 'chat', nodePackage: 'nodejs20' } })),
+      true,
+    ],
   ];
 
   it.each(variants)('%s: every heredoc is closed and no body line ends one early', (_what, t, bundle) => {

@@ -59,18 +59,35 @@ describe('defaults', () => {
 
 describe('alarm inventory per cell type', () => {
   test('ALB cell: rejected, unhealthy, 5xx, storm, per-instance (no NLB alarm, no Route 53 without health checks)', () => {
-    expect(alarmKeys(tier({ cells: [alb('a')] }))).toEqual(['rejectedConnections', 'unhealthyHosts', 'elb5xx', 'newConnectionSpike', 'connectionsPerInstance']);
+    expect(alarmKeys(tier({ cells: [alb('a')] }))).toEqual([
+      'rejectedConnections',
+      'unhealthyHosts',
+      'elb5xx',
+      'newConnectionSpike',
+      'connectionsPerInstance',
+    ]);
   });
 
   test('NLB cell: unhealthy, port allocation, storm, per-instance', () => {
-    expect(alarmKeys(tier({ cells: [nlbTls('n')] }))).toEqual(['unhealthyHosts', 'portAllocationErrors', 'newConnectionSpike', 'connectionsPerInstance']);
+    expect(alarmKeys(tier({ cells: [nlbTls('n')] }))).toEqual([
+      'unhealthyHosts',
+      'portAllocationErrors',
+      'newConnectionSpike',
+      'connectionsPerInstance',
+    ]);
   });
 
   test('Route 53 health checks on add the health-check alarm on a us-east-1 metric', () => {
     const plan = resolveTier(tier({ cells: [alb('a')], dns: { healthChecks: true } }));
     const r53 = plan.cells[0].operations.alarms.find((a) => a.key === 'route53HealthCheck');
     expect(r53).toMatchObject({
-      metric: { namespace: 'AWS/Route53', metricName: 'HealthCheckStatus', statistic: 'Minimum', region: 'us-east-1', dimensions: [{ name: 'HealthCheckId', valueOf: 'route53HealthCheckId' }] },
+      metric: {
+        namespace: 'AWS/Route53',
+        metricName: 'HealthCheckStatus',
+        statistic: 'Minimum',
+        region: 'us-east-1',
+        dimensions: [{ name: 'HealthCheckId', valueOf: 'route53HealthCheckId' }],
+      },
       comparisonOperator: 'LessThanThreshold',
       threshold: 1,
     });
@@ -101,17 +118,30 @@ describe('alarm thresholds', () => {
   });
 
   test('unhealthy hosts reads the target group and load balancer dimensions', () => {
-    expect(byKey(tier({ cells: [nlbTls('n')] })).get('unhealthyHosts')?.metric.dimensions.map((d) => d.valueOf)).toEqual(['targetGroupFullName', 'loadBalancerFullName']);
+    expect(
+      byKey(tier({ cells: [nlbTls('n')] }))
+        .get('unhealthyHosts')
+        ?.metric.dimensions.map((d) => d.valueOf),
+    ).toEqual(['targetGroupFullName', 'loadBalancerFullName']);
   });
 
   test('NLB port allocation errors: Sum > 0', () => {
-    expect(byKey(tier({ cells: [nlbTls('n')] })).get('portAllocationErrors')).toMatchObject({ metric: { namespace: 'AWS/NetworkELB', metricName: 'PortAllocationErrorCount', statistic: 'Sum' }, threshold: 0 });
+    expect(byKey(tier({ cells: [nlbTls('n')] })).get('portAllocationErrors')).toMatchObject({
+      metric: { namespace: 'AWS/NetworkELB', metricName: 'PortAllocationErrorCount', statistic: 'Sum' },
+      threshold: 0,
+    });
   });
 
   test('reconnect storm = ceil(legs × 0.25 × maxCapacity × target): ALB counts 2 legs, NLB 1', () => {
     const scaling = { maxCapacity: 7, targetConnectionsPerInstance: 3333 };
-    expect(byKey(tier({ cells: [alb('a')], scaling })).get('newConnectionSpike')).toMatchObject({ metric: { metricName: 'NewConnectionCount' }, threshold: Math.ceil(2 * 0.25 * 7 * 3333) });
-    expect(byKey(tier({ cells: [nlbTls('n')], scaling })).get('newConnectionSpike')).toMatchObject({ metric: { metricName: 'NewFlowCount' }, threshold: Math.ceil(0.25 * 7 * 3333) });
+    expect(byKey(tier({ cells: [alb('a')], scaling })).get('newConnectionSpike')).toMatchObject({
+      metric: { metricName: 'NewConnectionCount' },
+      threshold: Math.ceil(2 * 0.25 * 7 * 3333),
+    });
+    expect(byKey(tier({ cells: [nlbTls('n')], scaling })).get('newConnectionSpike')).toMatchObject({
+      metric: { metricName: 'NewFlowCount' },
+      threshold: Math.ceil(0.25 * 7 * 3333),
+    });
   });
 
   test('per-cell scaling overrides feed the storm threshold of that cell only', () => {
@@ -134,12 +164,16 @@ describe('alarm thresholds', () => {
   });
 
   test.each(ALARM_KEYS.map((k) => [k]))('%s: enabled false removes it from every cell', (key) => {
-    const plan = resolveTier(tier({ cells: [alb('a'), nlbTls('n')], dns: { healthChecks: true }, operations: { alarms: { [key]: { enabled: false } } } }));
+    const plan = resolveTier(
+      tier({ cells: [alb('a'), nlbTls('n')], dns: { healthChecks: true }, operations: { alarms: { [key]: { enabled: false } } } }),
+    );
     for (const c of plan.cells) expect(c.operations.alarms.map((a) => a.key)).not.toContain(key);
   });
 
   test('every alarm has a description naming the cell and a fix', () => {
-    for (const a of resolveTier(tier({ cells: [alb('a'), nlbTls('n')], dns: { healthChecks: true } })).cells.flatMap((c) => c.operations.alarms)) {
+    for (const a of resolveTier(tier({ cells: [alb('a'), nlbTls('n')], dns: { healthChecks: true } })).cells.flatMap(
+      (c) => c.operations.alarms,
+    )) {
       expect(a.description).toMatch(/^Cell [an] of ws\.example\.com: /);
     }
   });
@@ -162,7 +196,15 @@ describe('edge settings', () => {
   });
 
   test('LCU reservation per cell name; deletion protection switchable; logs switchable', () => {
-    const plan = resolveTier(withOps({ minimumCapacityUnits: { a: 200 }, deletionProtection: false, accessLogs: { enabled: false }, dashboard: false, alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:t' }));
+    const plan = resolveTier(
+      withOps({
+        minimumCapacityUnits: { a: 200 },
+        deletionProtection: false,
+        accessLogs: { enabled: false },
+        dashboard: false,
+        alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:t',
+      }),
+    );
     expect(plan.cells.map((c) => c.operations.minimumCapacityUnits)).toEqual([200, undefined]);
     expect(plan.cells.every((c) => !c.operations.deletionProtection && c.operations.accessLogPrefix === undefined)).toBe(true);
     expect(plan.operations.logBucket).toBeUndefined();
@@ -194,10 +236,35 @@ describe('dashboard layout', () => {
 
   test('ALB row: active/new/rejected, target errors + 5xx; NLB row: flows + port allocation, resets', () => {
     const names = (i: number) => rows[i].widgets.flatMap((w) => w.metrics.map((m) => m.metric.metricName));
-    expect(names(1)).toEqual(expect.arrayContaining(['ActiveConnectionCount', 'NewConnectionCount', 'RejectedConnectionCount', 'TargetConnectionErrorCount', 'HTTPCode_ELB_5XX_Count']));
-    expect(names(2)).toEqual(expect.arrayContaining(['ActiveFlowCount', 'NewFlowCount', 'PortAllocationErrorCount', 'TCP_ELB_Reset_Count', 'TCP_Target_Reset_Count']));
+    expect(names(1)).toEqual(
+      expect.arrayContaining([
+        'ActiveConnectionCount',
+        'NewConnectionCount',
+        'RejectedConnectionCount',
+        'TargetConnectionErrorCount',
+        'HTTPCode_ELB_5XX_Count',
+      ]),
+    );
+    expect(names(2)).toEqual(
+      expect.arrayContaining([
+        'ActiveFlowCount',
+        'NewFlowCount',
+        'PortAllocationErrorCount',
+        'TCP_ELB_Reset_Count',
+        'TCP_Target_Reset_Count',
+      ]),
+    );
     for (const i of [1, 2]) {
-      expect(names(i)).toEqual(expect.arrayContaining(['HealthyHostCount', 'UnHealthyHostCount', 'HealthCheckStatus', 'GroupInServiceInstances', 'GroupTerminatingInstances', 'ActiveConnections']));
+      expect(names(i)).toEqual(
+        expect.arrayContaining([
+          'HealthyHostCount',
+          'UnHealthyHostCount',
+          'HealthCheckStatus',
+          'GroupInServiceInstances',
+          'GroupTerminatingInstances',
+          'ActiveConnections',
+        ]),
+      );
     }
   });
 
@@ -219,31 +286,208 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { code: 'not-an-object', what: 'operations is a string', operations: 'on', path: 'operations', severity: 'error', message: /operations is "on"; it must be an object.*Fix/ },
-  { code: 'not-an-object', what: 'alarms is a list', operations: { alarms: [] }, path: 'operations.alarms', severity: 'error', message: /must be an object keyed by alarm key.*Fix/ },
-  { code: 'alarm-unknown', what: 'misspelt alarm key', operations: { alarms: { elb5XX: { enabled: false } } }, path: 'operations.alarms.elb5XX', severity: 'error', message: /"elb5XX" is not an alarm key; allowed: rejectedConnections, .*elb5xx.*Fix/ },
-  { code: 'not-a-boolean', what: 'enabled as a string', operations: { alarms: { elb5xx: { enabled: 'no' } } }, path: 'operations.alarms.elb5xx.enabled', severity: 'error', message: /"no"; allowed: true or false.*Fix/ },
-  { code: 'alarm-threshold-invalid', what: 'negative threshold', operations: { alarms: { elb5xx: { threshold: -1 } } }, path: 'operations.alarms.elb5xx.threshold', severity: 'error', message: /-1; allowed: a finite number ≥ 0.*Fix/ },
-  { code: 'out-of-range', what: 'evaluation periods over one day', operations: { alarms: { elb5xx: { evaluationPeriods: 1441 } } }, path: 'operations.alarms.elb5xx.evaluationPeriods', severity: 'error', message: /1441 periods of 60 s; allowed 1–1440 periods of 60 s.*Fix/ },
-  { code: 'not-an-integer', what: 'fractional datapoints', operations: { alarms: { elb5xx: { datapointsToAlarm: 1.5 } } }, path: 'operations.alarms.elb5xx.datapointsToAlarm', severity: 'error', message: /must be an integer; got 1\.5.*Fix/ },
-  { code: 'alarm-datapoints-above-periods', what: 'more datapoints than periods', operations: { alarms: { unhealthyHosts: { evaluationPeriods: 2, datapointsToAlarm: 3 } } }, path: 'operations.alarms.unhealthyHosts.datapointsToAlarm', severity: 'error', message: /3, above evaluationPeriods \(2\).*Fix/ },
-  { code: 'alarm-not-applicable', what: 'NLB alarm tuned in an ALB-only tier', operations: { alarms: { portAllocationErrors: { threshold: 5 } } }, cells: [alb('a')], path: 'operations.alarms.portAllocationErrors', severity: 'warning', message: /no cell gets this alarm.*no NLB cell.*Fix: remove/ },
-  { code: 'alarm-not-applicable', what: 'Route 53 alarm without health checks', operations: { alarms: { route53HealthCheck: { threshold: 1 } } }, path: 'operations.alarms.route53HealthCheck', severity: 'warning', message: /dns\.healthChecks is off.*Fix/ },
-  { code: 'alarm-topic-arn-invalid', what: 'a topic name instead of an ARN', operations: { alarmTopicArn: 'pager' }, path: 'operations.alarmTopicArn', severity: 'error', message: /"pager"; allowed: an SNS topic ARN.*Fix/ },
-  { code: 'not-a-boolean', what: 'deletionProtection as a string', operations: { deletionProtection: 'true' }, path: 'operations.deletionProtection', severity: 'error', message: /"true"; allowed: true or false/ },
-  { code: 'not-an-object', what: 'accessLogs as a boolean', operations: { accessLogs: false }, path: 'operations.accessLogs', severity: 'error', message: /must be \{ enabled\?, retentionDays\? \}.*Fix/ },
-  { code: 'out-of-range', what: 'zero retention days', operations: { accessLogs: { retentionDays: 0 } }, path: 'operations.accessLogs.retentionDays', severity: 'error', message: /0 days; allowed 1–3650 days/ },
-  { code: 'not-an-object', what: 'waf as a boolean', operations: { waf: true }, path: 'operations.waf', severity: 'error', message: /must be \{ enabled\?, rateLimitPer5Minutes\? \}.*Fix: e\.g\. \{ enabled: true \}/ },
-  { code: 'out-of-range', what: 'WAF rate limit below 10', operations: { waf: { enabled: true, rateLimitPer5Minutes: 5 } }, path: 'operations.waf.rateLimitPer5Minutes', severity: 'error', message: /5 requests; allowed 10–2000000000 requests/ },
-  { code: 'waf-without-alb', what: 'WAF on an NLB-only tier', operations: { waf: { enabled: true } }, cells: [nlbTls('n')], path: 'operations.waf.enabled', severity: 'warning', message: /no ALB cell.*cannot be associated with Network Load Balancers.*Fix/ },
-  { code: 'not-an-object', what: 'vpcFlowLogs as a boolean', operations: { vpcFlowLogs: true }, path: 'operations.vpcFlowLogs', severity: 'error', message: /must be \{ enabled\?, trafficType\?, retentionDays\? \}.*Fix/ },
-  { code: 'not-a-boolean', what: 'vpcFlowLogs.enabled as a string', operations: { vpcFlowLogs: { enabled: 'no' } }, path: 'operations.vpcFlowLogs.enabled', severity: 'error', message: /"no"; allowed: true or false/ },
-  { code: 'flow-log-traffic-type-invalid', what: 'ACCEPT-only flow logs', operations: { vpcFlowLogs: { trafficType: 'ACCEPT' } }, path: 'operations.vpcFlowLogs.trafficType', severity: 'error', message: /"ACCEPT"; allowed: 'REJECT' or 'ALL'.*Fix/ },
-  { code: 'flow-log-retention-invalid', what: 'a retention CloudWatch Logs does not accept', operations: { vpcFlowLogs: { retentionDays: 10 } }, path: 'operations.vpcFlowLogs.retentionDays', severity: 'error', message: /10; allowed: one of 1, 3, 5, 7, 14, 30.*Fix: pick the nearest/ },
-  { code: 'not-an-object', what: 'minimumCapacityUnits as a number', operations: { minimumCapacityUnits: 100 }, path: 'operations.minimumCapacityUnits', severity: 'error', message: /keyed by cell name.*Fix: e\.g\. \{ a: 100 \}/ },
-  { code: 'lcu-reservation-unknown-cell', what: 'reservation for a cell that does not exist', operations: { minimumCapacityUnits: { z: 100 } }, path: 'operations.minimumCapacityUnits.z', severity: 'error', message: /no cell named "z"; known cells: "a", "n".*Fix/ },
-  { code: 'out-of-range', what: 'zero LCUs', operations: { minimumCapacityUnits: { a: 0 } }, path: 'operations.minimumCapacityUnits.a', severity: 'error', message: /0 LCUs; allowed 1–1000000 LCUs/ },
-  { code: 'lcu-reservation-nlb-tls', what: 'reservation on an NLB with a TLS listener', operations: { minimumCapacityUnits: { n: 100 } }, path: 'operations.minimumCapacityUnits.n', severity: 'error', message: /NLB with a TLS listener.*not support LCU reservation.*Fix: remove the reservation, or use nlbListenerProtocol 'TCP'/ },
+  {
+    code: 'not-an-object',
+    what: 'operations is a string',
+    operations: 'on',
+    path: 'operations',
+    severity: 'error',
+    message: /operations is "on"; it must be an object.*Fix/,
+  },
+  {
+    code: 'not-an-object',
+    what: 'alarms is a list',
+    operations: { alarms: [] },
+    path: 'operations.alarms',
+    severity: 'error',
+    message: /must be an object keyed by alarm key.*Fix/,
+  },
+  {
+    code: 'alarm-unknown',
+    what: 'misspelt alarm key',
+    operations: { alarms: { elb5XX: { enabled: false } } },
+    path: 'operations.alarms.elb5XX',
+    severity: 'error',
+    message: /"elb5XX" is not an alarm key; allowed: rejectedConnections, .*elb5xx.*Fix/,
+  },
+  {
+    code: 'not-a-boolean',
+    what: 'enabled as a string',
+    operations: { alarms: { elb5xx: { enabled: 'no' } } },
+    path: 'operations.alarms.elb5xx.enabled',
+    severity: 'error',
+    message: /"no"; allowed: true or false.*Fix/,
+  },
+  {
+    code: 'alarm-threshold-invalid',
+    what: 'negative threshold',
+    operations: { alarms: { elb5xx: { threshold: -1 } } },
+    path: 'operations.alarms.elb5xx.threshold',
+    severity: 'error',
+    message: /-1; allowed: a finite number ≥ 0.*Fix/,
+  },
+  {
+    code: 'out-of-range',
+    what: 'evaluation periods over one day',
+    operations: { alarms: { elb5xx: { evaluationPeriods: 1441 } } },
+    path: 'operations.alarms.elb5xx.evaluationPeriods',
+    severity: 'error',
+    message: /1441 periods of 60 s; allowed 1–1440 periods of 60 s.*Fix/,
+  },
+  {
+    code: 'not-an-integer',
+    what: 'fractional datapoints',
+    operations: { alarms: { elb5xx: { datapointsToAlarm: 1.5 } } },
+    path: 'operations.alarms.elb5xx.datapointsToAlarm',
+    severity: 'error',
+    message: /must be an integer; got 1\.5.*Fix/,
+  },
+  {
+    code: 'alarm-datapoints-above-periods',
+    what: 'more datapoints than periods',
+    operations: { alarms: { unhealthyHosts: { evaluationPeriods: 2, datapointsToAlarm: 3 } } },
+    path: 'operations.alarms.unhealthyHosts.datapointsToAlarm',
+    severity: 'error',
+    message: /3, above evaluationPeriods \(2\).*Fix/,
+  },
+  {
+    code: 'alarm-not-applicable',
+    what: 'NLB alarm tuned in an ALB-only tier',
+    operations: { alarms: { portAllocationErrors: { threshold: 5 } } },
+    cells: [alb('a')],
+    path: 'operations.alarms.portAllocationErrors',
+    severity: 'warning',
+    message: /no cell gets this alarm.*no NLB cell.*Fix: remove/,
+  },
+  {
+    code: 'alarm-not-applicable',
+    what: 'Route 53 alarm without health checks',
+    operations: { alarms: { route53HealthCheck: { threshold: 1 } } },
+    path: 'operations.alarms.route53HealthCheck',
+    severity: 'warning',
+    message: /dns\.healthChecks is off.*Fix/,
+  },
+  {
+    code: 'alarm-topic-arn-invalid',
+    what: 'a topic name instead of an ARN',
+    operations: { alarmTopicArn: 'pager' },
+    path: 'operations.alarmTopicArn',
+    severity: 'error',
+    message: /"pager"; allowed: an SNS topic ARN.*Fix/,
+  },
+  {
+    code: 'not-a-boolean',
+    what: 'deletionProtection as a string',
+    operations: { deletionProtection: 'true' },
+    path: 'operations.deletionProtection',
+    severity: 'error',
+    message: /"true"; allowed: true or false/,
+  },
+  {
+    code: 'not-an-object',
+    what: 'accessLogs as a boolean',
+    operations: { accessLogs: false },
+    path: 'operations.accessLogs',
+    severity: 'error',
+    message: /must be \{ enabled\?, retentionDays\? \}.*Fix/,
+  },
+  {
+    code: 'out-of-range',
+    what: 'zero retention days',
+    operations: { accessLogs: { retentionDays: 0 } },
+    path: 'operations.accessLogs.retentionDays',
+    severity: 'error',
+    message: /0 days; allowed 1–3650 days/,
+  },
+  {
+    code: 'not-an-object',
+    what: 'waf as a boolean',
+    operations: { waf: true },
+    path: 'operations.waf',
+    severity: 'error',
+    message: /must be \{ enabled\?, rateLimitPer5Minutes\? \}.*Fix: e\.g\. \{ enabled: true \}/,
+  },
+  {
+    code: 'out-of-range',
+    what: 'WAF rate limit below 10',
+    operations: { waf: { enabled: true, rateLimitPer5Minutes: 5 } },
+    path: 'operations.waf.rateLimitPer5Minutes',
+    severity: 'error',
+    message: /5 requests; allowed 10–2000000000 requests/,
+  },
+  {
+    code: 'waf-without-alb',
+    what: 'WAF on an NLB-only tier',
+    operations: { waf: { enabled: true } },
+    cells: [nlbTls('n')],
+    path: 'operations.waf.enabled',
+    severity: 'warning',
+    message: /no ALB cell.*cannot be associated with Network Load Balancers.*Fix/,
+  },
+  {
+    code: 'not-an-object',
+    what: 'vpcFlowLogs as a boolean',
+    operations: { vpcFlowLogs: true },
+    path: 'operations.vpcFlowLogs',
+    severity: 'error',
+    message: /must be \{ enabled\?, trafficType\?, retentionDays\? \}.*Fix/,
+  },
+  {
+    code: 'not-a-boolean',
+    what: 'vpcFlowLogs.enabled as a string',
+    operations: { vpcFlowLogs: { enabled: 'no' } },
+    path: 'operations.vpcFlowLogs.enabled',
+    severity: 'error',
+    message: /"no"; allowed: true or false/,
+  },
+  {
+    code: 'flow-log-traffic-type-invalid',
+    what: 'ACCEPT-only flow logs',
+    operations: { vpcFlowLogs: { trafficType: 'ACCEPT' } },
+    path: 'operations.vpcFlowLogs.trafficType',
+    severity: 'error',
+    message: /"ACCEPT"; allowed: 'REJECT' or 'ALL'.*Fix/,
+  },
+  {
+    code: 'flow-log-retention-invalid',
+    what: 'a retention CloudWatch Logs does not accept',
+    operations: { vpcFlowLogs: { retentionDays: 10 } },
+    path: 'operations.vpcFlowLogs.retentionDays',
+    severity: 'error',
+    message: /10; allowed: one of 1, 3, 5, 7, 14, 30.*Fix: pick the nearest/,
+  },
+  {
+    code: 'not-an-object',
+    what: 'minimumCapacityUnits as a number',
+    operations: { minimumCapacityUnits: 100 },
+    path: 'operations.minimumCapacityUnits',
+    severity: 'error',
+    message: /keyed by cell name.*Fix: e\.g\. \{ a: 100 \}/,
+  },
+  {
+    code: 'lcu-reservation-unknown-cell',
+    what: 'reservation for a cell that does not exist',
+    operations: { minimumCapacityUnits: { z: 100 } },
+    path: 'operations.minimumCapacityUnits.z',
+    severity: 'error',
+    message: /no cell named "z"; known cells: "a", "n".*Fix/,
+  },
+  {
+    code: 'out-of-range',
+    what: 'zero LCUs',
+    operations: { minimumCapacityUnits: { a: 0 } },
+    path: 'operations.minimumCapacityUnits.a',
+    severity: 'error',
+    message: /0 LCUs; allowed 1–1000000 LCUs/,
+  },
+  {
+    code: 'lcu-reservation-nlb-tls',
+    what: 'reservation on an NLB with a TLS listener',
+    operations: { minimumCapacityUnits: { n: 100 } },
+    path: 'operations.minimumCapacityUnits.n',
+    severity: 'error',
+    message: /NLB with a TLS listener.*not support LCU reservation.*Fix: remove the reservation, or use nlbListenerProtocol 'TCP'/,
+  },
 ];
 
 describe('validation', () => {
@@ -279,7 +523,11 @@ describe('validation', () => {
   });
 
   test('late-bound values are not checked', () => {
-    const ops = { alarms: { elb5xx: { threshold: LATE_NUMBER, evaluationPeriods: LATE_NUMBER } }, alarmTopicArn: LATE, accessLogs: { retentionDays: LATE_NUMBER } };
+    const ops = {
+      alarms: { elb5xx: { threshold: LATE_NUMBER, evaluationPeriods: LATE_NUMBER } },
+      alarmTopicArn: LATE,
+      accessLogs: { retentionDays: LATE_NUMBER },
+    };
     expect(validateOperations(tier({ operations: late<OperationsConfig>(ops) }), isLate)).toEqual([]);
     expect(validateOperations(tier({ operations: late<OperationsConfig>(LATE) }), isLate)).toEqual([]);
   });
@@ -300,7 +548,11 @@ describe('late-bound capacity', () => {
 
 describe('VPC flow logs (operations.vpcFlowLogs)', () => {
   test('default: rejected flows only, 30 days, to CloudWatch Logs', () => {
-    expect(resolveTier(tier()).operations.vpcFlowLog).toEqual({ trafficType: 'REJECT', retentionDays: 30, destination: 'cloud-watch-logs' });
+    expect(resolveTier(tier()).operations.vpcFlowLog).toEqual({
+      trafficType: 'REJECT',
+      retentionDays: 30,
+      destination: 'cloud-watch-logs',
+    });
     expect(OPERATIONS_DEFAULTS.vpcFlowLogs).toEqual({ enabled: true, trafficType: 'REJECT', retentionDays: 30 });
   });
 

@@ -1,13 +1,5 @@
 import fc from 'fast-check';
-import {
-  type CellConfig,
-  errorsOf,
-  planTier,
-  resolveTier,
-  SERVER_ENV,
-  type TierConfig,
-  validateTier,
-} from '../../lib/core';
+import { type CellConfig, errorsOf, planTier, resolveTier, SERVER_ENV, type TierConfig, validateTier } from '../../lib/core';
 import { alb, isLate, LATE_NUMBER, nlbTcp, nlbTls, tier } from './fixtures';
 
 const RUNS = { numRuns: 300 };
@@ -25,15 +17,45 @@ interface Field {
 
 const FIELDS: Field[] = [
   { path: 'connection.albIdleTimeoutSeconds', min: 1, max: 4000, at: (n) => tier({ connection: { albIdleTimeoutSeconds: n } }) },
-  { path: 'connection.nlbTcpIdleTimeoutSeconds', min: 60, max: 6000, at: (n) => tier({ cells: [nlbTcp()], connection: { nlbTcpIdleTimeoutSeconds: n } }) },
-  { path: 'connection.albDeregistrationDelaySeconds', min: 0, max: 3600, at: (n) => tier({ connection: { albDeregistrationDelaySeconds: n } }) },
-  { path: 'connection.nlbDeregistrationDelaySeconds', min: 0, max: 3600, at: (n) => tier({ cells: [nlbTls()], connection: { nlbDeregistrationDelaySeconds: n } }) },
-  { path: 'connection.lifecycleHookHeartbeatSeconds', min: 30, max: 7200, at: (n) => tier({ connection: { lifecycleHookHeartbeatSeconds: n } }) },
-  { path: 'connection.nlbUnhealthyDrainingIntervalSeconds', min: 0, max: 360000, at: (n) => tier({ cells: [nlbTls()], connection: { nlbUnhealthyDrainingIntervalSeconds: n } }) },
+  {
+    path: 'connection.nlbTcpIdleTimeoutSeconds',
+    min: 60,
+    max: 6000,
+    at: (n) => tier({ cells: [nlbTcp()], connection: { nlbTcpIdleTimeoutSeconds: n } }),
+  },
+  {
+    path: 'connection.albDeregistrationDelaySeconds',
+    min: 0,
+    max: 3600,
+    at: (n) => tier({ connection: { albDeregistrationDelaySeconds: n } }),
+  },
+  {
+    path: 'connection.nlbDeregistrationDelaySeconds',
+    min: 0,
+    max: 3600,
+    at: (n) => tier({ cells: [nlbTls()], connection: { nlbDeregistrationDelaySeconds: n } }),
+  },
+  {
+    path: 'connection.lifecycleHookHeartbeatSeconds',
+    min: 30,
+    max: 7200,
+    at: (n) => tier({ connection: { lifecycleHookHeartbeatSeconds: n } }),
+  },
+  {
+    path: 'connection.nlbUnhealthyDrainingIntervalSeconds',
+    min: 0,
+    max: 360000,
+    at: (n) => tier({ cells: [nlbTls()], connection: { nlbUnhealthyDrainingIntervalSeconds: n } }),
+  },
   { path: 'connection.pingIntervalSeconds', min: 1, max: 3600, at: (n) => tier({ connection: { pingIntervalSeconds: n } }) },
   { path: 'connection.drainWindowSeconds', min: 0, max: 7170, at: (n) => tier({ connection: { drainWindowSeconds: n } }) },
   { path: 'connection.drainGraceSeconds', min: 0, max: 600, at: (n) => tier({ connection: { drainGraceSeconds: n } }) },
-  { path: 'connection.stickiness.cookieDurationSeconds', min: 1, max: 604800, at: (n) => tier({ connection: { longPollingFallback: true, stickiness: { cookieDurationSeconds: n } } }) },
+  {
+    path: 'connection.stickiness.cookieDurationSeconds',
+    min: 1,
+    max: 604800,
+    at: (n) => tier({ connection: { longPollingFallback: true, stickiness: { cookieDurationSeconds: n } } }),
+  },
   { path: 'cells[0].weight', min: 0, max: 255, at: (n) => tier({ cells: [alb('a', { weight: n }), alb('b')] }) },
   { path: 'cells[1].weight', min: 0, max: 255, at: (n) => tier({ cells: [nlbTls('a'), nlbTcp('b', { weight: n })] }) },
   { path: 'healthCheck.intervalSeconds', min: 5, max: 300, at: (n) => tier({ healthCheck: { intervalSeconds: n, timeoutSeconds: 2 } }) },
@@ -45,7 +67,12 @@ const FIELDS: Field[] = [
   { path: 'scaling.healthCheckGracePeriodSeconds', min: 0, max: 7200, at: (n) => tier({ scaling: { healthCheckGracePeriodSeconds: n } }) },
   { path: 'scaling.minHealthyPercentage', min: 0, max: 100, at: (n) => tier({ scaling: { minHealthyPercentage: n } }) },
   { path: 'scaling.maxHealthyPercentage', min: 100, max: 200, at: (n) => tier({ scaling: { maxHealthyPercentage: n } }) },
-  { path: 'dns.healthCheckFailureThreshold', min: 1, max: 10, at: (n) => tier({ dns: { healthChecks: true, healthCheckFailureThreshold: n } }) },
+  {
+    path: 'dns.healthCheckFailureThreshold',
+    min: 1,
+    max: 10,
+    at: (n) => tier({ dns: { healthChecks: true, healthCheckFailureThreshold: n } }),
+  },
   { path: 'host.fileDescriptorLimit', min: 1024, max: 1048576, at: (n) => tier({ host: { fileDescriptorLimit: n } }) },
   { path: 'host.somaxconn', min: 128, max: 65535, at: (n) => tier({ host: { somaxconn: n, listenBacklog: 128 } }) },
   { path: 'host.tcpMaxSynBacklog', min: 128, max: 262144, at: (n) => tier({ host: { tcpMaxSynBacklog: n } }) },
@@ -55,10 +82,16 @@ const FIELDS: Field[] = [
 
 const RANGE_CODES = new Set(['out-of-range', 'not-an-integer']);
 const rangeIssuePaths = (config: TierConfig): string[] =>
-  validateTier(config).filter((i) => RANGE_CODES.has(i.code)).map((i) => i.path);
+  validateTier(config)
+    .filter((i) => RANGE_CODES.has(i.code))
+    .map((i) => i.path);
 
 const outside = (f: Field) =>
-  fc.oneof(fc.integer({ min: -1_000_000_000, max: f.min - 1 }), fc.integer({ min: f.max + 1, max: 1_000_000_000 }), fc.constantFrom(f.min - 1, f.max + 1));
+  fc.oneof(
+    fc.integer({ min: -1_000_000_000, max: f.min - 1 }),
+    fc.integer({ min: f.max + 1, max: 1_000_000_000 }),
+    fc.constantFrom(f.min - 1, f.max + 1),
+  );
 
 describe.each(FIELDS.map((f) => [f.path, f] as const))('%s', (_path, f) => {
   it(`any integer in ${f.min}–${f.max} raises no range error for it`, () => {
@@ -85,10 +118,13 @@ describe.each(FIELDS.map((f) => [f.path, f] as const))('%s', (_path, f) => {
 
   it('a non-integer is reported as not-an-integer for exactly this field', () => {
     fc.assert(
-      fc.property(fc.double({ min: f.min, max: f.max, noNaN: false }).filter((x) => !Number.isInteger(x)), (x) => {
-        expect(rangeIssuePaths(f.at(x))).toEqual([f.path]);
-        expect(validateTier(f.at(x)).find((i) => i.path === f.path)?.code).toBe('not-an-integer');
-      }),
+      fc.property(
+        fc.double({ min: f.min, max: f.max, noNaN: false }).filter((x) => !Number.isInteger(x)),
+        (x) => {
+          expect(rangeIssuePaths(f.at(x))).toEqual([f.path]);
+          expect(validateTier(f.at(x)).find((i) => i.path === f.path)?.code).toBe('not-an-integer');
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -106,7 +142,8 @@ describe.each(FIELDS.map((f) => [f.path, f] as const))('%s', (_path, f) => {
 
 const cellName = fc.stringMatching(/^[a-z][a-z0-9]{0,6}$/);
 /** Mostly `common`, sometimes anything in the full range: keeps a useful share of configs valid. */
-const mostly = (common: fc.Arbitrary<number>, full: fc.Arbitrary<number>) => fc.oneof({ arbitrary: common, weight: 4 }, { arbitrary: full, weight: 1 });
+const mostly = (common: fc.Arbitrary<number>, full: fc.Arbitrary<number>) =>
+  fc.oneof({ arbitrary: common, weight: 4 }, { arbitrary: full, weight: 1 });
 /** Present about one time in `n`. */
 const sometimes = <T>(a: fc.Arbitrary<T>, n = 3): fc.Arbitrary<T | undefined> =>
   fc.oneof({ arbitrary: fc.constant(undefined), weight: n - 1 }, { arbitrary: a, weight: 1 });
@@ -122,13 +159,29 @@ const cellScaling = fc.record(
 );
 const cellArb = (name: string): fc.Arbitrary<CellConfig> =>
   fc.oneof(
-    fc.record({ name: fc.constant(name), loadBalancerType: fc.constant('application' as const), weight, scaling: cellScaling }, { requiredKeys: ['name', 'loadBalancerType'] }),
     fc.record(
-      { name: fc.constant(name), loadBalancerType: fc.constant('network' as const), nlbListenerProtocol: fc.constant('TLS' as const), nlbTargetProtocol: fc.constantFrom('TCP' as const, 'TLS' as const), weight, scaling: cellScaling },
+      { name: fc.constant(name), loadBalancerType: fc.constant('application' as const), weight, scaling: cellScaling },
+      { requiredKeys: ['name', 'loadBalancerType'] },
+    ),
+    fc.record(
+      {
+        name: fc.constant(name),
+        loadBalancerType: fc.constant('network' as const),
+        nlbListenerProtocol: fc.constant('TLS' as const),
+        nlbTargetProtocol: fc.constantFrom('TCP' as const, 'TLS' as const),
+        weight,
+        scaling: cellScaling,
+      },
       { requiredKeys: ['name', 'loadBalancerType', 'nlbListenerProtocol'] },
     ),
     fc.record(
-      { name: fc.constant(name), loadBalancerType: fc.constant('network' as const), nlbListenerProtocol: fc.constant('TCP' as const), weight, instanceType: fc.constantFrom('c7gn.large', 'm7i.large', 'c6in.xlarge') },
+      {
+        name: fc.constant(name),
+        loadBalancerType: fc.constant('network' as const),
+        nlbListenerProtocol: fc.constant('TCP' as const),
+        weight,
+        instanceType: fc.constantFrom('c7gn.large', 'm7i.large', 'c6in.xlarge'),
+      },
       { requiredKeys: ['name', 'loadBalancerType', 'nlbListenerProtocol'] },
     ),
   );
@@ -160,7 +213,10 @@ const tierArb: fc.Arbitrary<TierConfig> = fc.record(
       maxCapacity: sometimes(fc.integer({ min: 6, max: 40 })),
       desiredCapacity: sometimes(fc.integer({ min: 0, max: 40 }), 5),
     }),
-    dns: fc.record({ ipAddressType: sometimes(fc.constantFrom('ipv4' as const, 'dualstack' as const), 2), healthChecks: sometimes(fc.boolean(), 2) }),
+    dns: fc.record({
+      ipAddressType: sometimes(fc.constantFrom('ipv4' as const, 'dualstack' as const), 2),
+      healthChecks: sometimes(fc.boolean(), 2),
+    }),
   },
   { requiredKeys: ['domainName', 'cells'] },
 );
@@ -210,7 +266,8 @@ describe('any config without validation errors resolves to consistent timers', (
           }
           expect(a.scalingPolicy.metrics.filter((m) => m.returnData)).toHaveLength(1);
           if (longPolling) expect(c.targetGroup.stickiness).toBeDefined();
-          if (c.targetGroup.stickiness?.type === 'source_ip') expect(c.listener.protocol === 'TLS' && c.targetGroup.protocol === 'TLS').toBe(false);
+          if (c.targetGroup.stickiness?.type === 'source_ip')
+            expect(c.listener.protocol === 'TLS' && c.targetGroup.protocol === 'TLS').toBe(false);
         }
       }),
       { numRuns: 1000 },

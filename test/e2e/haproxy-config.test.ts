@@ -20,12 +20,18 @@ test('idle timeouts come from the cell’s effective idle timeout (client, serve
   for (const k of ['client', 'server', 'tunnel']) expect(alb).toContain(`timeout ${k} 300s`);
   const nlbTls = config({ ...base, cells: [{ name: 'a', loadBalancerType: 'network' }] });
   expect(nlbTls).toContain('timeout tunnel 350s');
-  const nlbTcp = config({ ...base, cells: [{ name: 'a', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }], connection: { nlbTcpIdleTimeoutSeconds: 900 } });
+  const nlbTcp = config({
+    ...base,
+    cells: [{ name: 'a', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }],
+    connection: { nlbTcpIdleTimeoutSeconds: 900 },
+  });
   expect(nlbTcp).toContain('timeout tunnel 900s');
 });
 
 test('cookie stickiness only when the resolved stickiness is a cookie type; source_ip becomes a stick table', () => {
-  expect(config({ ...base, connection: { longPollingFallback: true } })).toMatch(/cookie AWSALB insert indirect nocache maxlife 86400s\n[\s\S]*server n1 127\.0\.0\.1:20001 check cookie n1\n/);
+  expect(config({ ...base, connection: { longPollingFallback: true } })).toMatch(
+    /cookie AWSALB insert indirect nocache maxlife 86400s\n[\s\S]*server n1 127\.0\.0\.1:20001 check cookie n1\n/,
+  );
   expect(config(base)).not.toMatch(/cookie/);
   const nlb = config({ ...base, cells: [{ name: 'a', loadBalancerType: 'network' }], connection: { longPollingFallback: true } });
   expect(nlb).toContain('stick on src');
@@ -33,7 +39,10 @@ test('cookie stickiness only when the resolved stickiness is a cookie type; sour
 });
 
 test('health check, thresholds, leastconn and disabled slots follow the resolved tier', () => {
-  const text = config({ ...base, healthCheck: { path: '/ready', intervalSeconds: 7, healthyThresholdCount: 4, unhealthyThresholdCount: 2, timeoutSeconds: 3 } });
+  const text = config({
+    ...base,
+    healthCheck: { path: '/ready', intervalSeconds: 7, healthyThresholdCount: 4, unhealthyThresholdCount: 2, timeoutSeconds: 3 },
+  });
   expect(text).toContain('option httpchk GET /ready');
   expect(text).toContain('default-server inter 7s fall 2 rise 4');
   expect(text).toContain('timeout check 3s');

@@ -25,7 +25,9 @@ export function testTier(overrides: Partial<TierConfig['connection']> = {}): Tie
 }
 
 /** Start a twin on the chat server. */
-export async function chatTwin(options: { tier?: TierConfig; nodes?: number; maxNodes?: number; env?: Record<string, string> } = {}): Promise<Twin> {
+export async function chatTwin(
+  options: { tier?: TierConfig; nodes?: number; maxNodes?: number; env?: Record<string, string> } = {},
+): Promise<Twin> {
   built ??= buildServer(CHAT_SERVER_ENTRY);
   return startTwin({
     tier: resolveTier(options.tier ?? testTier()),

@@ -20,9 +20,6 @@ const hasRedis = !spawnSync('redis-server', ['-v']).error;
 // Skipped only off CI: .ci/run installs redis-server, so a missing one there must fail, not skip.
 const maybe = hasRedis || process.env.CI ? describe : describe.skip;
 
-
-
-
 maybe('chat server bundle (real redis-server)', () => {
   const children: ChildProcess[] = [];
   let tmpDir: string;
@@ -35,7 +32,11 @@ maybe('chat server bundle (real redis-server)', () => {
     tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wst-chat-bundle-'));
     bundle = bundleChatServer(tmpDir);
     redisPort = await freePort();
-    const redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', token], { stdio: 'ignore' });
+    const redis = spawn(
+      'redis-server',
+      ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--requirepass', token],
+      { stdio: 'ignore' },
+    );
     children.push(redis);
     await within(
       (async () => {

@@ -72,7 +72,6 @@ function startProcess(bundle: string, env: Record<string, string>): ServerProces
   };
 }
 
-
 interface Client {
   readonly ws: WebSocket;
   readonly messages: Array<{ data: Buffer; isBinary: boolean }>;
@@ -111,7 +110,6 @@ async function connect(port: number): Promise<Client> {
       ),
   };
 }
-
 
 let bundle: string;
 let tmpDir: string;
@@ -198,7 +196,12 @@ describe('readSettings', () => {
   test('reports every bad variable with its value and allowed range', () => {
     let error: unknown;
     try {
-      readSettings({ WST_PORT: '70000', WST_PING_INTERVAL_SECONDS: '2.5', WST_HEALTH_PATH: 'healthz', WST_EMF_ENDPOINT: 'tcp://127.0.0.1:25888' });
+      readSettings({
+        WST_PORT: '70000',
+        WST_PING_INTERVAL_SECONDS: '2.5',
+        WST_HEALTH_PATH: 'healthz',
+        WST_EMF_ENDPOINT: 'tcp://127.0.0.1:25888',
+      });
     } catch (e) {
       error = e;
     }
@@ -212,7 +215,9 @@ describe('readSettings', () => {
   });
 
   test('the variable names are the core SERVER_ENV names', () => {
-    expect(() => readSettings({ [SERVER_ENV.drainWindowSeconds]: '-1' })).toThrow(/WST_DRAIN_WINDOW_SECONDS is "-1"; allowed: a whole number from 0 to 7170/);
+    expect(() => readSettings({ [SERVER_ENV.drainWindowSeconds]: '-1' })).toThrow(
+      /WST_DRAIN_WINDOW_SECONDS is "-1"; allowed: a whole number from 0 to 7170/,
+    );
   });
 });
 
@@ -321,7 +326,13 @@ describe('bundled server process', () => {
     );
     const record = match()!;
     expect(record).toEqual(
-      JSON.parse(emfRecord({ connections: open, autoScalingGroupName: 'wst-test-asg', timestampMs: (record._aws as { Timestamp: number }).Timestamp })),
+      JSON.parse(
+        emfRecord({
+          connections: open,
+          autoScalingGroupName: 'wst-test-asg',
+          timestampMs: (record._aws as { Timestamp: number }).Timestamp,
+        }),
+      ),
     );
     expect(record).toMatchObject({ AutoScalingGroupName: 'wst-test-asg', [CONNECTION_GAUGE.metricName]: open });
   });
@@ -352,7 +363,11 @@ describe('bundled server process', () => {
     );
     expect(refused).toBe(503);
 
-    const closes = await within(Promise.all(clients.map((c) => c.closed)), (DRAIN_WINDOW_SECONDS + 10) * 1000, 'every drained socket to close');
+    const closes = await within(
+      Promise.all(clients.map((c) => c.closed)),
+      (DRAIN_WINDOW_SECONDS + 10) * 1000,
+      'every drained socket to close',
+    );
     for (const close of closes) {
       expect(close.code).toBe(CLOSE_GOING_AWAY);
       expect(close.reason).toBe(closeReason({ retryAfterMs: RUNTIME_DEFAULTS.retryAfterMs, why: 'drain' }));
@@ -379,7 +394,11 @@ describe('server process configuration', () => {
 
   test('a distinct health port gets its own server; without a group name the gauge is off', async () => {
     const healthPort = await freePort();
-    const proc = startProcess(bundle, { [SERVER_ENV.port]: '0', [SERVER_ENV.healthPort]: String(healthPort), [SERVER_ENV.healthPath]: '/ready' });
+    const proc = startProcess(bundle, {
+      [SERVER_ENV.port]: '0',
+      [SERVER_ENV.healthPort]: String(healthPort),
+      [SERVER_ENV.healthPath]: '/ready',
+    });
     const listening = await proc.waitFor('listening', 10_000);
     expect(listening.healthPort).toBe(healthPort);
     expect(listening.port).not.toBe(healthPort);

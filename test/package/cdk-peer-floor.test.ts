@@ -28,11 +28,24 @@ test('lib/cdk typechecks against the aws-cdk-lib peer floor', () => {
   if (!fs.existsSync(path.join(lib, 'package.json'))) {
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'cdk-floor', private: true }));
-    execFileSync(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock', `aws-cdk-lib@${floor}`, `constructs@${constructsFloor}`], {
-      cwd: dir,
-      stdio: 'pipe',
-      timeout: 150_000,
-    });
+    execFileSync(
+      NPM,
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        '--no-package-lock',
+        `aws-cdk-lib@${floor}`,
+        `constructs@${constructsFloor}`,
+      ],
+      {
+        cwd: dir,
+        stdio: 'pipe',
+        timeout: 150_000,
+      },
+    );
   }
   expect(JSON.parse(fs.readFileSync(path.join(lib, 'package.json'), 'utf8')).version).toBe(floor);
   const tsconfig = path.join(dir, 'tsconfig.json');
@@ -60,7 +73,12 @@ test('lib/cdk typechecks against the aws-cdk-lib peer floor', () => {
     output = execFileSync(process.execPath, [tsc, '-p', tsconfig, '--listFiles'], { encoding: 'utf8', timeout: 150_000 });
   } catch (e) {
     const out = (e as { stdout?: string }).stdout ?? '';
-    throw new Error(`lib/cdk does not typecheck against aws-cdk-lib ${floor} (the declared peer floor):\n${out.split('\n').filter((l) => /error TS/.test(l)).join('\n')}`);
+    throw new Error(
+      `lib/cdk does not typecheck against aws-cdk-lib ${floor} (the declared peer floor):\n${out
+        .split('\n')
+        .filter((l) => /error TS/.test(l))
+        .join('\n')}`,
+    );
   }
   // The floor, not the pinned copy in node_modules, is what the compiler saw.
   expect(output).toContain(path.join(lib, 'index.d.ts'));

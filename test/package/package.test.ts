@@ -39,21 +39,32 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = 
 }
 
 function install(dir: string, deps: Record<string, string>): void {
-  fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: path.basename(dir), private: true, dependencies: deps }, null, 2));
+  fs.writeFileSync(
+    path.join(dir, 'package.json'),
+    JSON.stringify({ name: path.basename(dir), private: true, dependencies: deps }, null, 2),
+  );
   run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], dir);
 }
 
 /** Compile `files` in `dir` with the repository's TypeScript under one module resolution. */
 function compile(dir: string, files: string[], resolution: 'node' | 'nodenext', outDir: string): void {
   const compilerOptions =
-    resolution === 'node'
-      ? { module: 'commonjs', moduleResolution: 'node' }
-      : { module: 'nodenext', moduleResolution: 'nodenext' };
+    resolution === 'node' ? { module: 'commonjs', moduleResolution: 'node' } : { module: 'nodenext', moduleResolution: 'nodenext' };
   const tsconfig = path.join(dir, `tsconfig.${resolution}.json`);
   fs.writeFileSync(
     tsconfig,
     JSON.stringify({
-      compilerOptions: { ...compilerOptions, target: 'ES2022', strict: true, esModuleInterop: true, skipLibCheck: true, outDir, rootDir: '.', types: ['node', 'jest'], typeRoots: TYPE_ROOTS },
+      compilerOptions: {
+        ...compilerOptions,
+        target: 'ES2022',
+        strict: true,
+        esModuleInterop: true,
+        skipLibCheck: true,
+        outDir,
+        rootDir: '.',
+        types: ['node', 'jest'],
+        typeRoots: TYPE_ROOTS,
+      },
       files,
     }),
   );
@@ -62,7 +73,24 @@ function compile(dir: string, files: string[], resolution: 'node' | 'nodenext', 
 
 /** Run jest on the compiled tests of `dir` (no transform: plain JavaScript). */
 function jest(dir: string, ci: boolean): string {
-  return run(process.execPath, [JEST, '--rootDir', dir, '--roots', '<rootDir>/out', '--testMatch', '**/*.test.js', '--ci=' + String(ci), '--runInBand', '--no-cache', '--json'], dir, { CI: ci ? 'true' : 'false' });
+  return run(
+    process.execPath,
+    [
+      JEST,
+      '--rootDir',
+      dir,
+      '--roots',
+      '<rootDir>/out',
+      '--testMatch',
+      '**/*.test.js',
+      '--ci=' + String(ci),
+      '--runInBand',
+      '--no-cache',
+      '--json',
+    ],
+    dir,
+    { CI: ci ? 'true' : 'false' },
+  );
 }
 
 let work: string;
@@ -77,7 +105,16 @@ beforeAll(() => {
   // Exactly the library: no tests, benches or examples beyond the chat server the local twin runs.
   expect(files.filter((f) => /^dist\/(test|bench)\//.test(f))).toEqual([]);
   expect(files.filter((f) => f.startsWith('dist/examples/') && !f.startsWith('dist/examples/chat-server/'))).toEqual([]);
-  expect(files).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'README.md', 'dist/lib/index.js', 'dist/lib/cli/bin.js', 'dist/lib/pulumi/testing.d.ts']));
+  expect(files).toEqual(
+    expect.arrayContaining([
+      'LICENSE',
+      'CHANGELOG.md',
+      'README.md',
+      'dist/lib/index.js',
+      'dist/lib/cli/bin.js',
+      'dist/lib/pulumi/testing.d.ts',
+    ]),
+  );
 }, 600_000);
 
 afterAll(() => {

@@ -229,7 +229,9 @@ export function userDataScriptLines(script: string): string[] {
 }
 
 /** A parsed dashboard body → the widget views and counts the parity test compares. */
-export function dashboardView(body: { widgets: { type: string; x: number; y: number; width: number; height: number; properties: Record<string, any> }[] }): TierOperationsView['dashboard'] {
+export function dashboardView(body: {
+  widgets: { type: string; x: number; y: number; width: number; height: number; properties: Record<string, any> }[];
+}): TierOperationsView['dashboard'] {
   const widgets: WidgetView[] = body.widgets.map((w) => ({
     type: w.type,
     x: w.x,

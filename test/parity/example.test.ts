@@ -25,7 +25,9 @@ test('examples/pulumi and examples/cdk resolve to the same plan and the same cel
   });
   const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
   try {
-    const { result, recorder } = await recordProgram(() => buildExampleTier({ domainName: 'ws.example.com', hostedZoneId: 'Z0123456789TESTZONE', serverBundleFile }));
+    const { result, recorder } = await recordProgram(() =>
+      buildExampleTier({ domainName: 'ws.example.com', hostedZoneId: 'Z0123456789TESTZONE', serverBundleFile }),
+    );
     expect(result.plan).toEqual(stack.tier.plan);
     const names = result.plan.cells.map((c) => c.name);
     expect(names).toEqual(['a', 'b', 'c']);
@@ -35,7 +37,13 @@ test('examples/pulumi and examples/cdk resolve to the same plan and the same cel
     expect(tierOps.dashboard?.rows).toBe(4); // tier summary + 3 cells
     expect(pulumiTierOperationsView(recorder, 'chat')).toEqual(tierOps);
     const backplane = cdkBackplaneView(stack, stack.tier, template);
-    expect(backplane).toMatchObject({ engine: 'valkey', transitEncryptionEnabled: true, atRestEncryptionEnabled: true, authTokenFromSecret: true, secretReadBy: ['a', 'b', 'c'] });
+    expect(backplane).toMatchObject({
+      engine: 'valkey',
+      transitEncryptionEnabled: true,
+      atRestEncryptionEnabled: true,
+      authTokenFromSecret: true,
+      secretReadBy: ['a', 'b', 'c'],
+    });
     expect(backplane?.ingress.map((r) => r.fromCell)).toEqual(['a', 'b', 'c']);
     expect(pulumiBackplaneView(recorder, 'chat')).toEqual(backplane);
   } finally {

@@ -70,7 +70,10 @@ export function cdkCellViews(stack: Stack, tier: WebSocketTier, template: Templa
 
 /** Dashboard body (an `Fn::Join` of text and tokens) → parsed JSON, every token replaced by a marker string. */
 function dashboardBodyJson(body: any): any {
-  const text = typeof body === 'string' ? body : (body['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : '<token>')).join('');
+  const text =
+    typeof body === 'string'
+      ? body
+      : (body['Fn::Join'][1] as unknown[]).map((part) => (typeof part === 'string' ? part : '<token>')).join('');
   return JSON.parse(text);
 }
 
@@ -131,9 +134,12 @@ function cellView(
     if (hcId !== undefined && s === JSON.stringify({ Ref: hcId })) return HC;
     return s;
   };
-  const bucketOf = (v: unknown): string => (extras.logBucketId !== undefined && JSON.stringify(v) === JSON.stringify({ Ref: extras.logBucketId }) ? LOG_BUCKET : JSON.stringify(v));
+  const bucketOf = (v: unknown): string =>
+    extras.logBucketId !== undefined && JSON.stringify(v) === JSON.stringify({ Ref: extras.logBucketId }) ? LOG_BUCKET : JSON.stringify(v);
   const logs = (kind: 'access_logs' | 'connection_logs') =>
-    lbAttrs[`${kind}.s3.enabled`] === 'true' ? { bucket: bucketOf(lbAttrs[`${kind}.s3.bucket`]), prefix: lbAttrs[`${kind}.s3.prefix`] } : undefined;
+    lbAttrs[`${kind}.s3.enabled`] === 'true'
+      ? { bucket: bucketOf(lbAttrs[`${kind}.s3.bucket`]), prefix: lbAttrs[`${kind}.s3.prefix`] }
+      : undefined;
   const association = cell.webAclAssociation ? props(cell.webAclAssociation) : undefined;
   const alarms = ALARM_KEYS.flatMap((key) => {
     const alarm = cell.alarms[key];
@@ -207,7 +213,8 @@ function cellView(
       stickiness: {
         enabled: stickinessOn,
         type: stickType,
-        cookieDurationSeconds: stickType && stickType !== 'source_ip' ? num(tgAttrs[`stickiness.${stickType}.duration_seconds`]) : undefined,
+        cookieDurationSeconds:
+          stickType && stickType !== 'source_ip' ? num(tgAttrs[`stickiness.${stickType}.duration_seconds`]) : undefined,
         cookieName: stickType === 'app_cookie' ? tgAttrs['stickiness.app_cookie.cookie_name'] : undefined,
       },
       connectionTermination: bool(tgAttrs['deregistration_delay.connection_termination.enabled']),
@@ -238,7 +245,11 @@ function cellView(
       metrics: [...asg.MetricsCollection[0].Metrics].sort(),
       metricsGranularity: asg.MetricsCollection[0].Granularity,
     },
-    lifecycleHook: { transition: hook.LifecycleTransition, heartbeatTimeoutSeconds: hook.HeartbeatTimeout, defaultResult: hook.DefaultResult },
+    lifecycleHook: {
+      transition: hook.LifecycleTransition,
+      heartbeatTimeoutSeconds: hook.HeartbeatTimeout,
+      defaultResult: hook.DefaultResult,
+    },
     scalingPolicy: {
       policyType: props(cell.scalingPolicy).PolicyType,
       targetValue: policy.TargetValue,
@@ -257,7 +268,12 @@ function cellView(
       instanceType: lt.InstanceType,
       httpTokens: lt.MetadataOptions.HttpTokens,
       instanceMetadataTags: lt.MetadataOptions.InstanceMetadataTags,
-      rootVolume: { deviceName: root.DeviceName, sizeGiB: root.Ebs.VolumeSize, type: root.Ebs.VolumeType, encrypted: root.Ebs.Encrypted === true },
+      rootVolume: {
+        deviceName: root.DeviceName,
+        sizeGiB: root.Ebs.VolumeSize,
+        type: root.Ebs.VolumeType,
+        encrypted: root.Ebs.Encrypted === true,
+      },
     },
     userData: userDataScriptLines(userDataText(lt.UserData)),
     records: sortRecords(records),
@@ -297,13 +313,24 @@ export function cdkBackplaneView(stack: Stack, tier: WebSocketTier, template: Te
   const sg = props(b.securityGroup);
   const cellOfSg = new Map(tier.cells.map((cell, i) => [idOf(cell.connections.securityGroups[0]), tier.plan.cells[i].name]));
   const ingress = Object.values(resources)
-    .filter((r) => r.Type === 'AWS::EC2::SecurityGroupIngress' && JSON.stringify(r.Properties.GroupId) === JSON.stringify({ 'Fn::GetAtt': [sgId, 'GroupId'] }))
+    .filter(
+      (r) =>
+        r.Type === 'AWS::EC2::SecurityGroupIngress' &&
+        JSON.stringify(r.Properties.GroupId) === JSON.stringify({ 'Fn::GetAtt': [sgId, 'GroupId'] }),
+    )
     .map((r) => ({
       port: r.Properties.FromPort === r.Properties.ToPort ? r.Properties.FromPort : -1,
-      fromCell: cellOfSg.get(r.Properties.SourceSecurityGroupId?.['Fn::GetAtt']?.[0]) ?? `<not a cell: ${JSON.stringify(r.Properties.SourceSecurityGroupId ?? r.Properties.CidrIp)}>`,
+      fromCell:
+        cellOfSg.get(r.Properties.SourceSecurityGroupId?.['Fn::GetAtt']?.[0]) ??
+        `<not a cell: ${JSON.stringify(r.Properties.SourceSecurityGroupId ?? r.Properties.CidrIp)}>`,
       description: r.Properties.Description,
     }));
-  for (const inline of sg.SecurityGroupIngress ?? []) ingress.push({ port: inline.FromPort, fromCell: `<inline ${inline.CidrIp ?? inline.SourceSecurityGroupId}>`, description: inline.Description });
+  for (const inline of sg.SecurityGroupIngress ?? [])
+    ingress.push({
+      port: inline.FromPort,
+      fromCell: `<inline ${inline.CidrIp ?? inline.SourceSecurityGroupId}>`,
+      description: inline.Description,
+    });
   const egressNone = (sg.SecurityGroupEgress ?? []).every((e: Props) => e.CidrIp === '255.255.255.255/32');
   const asgSubnets = props(tier.cells[0].autoScalingGroup).VPCZoneIdentifier;
   const secretReadBy = tier.cells
@@ -311,7 +338,11 @@ export function cdkBackplaneView(stack: Stack, tier: WebSocketTier, template: Te
       const policy = cell.node.tryFindChild('BackplaneAuthTokenRead');
       if (!policy) return false;
       const statements: Props[] = props(policy).PolicyDocument.Statement;
-      return statements.length === 1 && JSON.stringify(statements[0].Resource) === JSON.stringify({ Ref: secretId }) && statements[0].Action.includes('secretsmanager:GetSecretValue');
+      return (
+        statements.length === 1 &&
+        JSON.stringify(statements[0].Resource) === JSON.stringify({ Ref: secretId }) &&
+        statements[0].Action.includes('secretsmanager:GetSecretValue')
+      );
     })
     .map((cell) => tier.plan.cells[tier.cells.indexOf(cell)].name);
   return {
@@ -328,7 +359,9 @@ export function cdkBackplaneView(stack: Stack, tier: WebSocketTier, template: Te
     multiAzEnabled: rg.MultiAZEnabled,
     autoMinorVersionUpgrade: rg.AutoMinorVersionUpgrade,
     description: rg.ReplicationGroupDescription,
-    authTokenFromSecret: JSON.stringify(rg.AuthToken) === JSON.stringify({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] }),
+    authTokenFromSecret:
+      JSON.stringify(rg.AuthToken) ===
+      JSON.stringify({ 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] }),
     subnetGroupOnInstanceSubnets: JSON.stringify(props(b.subnetGroup).SubnetIds) === JSON.stringify(asgSubnets),
     egress: egressNone ? 'none' : 'some',
     ingress: ingress.sort((x, y) => x.fromCell.localeCompare(y.fromCell)),

@@ -57,7 +57,11 @@ export function pulumiTierOperationsView(recorder: PulumiRecorder, tierName: str
       rateLimit: acl.rules[1].statement.rateBasedStatement.limit,
       countRules: acl.rules[0].statement.managedRuleGroupStatement.ruleActionOverrides.map((o: any) => o.name),
     },
-    vpcFlowLog: flowLog && { trafficType: flowLog.trafficType, retentionDays: flowLogGroup?.retentionInDays ?? -1, destination: flowLog.logDestinationType },
+    vpcFlowLog: flowLog && {
+      trafficType: flowLog.trafficType,
+      retentionDays: flowLogGroup?.retentionInDays ?? -1,
+      destination: flowLog.logDestinationType,
+    },
   });
 }
 
@@ -88,9 +92,20 @@ function cellView(recorder: PulumiRecorder, tierName: string, cell: string): Cel
   // a target group's `targetgroup/<name>/…`; a resource's id is `<name>-id`; a bucket's name `<name>-bucket`.
   const tgName = childName(cell, CELL_IDS.targetGroup);
   const dimensionValue = (v: string): string =>
-    v === asgName ? ASG : v === `${hcName}-id` ? HC : v.startsWith('targetgroup/') && v.split('/')[1] === tgName ? TG : v.split('/')[1] === lbName ? LB : v;
+    v === asgName
+      ? ASG
+      : v === `${hcName}-id`
+        ? HC
+        : v.startsWith('targetgroup/') && v.split('/')[1] === tgName
+          ? TG
+          : v.split('/')[1] === lbName
+            ? LB
+            : v;
   const logBucketName = `${childName(tierName, OPERATIONS_TIER_IDS.logBucket)}-bucket`;
-  const logs = (block: any) => (block?.enabled === true ? { bucket: block.bucket === logBucketName ? LOG_BUCKET : String(block.bucket), prefix: block.prefix } : undefined);
+  const logs = (block: any) =>
+    block?.enabled === true
+      ? { bucket: block.bucket === logBucketName ? LOG_BUCKET : String(block.bucket), prefix: block.prefix }
+      : undefined;
   const association = get(OPERATIONS_CELL_IDS.webAclAssociation);
   const lbArn = `arn:aws:mock:us-east-1:123456789012:LoadBalancer/${lbName}`;
   const aclArn = `arn:aws:mock:us-east-1:123456789012:WebAcl/${childName(tierName, OPERATIONS_TIER_IDS.webAcl)}`;
@@ -104,7 +119,9 @@ function cellView(recorder: PulumiRecorder, tierName: string, cell: string): Cel
         metricName: a.metricName,
         statistic: a.statistic,
         periodSeconds: a.period,
-        dimensions: Object.entries((a.dimensions ?? {}) as Record<string, string>).map(([name, value]) => ({ name, value: dimensionValue(value) })).sort(byName),
+        dimensions: Object.entries((a.dimensions ?? {}) as Record<string, string>)
+          .map(([name, value]) => ({ name, value: dimensionValue(value) }))
+          .sort(byName),
         threshold: a.threshold,
         comparisonOperator: a.comparisonOperator,
         evaluationPeriods: a.evaluationPeriods,
@@ -194,7 +211,11 @@ function cellView(recorder: PulumiRecorder, tierName: string, cell: string): Cel
       metrics: [...asg.enabledMetrics].sort(),
       metricsGranularity: asg.metricsGranularity,
     },
-    lifecycleHook: { transition: hook.lifecycleTransition, heartbeatTimeoutSeconds: hook.heartbeatTimeout, defaultResult: hook.defaultResult },
+    lifecycleHook: {
+      transition: hook.lifecycleTransition,
+      heartbeatTimeoutSeconds: hook.heartbeatTimeout,
+      defaultResult: hook.defaultResult,
+    },
     scalingPolicy: {
       policyType: policy.policyType,
       targetValue: policy.targetTrackingConfiguration.targetValue,
@@ -213,7 +234,12 @@ function cellView(recorder: PulumiRecorder, tierName: string, cell: string): Cel
       instanceType: lt.instanceType,
       httpTokens: lt.metadataOptions.httpTokens,
       instanceMetadataTags: lt.metadataOptions.instanceMetadataTags,
-      rootVolume: { deviceName: root.deviceName, sizeGiB: root.ebs.volumeSize, type: root.ebs.volumeType, encrypted: root.ebs.encrypted === 'true' },
+      rootVolume: {
+        deviceName: root.deviceName,
+        sizeGiB: root.ebs.volumeSize,
+        type: root.ebs.volumeType,
+        encrypted: root.ebs.encrypted === 'true',
+      },
     },
     userData: userDataScriptLines(Buffer.from(lt.userData, 'base64').toString('utf8')),
     records: sortRecords(records),
@@ -259,17 +285,31 @@ export function pulumiBackplaneView(recorder: PulumiRecorder, tierName: string):
     .filter((r) => r.inputs.securityGroupId === sgId)
     .map((r) => ({
       port: r.inputs.fromPort === r.inputs.toPort ? r.inputs.fromPort : -1,
-      fromCell: cellRe.exec(r.inputs.referencedSecurityGroupId ?? '')?.[1] ?? `<not a cell: ${r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4}>`,
+      fromCell:
+        cellRe.exec(r.inputs.referencedSecurityGroupId ?? '')?.[1] ??
+        `<not a cell: ${r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4}>`,
       description: r.inputs.description,
     }));
-  for (const inline of sg.ingress ?? []) ingress.push({ port: inline.fromPort, fromCell: `<inline ${inline.cidrBlocks ?? inline.securityGroups}>`, description: inline.description });
+  for (const inline of sg.ingress ?? [])
+    ingress.push({
+      port: inline.fromPort,
+      fromCell: `<inline ${inline.cidrBlocks ?? inline.securityGroups}>`,
+      description: inline.description,
+    });
   const cellNames = recorder.ofType('websocket-tier:index:WebSocketCell').map((r) => r.name.slice(`${tierName}-cell-`.length));
-  const asgSubnets = recorder.resources.find((r) => r.name === `${tierName}-cell-${cellNames[0]}-${'auto-scaling-group'}`)?.inputs.vpcZoneIdentifiers;
+  const asgSubnets = recorder.resources.find((r) => r.name === `${tierName}-cell-${cellNames[0]}-${'auto-scaling-group'}`)?.inputs
+    .vpcZoneIdentifiers;
   const secretReadBy = cellNames.filter((name) => {
-    const policy = recorder.resources.find((r) => r.name === childName(`${tierName}-cell-${name}`, BACKPLANE_CELL_IDS.authTokenReadPolicy))?.inputs;
+    const policy = recorder.resources.find(
+      (r) => r.name === childName(`${tierName}-cell-${name}`, BACKPLANE_CELL_IDS.authTokenReadPolicy),
+    )?.inputs;
     if (!policy) return false;
     const statements = JSON.parse(policy.policy).Statement as any[];
-    return statements.length === 1 && JSON.stringify(statements[0].Resource) === JSON.stringify([secretArn]) && statements[0].Action.includes('secretsmanager:GetSecretValue');
+    return (
+      statements.length === 1 &&
+      JSON.stringify(statements[0].Resource) === JSON.stringify([secretArn]) &&
+      statements[0].Action.includes('secretsmanager:GetSecretValue')
+    );
   });
   return {
     engine: rg.engine,
@@ -285,7 +325,10 @@ export function pulumiBackplaneView(recorder: PulumiRecorder, tierName: string):
     multiAzEnabled: rg.multiAzEnabled,
     autoMinorVersionUpgrade: rg.autoMinorVersionUpgrade,
     description: rg.description,
-    authTokenFromSecret: version.secretId === `${secretName}-id` && typeof plain(version.secretString) === 'string' && plain(rg.authToken) === plain(version.secretString),
+    authTokenFromSecret:
+      version.secretId === `${secretName}-id` &&
+      typeof plain(version.secretString) === 'string' &&
+      plain(rg.authToken) === plain(version.secretString),
     subnetGroupOnInstanceSubnets: JSON.stringify(get(BACKPLANE_IDS.subnetGroup)?.subnetIds) === JSON.stringify(asgSubnets),
     egress: Array.isArray(sg.egress) && sg.egress.length === 0 ? 'none' : 'some',
     ingress: ingress.sort((x, y) => x.fromCell.localeCompare(y.fromCell)),

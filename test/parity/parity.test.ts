@@ -9,7 +9,15 @@ import { errorsOf, resolveTier, type TierConfig, userDataLines, validateTier } f
 import { WebSocketTier as PulumiTier } from '../../lib/pulumi';
 import { testBundleFile, tierStack } from '../helpers/cdk-app';
 import { recordProgram } from '../helpers/pulumi-mocks';
-import { BACKPLANE_ENDPOINT, BACKPLANE_SECRET, type BackplaneView, BUNDLE_URI, type CellView, LOG_BUCKET, type TierOperationsView } from './cell-view';
+import {
+  BACKPLANE_ENDPOINT,
+  BACKPLANE_SECRET,
+  type BackplaneView,
+  BUNDLE_URI,
+  type CellView,
+  LOG_BUCKET,
+  type TierOperationsView,
+} from './cell-view';
 import { cdkBackplaneView, cdkCellViews, cdkTierOperationsView } from './normalize-cdk';
 import { pulumiBackplaneView, pulumiCellViews, pulumiTierOperationsView } from './normalize-pulumi';
 
@@ -64,8 +72,20 @@ const CASES: Case[] = [
         lifecycleHookHeartbeatSeconds: 1200,
         stickiness: { enabled: true, albType: 'app_cookie', cookieName: 'io', cookieDurationSeconds: 7200 },
       },
-      healthCheck: { path: '/ready', intervalSeconds: 20, timeoutSeconds: 6, healthyThresholdCount: 2, unhealthyThresholdCount: 5, healthyHttpCodes: '200-204' },
-      scaling: { defaultInstanceWarmupSeconds: 240, healthCheckGracePeriodSeconds: 600, minHealthyPercentage: 90, maxHealthyPercentage: 120 },
+      healthCheck: {
+        path: '/ready',
+        intervalSeconds: 20,
+        timeoutSeconds: 6,
+        healthyThresholdCount: 2,
+        unhealthyThresholdCount: 5,
+        healthyHttpCodes: '200-204',
+      },
+      scaling: {
+        defaultInstanceWarmupSeconds: 240,
+        healthCheckGracePeriodSeconds: 600,
+        minHealthyPercentage: 90,
+        maxHealthyPercentage: 120,
+      },
     },
   },
   {
@@ -82,7 +102,12 @@ const CASES: Case[] = [
       domainName: DOMAIN,
       cells: [{ name: 'a' }, { name: 'n', loadBalancerType: 'network' }],
       scaling: { signal: 'load-balancer-connections', targetConnectionsPerInstance: 20000 },
-      connection: { nlbDeregistrationDelaySeconds: 600, nlbUnhealthyDrainingIntervalSeconds: 900, drainWindowSeconds: 3000, drainGraceSeconds: 120 },
+      connection: {
+        nlbDeregistrationDelaySeconds: 600,
+        nlbUnhealthyDrainingIntervalSeconds: 900,
+        drainWindowSeconds: 3000,
+        drainGraceSeconds: 120,
+      },
     },
   },
   {
@@ -122,17 +147,26 @@ const CASES: Case[] = [
     },
   },
   {
-    title: 'operations tuned: WAF, LCU reservations (ALB, NLB TCP), alarm topic, alarms tuned and off, deletion protection off, 30-day logs, all-traffic flow log',
+    title:
+      'operations tuned: WAF, LCU reservations (ALB, NLB TCP), alarm topic, alarms tuned and off, deletion protection off, 30-day logs, all-traffic flow log',
     config: {
       domainName: DOMAIN,
-      cells: [{ name: 'a' }, { name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }, { name: 'n', loadBalancerType: 'network' }],
+      cells: [
+        { name: 'a' },
+        { name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' },
+        { name: 'n', loadBalancerType: 'network' },
+      ],
       healthCheck: { port: 8081 },
       dns: { healthChecks: true },
       operations: {
         waf: { enabled: true, rateLimitPer5Minutes: 300 },
         minimumCapacityUnits: { a: 400, t: 5500 },
         alarmTopicArn: 'arn:aws:sns:us-east-1:123456789012:ops-pager',
-        alarms: { elb5xx: { threshold: 50, evaluationPeriods: 10, datapointsToAlarm: 5 }, portAllocationErrors: { enabled: false }, newConnectionSpike: { threshold: 1234 } },
+        alarms: {
+          elb5xx: { threshold: 50, evaluationPeriods: 10, datapointsToAlarm: 5 },
+          portAllocationErrors: { enabled: false },
+          newConnectionSpike: { threshold: 1234 },
+        },
         deletionProtection: false,
         accessLogs: { retentionDays: 30 },
         vpcFlowLogs: { trafficType: 'ALL', retentionDays: 90 },
@@ -199,7 +233,11 @@ async function views(c: Case): Promise<Views> {
   const { recorder } = await recordProgram(() => new PulumiTier('tier', { ...c.config, ...bundle, hostedZoneId: 'Z0123456789TESTZONE' }));
   return {
     cdk: cdkCellViews(stack, tier, template),
-    pulumi: pulumiCellViews(recorder, 'tier', c.config.cells.map((cell) => cell.name)),
+    pulumi: pulumiCellViews(
+      recorder,
+      'tier',
+      c.config.cells.map((cell) => cell.name),
+    ),
     cdkTier: cdkTierOperationsView(stack, tier, template),
     pulumiTier: pulumiTierOperationsView(recorder, 'tier'),
     cdkBackplane: cdkBackplaneView(stack, tier, template),
@@ -217,7 +255,9 @@ test('the table covers ALB and NLB, TCP and TLS listeners, stickiness on and off
   expect(CASES.length).toBeGreaterThanOrEqual(8);
   const cells = CASES.flatMap((c) => resolveTier(c.config).cells);
   expect(new Set(cells.map((c) => c.listener.protocol))).toEqual(new Set(['HTTPS', 'TLS', 'TCP']));
-  expect(new Set(cells.map((c) => c.targetGroup.stickiness?.type ?? 'off'))).toEqual(new Set(['off', 'lb_cookie', 'app_cookie', 'source_ip']));
+  expect(new Set(cells.map((c) => c.targetGroup.stickiness?.type ?? 'off'))).toEqual(
+    new Set(['off', 'lb_cookie', 'app_cookie', 'source_ip']),
+  );
   expect(new Set(CASES.map((c) => c.config.cells.length))).toEqual(new Set([1, 2, 3, 4]));
   expect(cells.some((c) => c.ipAddressType === 'dualstack')).toBe(true);
   expect(cells.some((c) => c.dns.healthCheck !== undefined)).toBe(true);
@@ -260,7 +300,9 @@ describe.each(CASES)('$title', (c) => {
       authTokenFromSecret: true,
       subnetGroupOnInstanceSubnets: true,
       egress: 'none',
-      ingress: plan.cells.map((cell) => ({ port: b.port, fromCell: cell.name, description: `Backplane clients: instances of cell ${cell.name}` })).sort((x, y) => x.fromCell.localeCompare(y.fromCell)),
+      ingress: plan.cells
+        .map((cell) => ({ port: b.port, fromCell: cell.name, description: `Backplane clients: instances of cell ${cell.name}` }))
+        .sort((x, y) => x.fromCell.localeCompare(y.fromCell)),
       secretReadBy: plan.cells.map((cell) => cell.name),
     });
   });
@@ -293,10 +335,30 @@ describe.each(CASES)('$title', (c) => {
       expect(v.deletionProtection).toBe(cell.operations.deletionProtection);
       expect(v.minimumCapacityUnits).toBe(cell.operations.minimumCapacityUnits);
       expect(v.accessLogs).toEqual(cell.operations.accessLogPrefix && { bucket: LOG_BUCKET, prefix: cell.operations.accessLogPrefix });
-      expect(v.connectionLogs).toEqual(cell.operations.connectionLogPrefix && { bucket: LOG_BUCKET, prefix: cell.operations.connectionLogPrefix });
+      expect(v.connectionLogs).toEqual(
+        cell.operations.connectionLogPrefix && { bucket: LOG_BUCKET, prefix: cell.operations.connectionLogPrefix },
+      );
       expect(v.webAclAssociation).toBe(cell.operations.webAclAssociation);
-      expect(v.alarms.map((a) => [a.key, a.metricName, a.statistic, a.threshold, a.comparisonOperator, a.evaluationPeriods, a.datapointsToAlarm])).toEqual(
-        cell.operations.alarms.map((a) => [a.key, a.metric.metricName, a.metric.statistic, a.threshold, a.comparisonOperator, a.evaluationPeriods, a.datapointsToAlarm]),
+      expect(
+        v.alarms.map((a) => [
+          a.key,
+          a.metricName,
+          a.statistic,
+          a.threshold,
+          a.comparisonOperator,
+          a.evaluationPeriods,
+          a.datapointsToAlarm,
+        ]),
+      ).toEqual(
+        cell.operations.alarms.map((a) => [
+          a.key,
+          a.metric.metricName,
+          a.metric.statistic,
+          a.threshold,
+          a.comparisonOperator,
+          a.evaluationPeriods,
+          a.datapointsToAlarm,
+        ]),
       );
       const actions = ops.alarmTopicArn !== undefined ? 1 : 0;
       for (const a of v.alarms) expect([a.alarmActions, a.okActions]).toEqual([actions, actions]);
@@ -325,10 +387,12 @@ describe.each(CASES)('$title', (c) => {
     });
   });
 
-  test('the host-tuning user data on both sides is exactly core\'s script', () => {
+  test("the host-tuning user data on both sides is exactly core's script", () => {
     plan.cells.forEach((cell, i) => {
       const backplane = plan.backplane ? { endpointAddress: BACKPLANE_ENDPOINT, authTokenSecretArn: BACKPLANE_SECRET } : undefined;
-      const expected = userDataLines(plan, cell, c.serverBundle ? { s3Uri: BUNDLE_URI } : undefined, backplane).join('\n').split('\n');
+      const expected = userDataLines(plan, cell, c.serverBundle ? { s3Uri: BUNDLE_URI } : undefined, backplane)
+        .join('\n')
+        .split('\n');
       expect(cdk[i].userData).toEqual(expected);
       expect(pul[i].userData).toEqual(expected);
     });

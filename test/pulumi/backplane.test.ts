@@ -19,7 +19,9 @@ const config = (backplane: BackplaneConfig): TierConfig => ({
 const RG = 'aws:elasticache/replicationGroup:ReplicationGroup';
 
 async function build(backplane: BackplaneConfig): Promise<{ recorder: PulumiRecorder; tier: WebSocketTier }> {
-  const { recorder, result } = await recordProgram(() => new WebSocketTier('t1', { ...config(backplane), hostedZoneId: ZONE, serverBundleFile: __filename }));
+  const { recorder, result } = await recordProgram(
+    () => new WebSocketTier('t1', { ...config(backplane), hostedZoneId: ZONE, serverBundleFile: __filename }),
+  );
   return { recorder, tier: result };
 }
 
@@ -32,7 +34,8 @@ function secretValue(v: any): string {
   return v.value as string;
 }
 
-const userData = (r: PulumiRecorder, cell: string) => Buffer.from(r.named(`t1-cell-${cell}-launch-template`).inputs.userData, 'base64').toString('utf8');
+const userData = (r: PulumiRecorder, cell: string) =>
+  Buffer.from(r.named(`t1-cell-${cell}-launch-template`).inputs.userData, 'base64').toString('utf8');
 
 let warn: jest.SpyInstance;
 beforeAll(() => {
@@ -70,7 +73,10 @@ describe('the default backplane', () => {
   });
 
   test('children are named from the id table under <tier>-backplane', () => {
-    const names = r.resources.filter((x) => x.name.startsWith('t1-backplane')).map((x) => `${x.type}::${x.name}`).sort();
+    const names = r.resources
+      .filter((x) => x.name.startsWith('t1-backplane'))
+      .map((x) => `${x.type}::${x.name}`)
+      .sort();
     expect(names).toEqual(
       [
         'aws:ec2/securityGroup:SecurityGroup::t1-backplane-security-group',
@@ -100,12 +106,16 @@ describe('the default backplane', () => {
     for (const cell of ['a', 'b']) {
       const ud = userData(r, cell);
       expect(ud).not.toContain(token);
-      expect(ud).toContain(`--secret-id '${'arn:aws:mock:us-east-1:123456789012:Secret/t1-backplane-auth-token'}' --query SecretString --output text`);
-      expect(ud).toContain('echo "WST_REDIS_URL=rediss://:$WST_BACKPLANE_TOKEN@master.t1-backplane-replication-group.mock.use1.cache.amazonaws.com:6379" >> /etc/websocket-tier/server.env');
+      expect(ud).toContain(
+        `--secret-id '${'arn:aws:mock:us-east-1:123456789012:Secret/t1-backplane-auth-token'}' --query SecretString --output text`,
+      );
+      expect(ud).toContain(
+        'echo "WST_REDIS_URL=rediss://:$WST_BACKPLANE_TOKEN@master.t1-backplane-replication-group.mock.use1.cache.amazonaws.com:6379" >> /etc/websocket-tier/server.env',
+      );
     }
   });
 
-  test('subnet group on the private subnets (the instances\' subnets)', () => {
+  test("subnet group on the private subnets (the instances' subnets)", () => {
     const sg = r.named('t1-backplane-subnet-group').inputs;
     expect(sg.subnetIds).toEqual(r.named('t1-cell-a-auto-scaling-group').inputs.vpcZoneIdentifiers);
     expect(sg.subnetIds.length).toBeGreaterThanOrEqual(2);
@@ -117,8 +127,22 @@ describe('the default backplane', () => {
     expect(group.ingress ?? []).toEqual([]);
     const rules = r.ofType('aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule').filter((x) => x.name.startsWith('t1-backplane'));
     expect(rules.map((x) => x.inputs).sort((p, q) => p.referencedSecurityGroupId.localeCompare(q.referencedSecurityGroupId))).toEqual([
-      { securityGroupId: 't1-backplane-security-group-id', referencedSecurityGroupId: 't1-cell-a-instance-security-group-id', ipProtocol: 'tcp', fromPort: 6379, toPort: 6379, description: 'Backplane clients: instances of cell a' },
-      { securityGroupId: 't1-backplane-security-group-id', referencedSecurityGroupId: 't1-cell-b-instance-security-group-id', ipProtocol: 'tcp', fromPort: 6379, toPort: 6379, description: 'Backplane clients: instances of cell b' },
+      {
+        securityGroupId: 't1-backplane-security-group-id',
+        referencedSecurityGroupId: 't1-cell-a-instance-security-group-id',
+        ipProtocol: 'tcp',
+        fromPort: 6379,
+        toPort: 6379,
+        description: 'Backplane clients: instances of cell a',
+      },
+      {
+        securityGroupId: 't1-backplane-security-group-id',
+        referencedSecurityGroupId: 't1-cell-b-instance-security-group-id',
+        ipProtocol: 'tcp',
+        fromPort: 6379,
+        toPort: 6379,
+        description: 'Backplane clients: instances of cell b',
+      },
     ]);
   });
 
@@ -129,7 +153,12 @@ describe('the default backplane', () => {
       expect(JSON.parse(policy.policy)).toEqual({
         Version: '2012-10-17',
         Statement: [
-          { Sid: 'BackplaneAuthToken', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: ['arn:aws:mock:us-east-1:123456789012:Secret/t1-backplane-auth-token'] },
+          {
+            Sid: 'BackplaneAuthToken',
+            Effect: 'Allow',
+            Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+            Resource: ['arn:aws:mock:us-east-1:123456789012:Secret/t1-backplane-auth-token'],
+          },
         ],
       });
     }
@@ -148,7 +177,9 @@ test('the generated token stays: the secret version ignores changes to its value
     seen.push({ type: a.type, name: a.name, ignoreChanges: a.opts.ignoreChanges });
     return undefined;
   };
-  const first = await recordProgram(() => new WebSocketTier('t1', { ...config({}), hostedZoneId: ZONE }, { transformations: [transformation] }));
+  const first = await recordProgram(
+    () => new WebSocketTier('t1', { ...config({}), hostedZoneId: ZONE }, { transformations: [transformation] }),
+  );
   expect(seen.find((x) => x.name === 't1-backplane-auth-token-version')?.ignoreChanges).toEqual(['secretString']);
   // Nothing else ignores changes: the replication group follows the secret version's (stable) output.
   expect(seen.filter((x) => x.ignoreChanges !== undefined).map((x) => x.name)).toEqual(['t1-backplane-auth-token-version']);
@@ -159,19 +190,37 @@ test('the generated token stays: the secret version ignores changes to its value
 
 describe('backplane settings', () => {
   test('redis engine, version, node type, replicas and port are written as given', async () => {
-    const { recorder: r } = await build({ engine: 'redis', engineVersion: '7.0', nodeType: 'cache.m7g.large', replicasPerShard: 2, port: 6380 });
-    expect(r.named('t1-backplane-replication-group').inputs).toMatchObject({ engine: 'redis', engineVersion: '7.0', nodeType: 'cache.m7g.large', numCacheClusters: 3, port: 6380 });
+    const { recorder: r } = await build({
+      engine: 'redis',
+      engineVersion: '7.0',
+      nodeType: 'cache.m7g.large',
+      replicasPerShard: 2,
+      port: 6380,
+    });
+    expect(r.named('t1-backplane-replication-group').inputs).toMatchObject({
+      engine: 'redis',
+      engineVersion: '7.0',
+      nodeType: 'cache.m7g.large',
+      numCacheClusters: 3,
+      port: 6380,
+    });
     expect(r.named('t1-backplane-ingress-from-a').inputs).toMatchObject({ fromPort: 6380, toPort: 6380 });
     expect(userData(r, 'a')).toMatch(/:6380" >> \/etc\/websocket-tier\/server\.env/);
   });
 
   test('0 replicas: one node, automatic failover and Multi-AZ off', async () => {
     const { recorder: r } = await build({ replicasPerShard: 0 });
-    expect(r.named('t1-backplane-replication-group').inputs).toMatchObject({ numCacheClusters: 1, automaticFailoverEnabled: false, multiAzEnabled: false });
+    expect(r.named('t1-backplane-replication-group').inputs).toMatchObject({
+      numCacheClusters: 1,
+      automaticFailoverEnabled: false,
+      multiAzEnabled: false,
+    });
   });
 
   test('no backplane: nothing of it, and no backplane lines in user data', async () => {
-    const { recorder: r } = await recordProgram(() => new WebSocketTier('t1', { domainName: 'ws.example.com', cells: [{ name: 'a' }], hostedZoneId: ZONE }));
+    const { recorder: r } = await recordProgram(
+      () => new WebSocketTier('t1', { domainName: 'ws.example.com', cells: [{ name: 'a' }], hostedZoneId: ZONE }),
+    );
     expect(r.ofType(RG)).toHaveLength(0);
     expect(r.ofType('aws:secretsmanager/secret:Secret')).toHaveLength(0);
     expect(userData(r, 'a')).not.toContain('WST_REDIS_URL');
@@ -179,7 +228,11 @@ describe('backplane settings', () => {
 
   test('validation errors are a ResourceError naming the tier and every field', async () => {
     await expect(
-      recordProgram(() => new WebSocketTier('t1', { ...config({ engine: 'redis', engineVersion: '8.0', replicasPerShard: 9 }), hostedZoneId: ZONE })),
-    ).rejects.toThrow(/t1: invalid WebSocket tier configuration \(2 problems\)[\s\S]*backplane\.engineVersion[\s\S]*backplane\.replicasPerShard/);
+      recordProgram(
+        () => new WebSocketTier('t1', { ...config({ engine: 'redis', engineVersion: '8.0', replicasPerShard: 9 }), hostedZoneId: ZONE }),
+      ),
+    ).rejects.toThrow(
+      /t1: invalid WebSocket tier configuration \(2 problems\)[\s\S]*backplane\.engineVersion[\s\S]*backplane\.replicasPerShard/,
+    );
   });
 });

@@ -15,6 +15,11 @@ test('capacity derives minSize, maxSize and the target-tracking value of each ce
   };
   const plan = planCapacity({ peakConnections: 1_500_000, cells: 1, loadBalancerType: 'network', instanceType: 'c7g.xlarge' });
   const { recorder } = await recordProgram(() => new WebSocketTier('t1', { ...config, hostedZoneId: 'Z00000000000000000000' }));
-  expect(recorder.named('t1-cell-a-auto-scaling-group').inputs).toMatchObject({ minSize: plan.perCell.minCapacity, maxSize: plan.perCell.maxCapacity });
-  expect(recorder.named('t1-cell-a-connection-tracking').inputs.targetTrackingConfiguration.targetValue).toBe(plan.perCell.targetConnectionsPerInstance);
+  expect(recorder.named('t1-cell-a-auto-scaling-group').inputs).toMatchObject({
+    minSize: plan.perCell.minCapacity,
+    maxSize: plan.perCell.maxCapacity,
+  });
+  expect(recorder.named('t1-cell-a-connection-tracking').inputs.targetTrackingConfiguration.targetValue).toBe(
+    plan.perCell.targetConnectionsPerInstance,
+  );
 });

@@ -24,8 +24,22 @@ const CONFIG: TierConfig = {
     longPollingFallback: true,
     stickiness: { albType: 'app_cookie', cookieName: 'io', cookieDurationSeconds: 3600 },
   },
-  healthCheck: { path: '/ready', port: 8081, intervalSeconds: 15, timeoutSeconds: 4, healthyThresholdCount: 2, unhealthyThresholdCount: 4, healthyHttpCodes: '200-204' },
-  scaling: { targetConnectionsPerInstance: 5000, defaultInstanceWarmupSeconds: 120, healthCheckGracePeriodSeconds: 240, minHealthyPercentage: 100, maxHealthyPercentage: 200 },
+  healthCheck: {
+    path: '/ready',
+    port: 8081,
+    intervalSeconds: 15,
+    timeoutSeconds: 4,
+    healthyThresholdCount: 2,
+    unhealthyThresholdCount: 4,
+    healthyHttpCodes: '200-204',
+  },
+  scaling: {
+    targetConnectionsPerInstance: 5000,
+    defaultInstanceWarmupSeconds: 120,
+    healthCheckGracePeriodSeconds: 240,
+    minHealthyPercentage: 100,
+    maxHealthyPercentage: 200,
+  },
   dns: { ipAddressType: 'dualstack', healthChecks: true, healthCheckRequestIntervalSeconds: 10, healthCheckFailureThreshold: 2 },
 };
 const plan = resolveTier(CONFIG);
@@ -66,12 +80,24 @@ describe('WebSocketTier (Pulumi): WebSocket-critical inputs', () => {
 
   test('ALB listeners: HTTPS 443 with the explicit TLS policy and the validated certificate; :80 redirects with 301', () => {
     const l = inputs('t1-cell-a-listener');
-    expect(l).toMatchObject({ port: 443, protocol: 'HTTPS', sslPolicy: plan.tlsPolicy, certificateArn: expect.stringContaining('t1-certificate') });
-    expect(l.defaultActions).toEqual([expect.objectContaining({ type: 'forward', targetGroupArn: expect.stringContaining('t1-cell-a-target-group') })]);
+    expect(l).toMatchObject({
+      port: 443,
+      protocol: 'HTTPS',
+      sslPolicy: plan.tlsPolicy,
+      certificateArn: expect.stringContaining('t1-certificate'),
+    });
+    expect(l.defaultActions).toEqual([
+      expect.objectContaining({ type: 'forward', targetGroupArn: expect.stringContaining('t1-cell-a-target-group') }),
+    ]);
     expect(inputs('t1-cell-a-http-redirect-listener')).toMatchObject({
       port: 80,
       protocol: 'HTTP',
-      defaultActions: [expect.objectContaining({ type: 'redirect', redirect: expect.objectContaining({ protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' }) })],
+      defaultActions: [
+        expect.objectContaining({
+          type: 'redirect',
+          redirect: expect.objectContaining({ protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' }),
+        }),
+      ],
     });
   });
 
@@ -182,7 +208,10 @@ describe('WebSocketTier (Pulumi): WebSocket-critical inputs', () => {
     const lt = inputs('t1-cell-n-launch-template');
     expect(lt.metadataOptions).toMatchObject({ httpTokens: 'required', instanceMetadataTags: 'enabled' });
     expect(lt.blockDeviceMappings).toEqual([
-      { deviceName: '/dev/xvda', ebs: { volumeSize: cellPlan('n').autoScaling.rootVolumeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' } },
+      {
+        deviceName: '/dev/xvda',
+        ebs: { volumeSize: cellPlan('n').autoScaling.rootVolumeGiB, volumeType: 'gp3', encrypted: 'true', deleteOnTermination: 'true' },
+      },
     ]);
     expect(lt.instanceType).toBe(cellPlan('n').autoScaling.instanceType);
     expect(lt.imageId).toBe('ami-mock-arm64');
@@ -190,7 +219,10 @@ describe('WebSocketTier (Pulumi): WebSocket-critical inputs', () => {
   });
 
   test('weighted A and AAAA aliases: stable set identifier, weight, evaluate target health, Route 53 health check', () => {
-    for (const [id, type] of [['weighted-record', 'A'], ['weighted-record-aaaa', 'AAAA']]) {
+    for (const [id, type] of [
+      ['weighted-record', 'A'],
+      ['weighted-record-aaaa', 'AAAA'],
+    ]) {
       expect(inputs(`t1-cell-t-${id}`)).toEqual({
         zoneId: ZONE,
         name: 'ws.example.com',
@@ -220,13 +252,28 @@ describe('WebSocketTier (Pulumi): WebSocket-critical inputs', () => {
   test('security groups: clients reach only the LB; instances only from the LB group; LB egress only to instances', () => {
     const lb = inputs('t1-cell-a-load-balancer-security-group');
     expect(lb.ingress.map((i: any) => [i.fromPort, i.cidrBlocks ?? i.ipv6CidrBlocks]).sort()).toEqual(
-      [[443, ['0.0.0.0/0']], [443, ['::/0']], [80, ['0.0.0.0/0']], [80, ['::/0']]].sort(),
+      [
+        [443, ['0.0.0.0/0']],
+        [443, ['::/0']],
+        [80, ['0.0.0.0/0']],
+        [80, ['::/0']],
+      ].sort(),
     );
     expect(lb.egress).toBeUndefined();
     const inst = inputs('t1-cell-a-instance-security-group');
     expect(inst.ingress).toEqual([
-      expect.objectContaining({ protocol: 'tcp', fromPort: 8080, toPort: 8080, securityGroups: ['t1-cell-a-load-balancer-security-group-id'] }),
-      expect.objectContaining({ protocol: 'tcp', fromPort: 8081, toPort: 8081, securityGroups: ['t1-cell-a-load-balancer-security-group-id'] }),
+      expect.objectContaining({
+        protocol: 'tcp',
+        fromPort: 8080,
+        toPort: 8080,
+        securityGroups: ['t1-cell-a-load-balancer-security-group-id'],
+      }),
+      expect.objectContaining({
+        protocol: 'tcp',
+        fromPort: 8081,
+        toPort: 8081,
+        securityGroups: ['t1-cell-a-load-balancer-security-group-id'],
+      }),
     ]);
     expect(inputs('t1-cell-a-load-balancer-egress-8081')).toMatchObject({ fromPort: 8081, toPort: 8081 });
     expect(inputs('t1-cell-a-load-balancer-egress-8080')).toMatchObject({
@@ -257,7 +304,11 @@ describe('WebSocketTier (Pulumi): WebSocket-critical inputs', () => {
   });
 
   test('certificate: tier name + wildcard, DNS-validated in the zone', () => {
-    expect(inputs('t1-certificate')).toMatchObject({ domainName: 'ws.example.com', subjectAlternativeNames: ['*.ws.example.com'], validationMethod: 'DNS' });
+    expect(inputs('t1-certificate')).toMatchObject({
+      domainName: 'ws.example.com',
+      subjectAlternativeNames: ['*.ws.example.com'],
+      validationMethod: 'DNS',
+    });
     expect(inputs('t1-certificate-validation-record')).toMatchObject({ zoneId: ZONE, type: 'CNAME', allowOverwrite: true });
     expect(inputs('t1-certificate-validation').validationRecordFqdns).toEqual([inputs('t1-certificate-validation-record').name]);
   });
@@ -275,7 +326,13 @@ describe('WebSocketTier (Pulumi): optional inputs change which resources exist',
 
   test('existing VPC and certificate: no VPC or certificate resources; given ids are used', async () => {
     const r = await build(
-      { vpcId: 'vpc-1', publicSubnetIds: ['pub-1', 'pub-2'], privateSubnetIds: ['priv-1', 'priv-2'], certificateArn: 'arn:cert', amiId: 'ami-given' },
+      {
+        vpcId: 'vpc-1',
+        publicSubnetIds: ['pub-1', 'pub-2'],
+        privateSubnetIds: ['priv-1', 'priv-2'],
+        certificateArn: 'arn:cert',
+        amiId: 'ami-given',
+      },
       ALB_ONLY,
     );
     expect(r.ofType('aws:ec2/vpc:Vpc')).toHaveLength(0);
@@ -288,7 +345,14 @@ describe('WebSocketTier (Pulumi): optional inputs change which resources exist',
   });
 
   test('only NLB TCP cells: no certificate (TLS terminates on the instances)', async () => {
-    const r = await build({}, { domainName: 'ws.example.com', cells: [{ name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }], healthCheck: { port: 8081 } });
+    const r = await build(
+      {},
+      {
+        domainName: 'ws.example.com',
+        cells: [{ name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }],
+        healthCheck: { port: 8081 },
+      },
+    );
     expect(r.ofType('aws:acm/certificate:Certificate')).toHaveLength(0);
   });
 
@@ -303,13 +367,18 @@ describe('WebSocketTier (Pulumi): optional inputs change which resources exist',
   test('server bundle: private encrypted bucket, one object, role reads only that object, user data fetches it', async () => {
     const file = require('node:path').join(__dirname, 'cell.test.ts');
     const r = await build({ serverBundleFile: file }, ALB_ONLY);
-    expect(r.named('t1-server-bundle-encryption').inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }]);
+    expect(r.named('t1-server-bundle-encryption').inputs.rules).toEqual([
+      { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
+    ]);
     const deny = JSON.parse(r.named('t1-server-bundle-policy').inputs.policy).Statement[0];
     expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
     expect(r.named('t1-server-bundle-object').inputs).toMatchObject({ key: 'server.js', bucket: 't1-server-bundle-id' });
     const role = r.named('t1-cell-a-instance-role').inputs;
     const read = JSON.parse(role.inlinePolicies.find((p: any) => p.name === 'ServerBundleRead').policy).Statement[0];
-    expect(read).toMatchObject({ Action: ['s3:GetObject'], Resource: ['arn:aws:mock:us-east-1:123456789012:Bucket/t1-server-bundle/server.js'] });
+    expect(read).toMatchObject({
+      Action: ['s3:GetObject'],
+      Resource: ['arn:aws:mock:us-east-1:123456789012:Bucket/t1-server-bundle/server.js'],
+    });
     const resolved = resolveTier(ALB_ONLY);
     expect(decode(r.named('t1-cell-a-launch-template').inputs.userData)).toBe(
       ['#!/bin/bash', ...userDataLines(resolved, resolved.cells[0], { s3Uri: 's3://t1-server-bundle-id/server.js' })].join('\n'),
@@ -324,7 +393,7 @@ describe('WebSocketTier (Pulumi): validation', () => {
     connection: { pingIntervalSeconds: 200, albIdleTimeoutSeconds: 60 },
   };
 
-  test('errors surface as one pulumi.ResourceError carrying core\'s message for every problem', async () => {
+  test("errors surface as one pulumi.ResourceError carrying core's message for every problem", async () => {
     await recordProgram(() => {
       let thrown: unknown;
       try {
@@ -341,24 +410,33 @@ describe('WebSocketTier (Pulumi): validation', () => {
 
   test('hostedZoneName outside which domainName lies is an error (domain-outside-zone); without it nothing is checked', async () => {
     await recordProgram(() => {
-      expect(() => new WebSocketTier('zone', { domainName: 'ws.other.com', cells: [{ name: 'a' }], hostedZoneId: ZONE, hostedZoneName: 'example.com' })).toThrow(
-        /domainName is "ws\.other\.com" but the hosted zone is "example\.com".*\[domain-outside-zone\]/s,
-      );
+      expect(
+        () =>
+          new WebSocketTier('zone', {
+            domainName: 'ws.other.com',
+            cells: [{ name: 'a' }],
+            hostedZoneId: ZONE,
+            hostedZoneName: 'example.com',
+          }),
+      ).toThrow(/domainName is "ws\.other\.com" but the hosted zone is "example\.com".*\[domain-outside-zone\]/s);
       expect(() => new WebSocketTier('nozone', { domainName: 'ws.other.com', cells: [{ name: 'a' }], hostedZoneId: ZONE })).not.toThrow();
     });
   });
 
   test('a partial existing VPC is an error naming the missing arguments', async () => {
     await recordProgram(() => {
-      expect(() => new WebSocketTier('half', { domainName: 'ws.example.com', cells: [{ name: 'a' }], hostedZoneId: ZONE, vpcId: 'vpc-1' })).toThrow(
-        /publicSubnetIds, privateSubnetIds: vpcId given without publicSubnetIds and privateSubnetIds/,
-      );
+      expect(
+        () => new WebSocketTier('half', { domainName: 'ws.example.com', cells: [{ name: 'a' }], hostedZoneId: ZONE, vpcId: 'vpc-1' }),
+      ).toThrow(/publicSubnetIds, privateSubnetIds: vpcId given without publicSubnetIds and privateSubnetIds/);
     });
   });
 
-  test('warnings go through pulumi.log.warn with core\'s message, and the tier is still built', async () => {
+  test("warnings go through pulumi.log.warn with core's message, and the tier is still built", async () => {
     // TLS passes through an NLB TCP listener to the application port, where plain-HTTP health checks fail.
-    const warning: TierConfig = { domainName: 'ws.example.com', cells: [{ name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }] };
+    const warning: TierConfig = {
+      domainName: 'ws.example.com',
+      cells: [{ name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }],
+    };
     const issues = validateTier(warning).filter((i) => i.severity === 'warning');
     expect(issues.length).toBeGreaterThan(0);
     const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());

@@ -35,17 +35,21 @@ describe('examples/pulumi', () => {
     });
     expect(recorder.named('chat-cell-c-listener').inputs).toMatchObject({ protocol: 'TLS', alpnPolicy: 'HTTP1Only' });
     const weights = Object.fromEntries(
-      recorder.ofType('aws:route53/record:Record').filter((r) => r.inputs.setIdentifier).map((r) => [r.inputs.setIdentifier, r.inputs.weightedRoutingPolicies[0].weight]),
+      recorder
+        .ofType('aws:route53/record:Record')
+        .filter((r) => r.inputs.setIdentifier)
+        .map((r) => [r.inputs.setIdentifier, r.inputs.weightedRoutingPolicies[0].weight]),
     );
     expect(weights).toEqual({ a: 100, b: 100, c: 50 });
   });
 
   test('one Route 53 health check per cell; ALB idle 120 s; the server bundle is one private object', () => {
-    expect(recorder.ofType('aws:route53/healthCheck:HealthCheck').map((r) => r.inputs.fqdn).sort()).toEqual([
-      'a.ws.example.com',
-      'b.ws.example.com',
-      'c.ws.example.com',
-    ]);
+    expect(
+      recorder
+        .ofType('aws:route53/healthCheck:HealthCheck')
+        .map((r) => r.inputs.fqdn)
+        .sort(),
+    ).toEqual(['a.ws.example.com', 'b.ws.example.com', 'c.ws.example.com']);
     expect(recorder.named('chat-cell-a-load-balancer').inputs.idleTimeout).toBe(120);
     expect(recorder.ofType('aws:s3/bucketObjectv2:BucketObjectv2')).toHaveLength(1);
     expect(recorder.named('chat-server-bundle-public-access-block').inputs).toMatchObject({
@@ -64,16 +68,25 @@ describe('examples/pulumi runs the chat server', () => {
   });
 
   test('a Valkey backplane reachable from every cell; every cell gets WST_REDIS_URL at boot', () => {
-    expect(recorder.named('chat-backplane-replication-group').inputs).toMatchObject({ engine: 'valkey', transitEncryptionEnabled: true, atRestEncryptionEnabled: true, multiAzEnabled: true });
+    expect(recorder.named('chat-backplane-replication-group').inputs).toMatchObject({
+      engine: 'valkey',
+      transitEncryptionEnabled: true,
+      atRestEncryptionEnabled: true,
+      multiAzEnabled: true,
+    });
     for (const cell of ['a', 'b', 'c']) {
-      expect(recorder.named(`chat-backplane-ingress-from-${cell}`).inputs.referencedSecurityGroupId).toBe(`chat-cell-${cell}-instance-security-group-id`);
+      expect(recorder.named(`chat-backplane-ingress-from-${cell}`).inputs.referencedSecurityGroupId).toBe(
+        `chat-cell-${cell}-instance-security-group-id`,
+      );
       const userData = Buffer.from(recorder.named(`chat-cell-${cell}-launch-template`).inputs.userData, 'base64').toString('utf8');
       expect(userData).toContain('WST_REDIS_URL=rediss://:$WST_BACKPLANE_TOKEN@master.chat-backplane-replication-group.');
     }
   });
 
   test('socket.io long-polling fallback: lb_cookie stickiness on the ALB cells, source_ip on the NLB cell', () => {
-    const stickiness = Object.fromEntries(recorder.ofType('aws:lb/targetGroup:TargetGroup').map((r) => [r.name, [r.inputs.stickiness?.enabled, r.inputs.stickiness?.type]]));
+    const stickiness = Object.fromEntries(
+      recorder.ofType('aws:lb/targetGroup:TargetGroup').map((r) => [r.name, [r.inputs.stickiness?.enabled, r.inputs.stickiness?.type]]),
+    );
     expect(stickiness).toEqual({
       'chat-cell-a-target-group': [true, 'lb_cookie'],
       'chat-cell-b-target-group': [true, 'lb_cookie'],

@@ -29,7 +29,11 @@ async function build(config: TierConfig = CONFIG, args: Partial<WebSocketTierArg
   return recorder;
 }
 
-const names = (r: PulumiRecorder, type: string) => r.ofType(type).map((x) => x.name).sort();
+const names = (r: PulumiRecorder, type: string) =>
+  r
+    .ofType(type)
+    .map((x) => x.name)
+    .sort();
 
 let warn: jest.SpyInstance;
 let info: jest.SpyInstance;
@@ -78,7 +82,13 @@ describe('defaults', () => {
     });
     expect(r.named('t1-log-bucket-ownership').inputs.rule).toEqual({ objectOwnership: 'BucketOwnerEnforced' });
     expect(r.named('t1-log-bucket-lifecycle').inputs.rules).toEqual([
-      { id: 'ExpireLoadBalancerLogs', status: 'Enabled', filter: {}, expiration: { days: 90 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } },
+      {
+        id: 'ExpireLoadBalancerLogs',
+        status: 'Enabled',
+        filter: {},
+        expiration: { days: 90 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+      },
     ]);
   });
 
@@ -87,8 +97,21 @@ describe('defaults', () => {
     const arn = 'arn:aws:mock:us-east-1:123456789012:Bucket/t1-log-bucket';
     const objects = ['a/access', 'a/connection', 'n/access', 't/access'].map((p) => `${arn}/${p}/AWSLogs/123456789012/*`);
     expect(policy.Statement).toEqual([
-      { Sid: 'DenyPlainHttp', Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [arn, `${arn}/*`], Condition: { Bool: { 'aws:SecureTransport': 'false' } } },
-      { Sid: 'ElbLogDelivery', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::127311923021:root' }, Action: 's3:PutObject', Resource: objects },
+      {
+        Sid: 'DenyPlainHttp',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+      {
+        Sid: 'ElbLogDelivery',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::127311923021:root' },
+        Action: 's3:PutObject',
+        Resource: objects,
+      },
       {
         Sid: 'LogDeliveryWrite',
         Effect: 'Allow',
@@ -97,7 +120,13 @@ describe('defaults', () => {
         Resource: objects,
         Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
       },
-      { Sid: 'LogDeliveryAclCheck', Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:GetBucketAcl', Resource: arn },
+      {
+        Sid: 'LogDeliveryAclCheck',
+        Effect: 'Allow',
+        Principal: { Service: 'delivery.logs.amazonaws.com' },
+        Action: 's3:GetBucketAcl',
+        Resource: arn,
+      },
     ]);
   });
 
@@ -111,13 +140,15 @@ describe('defaults', () => {
         't1-cell-a-alarm-route53-health-check',
         't1-cell-a-alarm-unhealthy-hosts',
         ...['n', 't'].flatMap((c) =>
-          ['connections-per-instance', 'new-connection-spike', 'port-allocation-errors', 'route53-health-check', 'unhealthy-hosts'].map((k) => `t1-cell-${c}-alarm-${k}`),
+          ['connections-per-instance', 'new-connection-spike', 'port-allocation-errors', 'route53-health-check', 'unhealthy-hosts'].map(
+            (k) => `t1-cell-${c}-alarm-${k}`,
+          ),
         ),
       ].sort(),
     );
   });
 
-  test('each alarm carries core\'s metric, statistic, period, threshold, comparison, periods and description; no actions without a topic', () => {
+  test("each alarm carries core's metric, statistic, period, threshold, comparison, periods and description; no actions without a topic", () => {
     for (const cell of plan.cells) {
       for (const a of cell.operations.alarms) {
         const name = `t1-cell-${cell.name}-alarm-${a.key.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase()}`;
@@ -145,9 +176,15 @@ describe('defaults', () => {
       TargetGroup: 'targetgroup/t1-cell-a-target-group/0123456789abcdef',
       LoadBalancer: 'app/t1-cell-a-load-balancer/0123456789abcdef',
     });
-    expect(r.named('t1-cell-n-alarm-port-allocation-errors').inputs.dimensions).toEqual({ LoadBalancer: 'net/t1-cell-n-load-balancer/0123456789abcdef' });
-    expect(r.named('t1-cell-t-alarm-connections-per-instance').inputs.dimensions).toEqual({ AutoScalingGroupName: 't1-cell-t-auto-scaling-group' });
-    expect(r.named('t1-cell-a-alarm-route53-health-check').inputs.dimensions).toEqual({ HealthCheckId: 't1-cell-a-route53-health-check-id' });
+    expect(r.named('t1-cell-n-alarm-port-allocation-errors').inputs.dimensions).toEqual({
+      LoadBalancer: 'net/t1-cell-n-load-balancer/0123456789abcdef',
+    });
+    expect(r.named('t1-cell-t-alarm-connections-per-instance').inputs.dimensions).toEqual({
+      AutoScalingGroupName: 't1-cell-t-auto-scaling-group',
+    });
+    expect(r.named('t1-cell-a-alarm-route53-health-check').inputs.dimensions).toEqual({
+      HealthCheckId: 't1-cell-a-route53-health-check-id',
+    });
   });
 
   test('Route 53 alarms (us-east-1-only metric) are managed in us-east-1 by the default provider; the others in the program region', () => {
@@ -158,15 +195,17 @@ describe('defaults', () => {
     }
   });
 
-  test('dashboard: name from project, stack and Pulumi name; body is core\'s layout bound to this tier\'s references', () => {
+  test("dashboard: name from project, stack and Pulumi name; body is core's layout bound to this tier's references", () => {
     const d = r.named('t1-dashboard').inputs;
     expect(d.dashboardName).toBe('websocket-tier-test-t1-dashboard');
     const body = JSON.parse(d.dashboardBody);
     const rows = plan.operations.dashboard!.rows;
-    expect(body.widgets.filter((w: any) => w.type === 'text' && w.properties.markdown.startsWith('## ')).map((w: any) => w.properties.markdown)).toEqual(
-      rows.map((row) => `## ${row.title}`),
+    expect(
+      body.widgets.filter((w: any) => w.type === 'text' && w.properties.markdown.startsWith('## ')).map((w: any) => w.properties.markdown),
+    ).toEqual(rows.map((row) => `## ${row.title}`));
+    expect(body.widgets.filter((w: any) => w.type === 'metric')).toHaveLength(
+      rows.flatMap((row) => row.widgets).filter((w) => w.metrics.length > 0).length,
     );
-    expect(body.widgets.filter((w: any) => w.type === 'metric')).toHaveLength(rows.flatMap((row) => row.widgets).filter((w) => w.metrics.length > 0).length);
     const route53 = body.widgets.find((w: any) => w.type === 'metric' && w.properties.title === 'Route 53 health check');
     expect(route53.properties.region).toBe('us-east-1');
     expect(route53.properties.metrics[0]).toEqual([
@@ -189,7 +228,9 @@ describe('defaults', () => {
       iamRoleArn: 'arn:aws:mock:us-east-1:123456789012:Role/t1-vpc-flow-log-role',
     });
     expect(r.named('t1-vpc-flow-log-group').inputs.retentionInDays).toBe(30);
-    expect(JSON.parse(r.named('t1-vpc-flow-log-role').inputs.assumeRolePolicy).Statement[0].Principal).toEqual({ Service: 'vpc-flow-logs.amazonaws.com' });
+    expect(JSON.parse(r.named('t1-vpc-flow-log-role').inputs.assumeRolePolicy).Statement[0].Principal).toEqual({
+      Service: 'vpc-flow-logs.amazonaws.com',
+    });
     const policy = JSON.parse(r.named('t1-vpc-flow-log-role-policy').inputs.policy);
     expect(policy.Statement[0].Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams']);
     expect(policy.Statement[0].Resource).toEqual([
@@ -201,14 +242,20 @@ describe('defaults', () => {
 
 describe('tuning', () => {
   test('WAF: one web ACL with the managed common rules (NoUserAgent_HEADER counted) and the upgrade rate limit, associated with ALB cells only', async () => {
-    const r = await build({ ...CONFIG, cells: [...CONFIG.cells, { name: 'b' }], operations: { waf: { enabled: true, rateLimitPer5Minutes: 300 } } });
+    const r = await build({
+      ...CONFIG,
+      cells: [...CONFIG.cells, { name: 'b' }],
+      operations: { waf: { enabled: true, rateLimitPer5Minutes: 300 } },
+    });
     const acl = r.named('t1-web-acl').inputs;
     expect(acl).toMatchObject({ scope: 'REGIONAL', defaultAction: { allow: {} }, visibilityConfig: { metricName: 'wst-ws-example-com' } });
     expect(acl.rules.map((x: any) => [x.name, x.priority])).toEqual([
       ['AWSManagedRulesCommonRuleSet', 0],
       ['UpgradeRateLimit', 1],
     ]);
-    expect(acl.rules[0].statement.managedRuleGroupStatement.ruleActionOverrides).toEqual([{ name: 'NoUserAgent_HEADER', actionToUse: { count: {} } }]);
+    expect(acl.rules[0].statement.managedRuleGroupStatement.ruleActionOverrides).toEqual([
+      { name: 'NoUserAgent_HEADER', actionToUse: { count: {} } },
+    ]);
     expect(acl.rules[1]).toMatchObject({
       action: { block: {} },
       statement: {
@@ -240,7 +287,12 @@ describe('tuning', () => {
   test('LCU reservation per cell, deletion protection off, 30-day logs, all-traffic flow log kept 90 days', async () => {
     const r = await build({
       ...CONFIG,
-      operations: { minimumCapacityUnits: { a: 400, t: 5500 }, deletionProtection: false, accessLogs: { retentionDays: 30 }, vpcFlowLogs: { trafficType: 'ALL', retentionDays: 90 } },
+      operations: {
+        minimumCapacityUnits: { a: 400, t: 5500 },
+        deletionProtection: false,
+        accessLogs: { retentionDays: 30 },
+        vpcFlowLogs: { trafficType: 'ALL', retentionDays: 90 },
+      },
     });
     expect(r.named('t1-cell-a-load-balancer').inputs.minimumLoadBalancerCapacity).toEqual({ capacityUnits: 400 });
     expect(r.named('t1-cell-t-load-balancer').inputs.minimumLoadBalancerCapacity).toEqual({ capacityUnits: 5500 });
@@ -274,7 +326,11 @@ describe('tuning', () => {
   });
 
   test('an existing VPC gets no flow log from the tier', async () => {
-    const r = await build(CONFIG, { vpcId: 'vpc-123', publicSubnetIds: ['subnet-1', 'subnet-2'], privateSubnetIds: ['subnet-3', 'subnet-4'] });
+    const r = await build(CONFIG, {
+      vpcId: 'vpc-123',
+      publicSubnetIds: ['subnet-1', 'subnet-2'],
+      privateSubnetIds: ['subnet-3', 'subnet-4'],
+    });
     expect(r.ofType('aws:ec2/flowLog:FlowLog')).toEqual([]);
     expect(r.ofType('aws:ec2/vpc:Vpc')).toEqual([]);
   });
@@ -319,13 +375,28 @@ describe('metric helpers', () => {
       period: 60,
       region: undefined,
     });
-    expect(await plain(n.metricActiveConnections({ statistic: 'Maximum', period: 300 }))).toMatchObject({ metricName: 'ActiveFlowCount', statistic: 'Maximum', period: 300 });
+    expect(await plain(n.metricActiveConnections({ statistic: 'Maximum', period: 300 }))).toMatchObject({
+      metricName: 'ActiveFlowCount',
+      statistic: 'Maximum',
+      period: 300,
+    });
     expect(await plain(a.metricUnhealthyHosts())).toMatchObject({
       statistic: 'Minimum',
-      dimensions: { TargetGroup: 'targetgroup/t5-cell-a-target-group/0123456789abcdef', LoadBalancer: 'app/t5-cell-a-load-balancer/0123456789abcdef' },
+      dimensions: {
+        TargetGroup: 'targetgroup/t5-cell-a-target-group/0123456789abcdef',
+        LoadBalancer: 'app/t5-cell-a-load-balancer/0123456789abcdef',
+      },
     });
-    expect(await plain(a.metricConnectionsPerInstance())).toMatchObject({ namespace: 'WebSocketTier', statistic: 'Average', dimensions: { AutoScalingGroupName: 't5-cell-a-auto-scaling-group' } });
-    expect(await plain(n.metricRoute53HealthCheckStatus())).toMatchObject({ statistic: 'Minimum', region: 'us-east-1', dimensions: { HealthCheckId: 't5-cell-n-route53-health-check-id' } });
+    expect(await plain(a.metricConnectionsPerInstance())).toMatchObject({
+      namespace: 'WebSocketTier',
+      statistic: 'Average',
+      dimensions: { AutoScalingGroupName: 't5-cell-a-auto-scaling-group' },
+    });
+    expect(await plain(n.metricRoute53HealthCheckStatus())).toMatchObject({
+      statistic: 'Minimum',
+      region: 'us-east-1',
+      dimensions: { HealthCheckId: 't5-cell-n-route53-health-check-id' },
+    });
     expect(n.metricPortAllocationErrors().metricName).toBe('PortAllocationErrorCount');
     expect(a.metricTerminatingInstances().statistic).toBe('Maximum');
   });
@@ -335,18 +406,23 @@ describe('metric helpers', () => {
     await recordProgram(() => {
       tier = new WebSocketTier('t6', { ...CONFIG, dns: { healthChecks: false }, hostedZoneId: ZONE });
     });
-    expect(() => tier.cell('n').metricElb5xx()).toThrow(/t6-cell-n: metricElb5xx\(\) reads AWS\/ApplicationELB HTTPCode_ELB_5XX_Count, but cell "n" is an NLB cell\. Fix: call it on an ALB cell/);
+    expect(() => tier.cell('n').metricElb5xx()).toThrow(
+      /t6-cell-n: metricElb5xx\(\) reads AWS\/ApplicationELB HTTPCode_ELB_5XX_Count, but cell "n" is an NLB cell\. Fix: call it on an ALB cell/,
+    );
     expect(() => tier.cell('a').metricPortAllocationErrors()).toThrow(/cell "a" is an ALB cell\. Fix: call it on an NLB cell/);
     expect(() => tier.cell('a').metricRoute53HealthCheckStatus()).toThrow(/has none\. Fix: set dns\.healthChecks: true/);
   });
 });
 
 describe('log delivery principal and pure helpers', () => {
-  test('which regions deliver ELB logs from an ELB account agrees with aws-cdk-lib\'s region facts', () => {
+  test("which regions deliver ELB logs from an ELB account agrees with aws-cdk-lib's region facts", () => {
     const regions = RegionInfo.regions.map((r) => r.name);
     expect(regions.length).toBeGreaterThan(30);
     for (const region of regions) {
-      expect([region, elbLogDeliveryPrincipalKind(region)]).toEqual([region, RegionInfo.get(region).elbv2Account ? 'account' : 'service-principal']);
+      expect([region, elbLogDeliveryPrincipalKind(region)]).toEqual([
+        region,
+        RegionInfo.get(region).elbv2Account ? 'account' : 'service-principal',
+      ]);
     }
   });
 
@@ -358,7 +434,11 @@ describe('log delivery principal and pure helpers', () => {
       },
     });
     const policy = JSON.parse(recorder.named('t4-log-bucket-policy').inputs.policy);
-    expect(policy.Statement[1]).toMatchObject({ Sid: 'ElbLogDelivery', Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' }, Action: 's3:PutObject' });
+    expect(policy.Statement[1]).toMatchObject({
+      Sid: 'ElbLogDelivery',
+      Principal: { Service: 'logdelivery.elasticloadbalancing.amazonaws.com' },
+      Action: 's3:PutObject',
+    });
   });
 
   test('dashboard names keep only the characters CloudWatch accepts and at most 255 of them', () => {
@@ -371,7 +451,24 @@ describe('log delivery principal and pure helpers', () => {
       {
         title: 'R',
         widgets: [
-          { title: 'w1', width: 16, height: 6, stacked: false, metrics: [{ cell: 'a', metric: { namespace: 'N', metricName: 'M', dimensions: [{ name: 'LoadBalancer', valueOf: 'loadBalancerFullName' as const }], statistic: 'Sum' as const, periodSeconds: 60 } }] },
+          {
+            title: 'w1',
+            width: 16,
+            height: 6,
+            stacked: false,
+            metrics: [
+              {
+                cell: 'a',
+                metric: {
+                  namespace: 'N',
+                  metricName: 'M',
+                  dimensions: [{ name: 'LoadBalancer', valueOf: 'loadBalancerFullName' as const }],
+                  statistic: 'Sum' as const,
+                  periodSeconds: 60,
+                },
+              },
+            ],
+          },
           { title: 'w2', width: 16, height: 4, stacked: true, metrics: [] },
         ],
       },
@@ -382,7 +479,13 @@ describe('log delivery principal and pure helpers', () => {
       ['metric', 0, 1, 16, 6],
       ['text', 0, 7, 16, 4],
     ]);
-    expect(body.widgets[1].properties).toEqual({ view: 'timeSeries', title: 'w1', region: 'eu-west-1', stacked: false, metrics: [['N', 'M', 'LoadBalancer', 'app/x/1', { stat: 'Sum', period: 60 }]] });
+    expect(body.widgets[1].properties).toEqual({
+      view: 'timeSeries',
+      title: 'w1',
+      region: 'eu-west-1',
+      stacked: false,
+      metrics: [['N', 'M', 'LoadBalancer', 'app/x/1', { stat: 'Sum', period: 60 }]],
+    });
     expect(body.widgets[2].properties.markdown).toBe('**w2**\n\nNot configured for this cell.');
   });
 });

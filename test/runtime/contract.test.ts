@@ -138,7 +138,10 @@ describe('pings (RFC 6455 §5.5.2) at the profile interval', () => {
   test('socket.io: pingInterval and pingTimeout come from the profile', async () => {
     const runtime = new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.pingIntervalSeconds]: '7' } });
     expect(socketIoServerOptions(runtime)).toMatchObject({ pingInterval: 7000, pingTimeout: 7000 });
-    expect(socketIoServerOptions(new WebSocketRuntime({ signals: [], env: {} }))).toMatchObject({ pingInterval: 25_000, pingTimeout: 25_000 });
+    expect(socketIoServerOptions(new WebSocketRuntime({ signals: [], env: {} }))).toMatchObject({
+      pingInterval: 25_000,
+      pingTimeout: 25_000,
+    });
   });
 
   test('socket.io: a client receives Engine.IO pings at the profile interval', async () => {
@@ -152,7 +155,10 @@ describe('pings (RFC 6455 §5.5.2) at the profile interval', () => {
 
 describe('HTTP keep-alive above the load balancer idle timeout', () => {
   test('applyServerTimeouts sets keepAliveTimeout from WST_KEEP_ALIVE_TIMEOUT_SECONDS and headersTimeout above it', () => {
-    const server = applyServerTimeouts(http.createServer(), new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.keepAliveTimeoutSeconds]: '355' } }));
+    const server = applyServerTimeouts(
+      http.createServer(),
+      new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.keepAliveTimeoutSeconds]: '355' } }),
+    );
     expect(server.keepAliveTimeout).toBe(355_000);
     expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
   });
@@ -169,7 +175,10 @@ describe('refusals carry the documented status on every transport', () => {
 
   test('ws: 403 for a foreign Origin, 503 + Retry-After while draining', async () => {
     const { runtime, port } = await readmeWsServer(env, { allowedOrigins: allowed, drainWindowSeconds: 0 });
-    expect(await refusal(`ws://127.0.0.1:${port}/`, { Origin: 'https://evil.com/.app.example.com' })).toEqual({ status: 403, retryAfter: undefined });
+    expect(await refusal(`ws://127.0.0.1:${port}/`, { Origin: 'https://evil.com/.app.example.com' })).toEqual({
+      status: 403,
+      retryAfter: undefined,
+    });
     await runtime.drain();
     expect(await refusal(`ws://127.0.0.1:${port}/`, { Origin: 'https://app.example.com' })).toEqual({ status: 503, retryAfter: '1' });
   });
@@ -180,7 +189,11 @@ describe('refusals carry the documented status on every transport', () => {
     const url = `ws://127.0.0.1:${port}/socket.io/?EIO=4&transport=websocket`;
     expect(await refusal(url, { Origin: 'https://app.example.com.evil.net' })).toEqual({ status: 403, retryAfter: undefined });
     // the same refusal through socket.io-client
-    const foreign = ioClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, extraHeaders: { Origin: 'https://evil.example.com' } });
+    const foreign = ioClient(`http://127.0.0.1:${port}`, {
+      transports: ['websocket'],
+      reconnection: false,
+      extraHeaders: { Origin: 'https://evil.example.com' },
+    });
     cleanups.push(() => void foreign.close());
     const err = await within(new Promise<Error>((r) => foreign.once('connect_error', r)), 5000, 'connect_error');
     expect(String((err as Error & { description?: { message?: string } }).description?.message)).toMatch(/Unexpected server response: 403/);
@@ -194,7 +207,11 @@ describe('refusals carry the documented status on every transport', () => {
     const url = `http://127.0.0.1:${port}/socket.io/?EIO=4&transport=polling`;
     const foreign = await fetch(url, { headers: { Origin: 'http://app.example.com' } });
     expect(foreign.status).toBe(403);
-    const client = ioClient(`http://127.0.0.1:${port}`, { transports: ['polling'], reconnection: false, extraHeaders: { Origin: 'https://evil.example.com' } });
+    const client = ioClient(`http://127.0.0.1:${port}`, {
+      transports: ['polling'],
+      reconnection: false,
+      extraHeaders: { Origin: 'https://evil.example.com' },
+    });
     cleanups.push(() => void client.close());
     const err = await within(new Promise<Error>((r) => client.once('connect_error', r)), 5000, 'connect_error');
     expect((err as Error & { description?: unknown }).description).toBe(403);
@@ -285,7 +302,12 @@ describe('drained waits for CompleteLifecycleAction', () => {
   });
 
   test('a bad retry setting names the option and the range', () => {
-    const runtime = new WebSocketRuntime({ signals: [], env: {}, drainWindowSeconds: 0, lifecycle: { ...target, actions: scriptedActions([]).actions, completeAttempts: 0 } });
+    const runtime = new WebSocketRuntime({
+      signals: [],
+      env: {},
+      drainWindowSeconds: 0,
+      lifecycle: { ...target, actions: scriptedActions([]).actions, completeAttempts: 0 },
+    });
     expect(() => runtime.drain()).toThrow(/lifecycle\.completeAttempts is 0; allowed: 1–20/);
   });
 });

@@ -40,13 +40,16 @@ describe('Origin allowlist: parsed origins (scheme, host, port), never string su
     expect(originAllowed(origin, allowed)).toBe(ok);
   });
 
-  test.each(['app.example.com', 'https://app.example.com/path', 'https://*example.com', 'https://a.*.example.com', 'https://user@app.example.com'])(
-    'allowlist entry %j is refused with the option name and the fix',
-    (entry) => {
-      expect(() => originMatcher(entry)).toThrow(/allowedOrigins entry .* is not an origin; allowed: .*Fix:/);
-      expect(() => new WebSocketRuntime({ signals: [], env: {}, allowedOrigins: [entry] })).toThrow(/allowedOrigins entry/);
-    },
-  );
+  test.each([
+    'app.example.com',
+    'https://app.example.com/path',
+    'https://*example.com',
+    'https://a.*.example.com',
+    'https://user@app.example.com',
+  ])('allowlist entry %j is refused with the option name and the fix', (entry) => {
+    expect(() => originMatcher(entry)).toThrow(/allowedOrigins entry .* is not an origin; allowed: .*Fix:/);
+    expect(() => new WebSocketRuntime({ signals: [], env: {}, allowedOrigins: [entry] })).toThrow(/allowedOrigins entry/);
+  });
 
   test('admit() refuses a foreign origin with 403 and accepts a missing one', () => {
     const r = new WebSocketRuntime({ signals: [], env: {}, allowedOrigins: ['https://*.example.com'] });

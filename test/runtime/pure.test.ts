@@ -25,16 +25,21 @@ describe('drainOffsets', () => {
 
   test('closes are stratified: each slice of window/count holds exactly one close', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 1000, max: 600_000 }), fc.double({ min: 0, max: 0.999999, noNaN: true }), (n, w, r) => {
-        let i = 0;
-        const random = () => ((r + (i++ * 0.6180339887)) % 1);
-        const slice = w / n;
-        const perSlice = new Array(n).fill(0);
-        for (const o of drainOffsets(n, w, random)) perSlice[Math.min(n - 1, Math.floor(o / slice))]++;
-        // floor() may move an offset across a slice edge by < 1 ms; allow a neighbour to hold 2.
-        expect(Math.max(...perSlice)).toBeLessThanOrEqual(2);
-        expect(perSlice.reduce((a, b) => a + b, 0)).toBe(n);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 1000, max: 600_000 }),
+        fc.double({ min: 0, max: 0.999999, noNaN: true }),
+        (n, w, r) => {
+          let i = 0;
+          const random = () => (r + i++ * 0.6180339887) % 1;
+          const slice = w / n;
+          const perSlice = new Array(n).fill(0);
+          for (const o of drainOffsets(n, w, random)) perSlice[Math.min(n - 1, Math.floor(o / slice))]++;
+          // floor() may move an offset across a slice edge by < 1 ms; allow a neighbour to hold 2.
+          expect(Math.max(...perSlice)).toBeLessThanOrEqual(2);
+          expect(perSlice.reduce((a, b) => a + b, 0)).toBe(n);
+        },
+      ),
     );
   });
 
@@ -87,14 +92,18 @@ describe('shedCount', () => {
   });
   test('property: never sheds below fair share, never more than the bound', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 2, maxLength: 20 }), fc.double({ min: 0, max: 1, noNaN: true }), (counts, frac) => {
-        const own = counts[0];
-        const n = shedCount(own, counts, { tolerance: 0.1, maxShedFraction: frac });
-        const fair = counts.reduce((a, b) => a + b, 0) / counts.length;
-        if (n > 0) expect(own - n).toBeGreaterThanOrEqual(Math.ceil(fair));
-        else expect(own <= fair * 1.1 || own === 0).toBe(true);
-        expect(n).toBeLessThanOrEqual(Math.max(1, Math.floor(own * frac)));
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 10_000 }), { minLength: 2, maxLength: 20 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (counts, frac) => {
+          const own = counts[0];
+          const n = shedCount(own, counts, { tolerance: 0.1, maxShedFraction: frac });
+          const fair = counts.reduce((a, b) => a + b, 0) / counts.length;
+          if (n > 0) expect(own - n).toBeGreaterThanOrEqual(Math.ceil(fair));
+          else expect(own <= fair * 1.1 || own === 0).toBe(true);
+          expect(n).toBeLessThanOrEqual(Math.max(1, Math.floor(own * frac)));
+        },
+      ),
     );
   });
 });

@@ -12,7 +12,9 @@ maybe('redisConnectionCountStore (real redis-server)', () => {
   let client: ReturnType<typeof createClient>;
   beforeAll(async () => {
     const port = await freePort();
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     client = createClient({ url: `redis://127.0.0.1:${port}`, socket: { reconnectStrategy: 50 } });
     client.on('error', () => undefined);
     const deadline = Date.now() + 10_000;
@@ -38,7 +40,12 @@ maybe('redisConnectionCountStore (real redis-server)', () => {
     await b.publish('n2', 10, 60_000);
     await b.publish('dead', 99, 1);
     await new Promise((r) => setTimeout(r, 20));
-    expect(await a.read()).toEqual(new Map([['n1', 30], ['n2', 10]]));
+    expect(await a.read()).toEqual(
+      new Map([
+        ['n1', 30],
+        ['n2', 10],
+      ]),
+    );
     expect(await client.hExists('wst:test', 'dead')).toBeFalsy();
     await a.remove('n1');
     expect(await b.read()).toEqual(new Map([['n2', 10]]));

@@ -66,7 +66,6 @@ async function get(port: number, path: string): Promise<{ status: number; body: 
   return { status: res.status, body: await res.text() };
 }
 
-
 describe('readiness and drain (ws)', () => {
   test('health 200 while serving, 503 once draining; liveness stays 200', async () => {
     const { runtime, port } = await wsServer({ drainWindowSeconds: 0.2 });
@@ -168,10 +167,16 @@ describe('maximum connection lifetime and rebalancing', () => {
     const published: number[] = [];
     const store: ConnectionCountStore = {
       publish: async (_n, c) => void published.push(c),
-      read: async () => new Map([['other-1', 0], ['other-2', 0]]),
+      read: async () =>
+        new Map([
+          ['other-1', 0],
+          ['other-2', 0],
+        ]),
       remove: async () => undefined,
     };
-    const { runtime, port } = await wsServer({ rebalance: { store, nodeId: 'me', intervalMs: 150, tolerance: 0.1, maxShedFraction: 0.25 } });
+    const { runtime, port } = await wsServer({
+      rebalance: { store, nodeId: 'me', intervalMs: 150, tolerance: 0.1, maxShedFraction: 0.25 },
+    });
     const clients = await Promise.all(Array.from({ length: 8 }, () => connect(port)));
     const shed: number[] = [];
     runtime.on('shed', (n: number) => shed.push(n));
@@ -262,13 +267,21 @@ describe('IMDS, Spot and lifecycle actions (fake IMDS on loopback, fake Auto Sca
   test('the real SDK path sends RecordLifecycleActionHeartbeat and CompleteLifecycleAction through an injected client', async () => {
     const { sdkLifecycleActions } = await import('../../lib/runtime');
     const sent: { name: string; input: unknown }[] = [];
-    const actions = sdkLifecycleActions({ send: async (cmd: unknown) => void sent.push({ name: (cmd as object).constructor.name, input: (cmd as { input: unknown }).input }) });
+    const actions = sdkLifecycleActions({
+      send: async (cmd: unknown) => void sent.push({ name: (cmd as object).constructor.name, input: (cmd as { input: unknown }).input }),
+    });
     const target = { autoScalingGroupName: 'asg', lifecycleHookName: 'hook', instanceId: 'i-1' };
     await actions.recordHeartbeat(target);
     await actions.complete(target, 'CONTINUE');
     expect(sent).toEqual([
-      { name: 'RecordLifecycleActionHeartbeatCommand', input: { AutoScalingGroupName: 'asg', LifecycleHookName: 'hook', InstanceId: 'i-1' } },
-      { name: 'CompleteLifecycleActionCommand', input: { AutoScalingGroupName: 'asg', LifecycleHookName: 'hook', InstanceId: 'i-1', LifecycleActionResult: 'CONTINUE' } },
+      {
+        name: 'RecordLifecycleActionHeartbeatCommand',
+        input: { AutoScalingGroupName: 'asg', LifecycleHookName: 'hook', InstanceId: 'i-1' },
+      },
+      {
+        name: 'CompleteLifecycleActionCommand',
+        input: { AutoScalingGroupName: 'asg', LifecycleHookName: 'hook', InstanceId: 'i-1', LifecycleActionResult: 'CONTINUE' },
+      },
     ]);
   });
 });

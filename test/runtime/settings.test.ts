@@ -52,9 +52,15 @@ describe('settings from the tier environment', () => {
   });
 
   test('out-of-range ping and grace from the environment name the variable and the tier range', () => {
-    expect(() => new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.pingIntervalSeconds]: '0' } })).toThrow(/WST_PING_INTERVAL_SECONDS is "0"; allowed: a number 1–3600/);
-    expect(() => new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.drainGraceSeconds]: '601' } })).toThrow(/WST_DRAIN_GRACE_SECONDS is "601"; allowed: a number 0–600/);
-    expect(() => new WebSocketRuntime({ signals: [], env: {}, drainWindowSeconds: 7200 })).toThrow(/drainWindowSeconds is 7200; allowed: 0–7170 .*Fix:/);
+    expect(() => new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.pingIntervalSeconds]: '0' } })).toThrow(
+      /WST_PING_INTERVAL_SECONDS is "0"; allowed: a number 1–3600/,
+    );
+    expect(() => new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.drainGraceSeconds]: '601' } })).toThrow(
+      /WST_DRAIN_GRACE_SECONDS is "601"; allowed: a number 0–600/,
+    );
+    expect(() => new WebSocketRuntime({ signals: [], env: {}, drainWindowSeconds: 7200 })).toThrow(
+      /drainWindowSeconds is 7200; allowed: 0–7170 .*Fix:/,
+    );
   });
 
   test('explicit options win over the environment', () => {
@@ -65,7 +71,11 @@ describe('settings from the tier environment', () => {
   test('cap, origins and node id from the runtime’s own variables', () => {
     const r = new WebSocketRuntime({
       signals: [],
-      env: { [RUNTIME_ENV.maxConnections]: '500', [RUNTIME_ENV.allowedOrigins]: 'https://a.example.com, https://*.b.example.com', [RUNTIME_ENV.nodeId]: 'node-7' },
+      env: {
+        [RUNTIME_ENV.maxConnections]: '500',
+        [RUNTIME_ENV.allowedOrigins]: 'https://a.example.com, https://*.b.example.com',
+        [RUNTIME_ENV.nodeId]: 'node-7',
+      },
     });
     expect(r.maxConnections).toBe(500);
     expect(r.allowedOrigins).toEqual(['https://a.example.com', 'https://*.b.example.com']);
@@ -73,11 +83,13 @@ describe('settings from the tier environment', () => {
   });
 
   test('a bad value names the variable, the value and the range', () => {
-    expect(() => new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.drainWindowSeconds]: 'soon' } })).toThrow(/WST_DRAIN_WINDOW_SECONDS is "soon"; allowed: a number 0–7200/);
-    expect(() => new WebSocketRuntime({ signals: [], env: {}, maxConnections: 0 })).toThrow(/maxConnections is 0/);
-    expect(() => new WebSocketRuntime({ signals: [], env: {}, maxConnectionLifetimeSeconds: 10, connectionLifetimeDitherSeconds: 10 })).toThrow(
-      /connectionLifetimeDitherSeconds is 10/,
+    expect(() => new WebSocketRuntime({ signals: [], env: { [SERVER_ENV.drainWindowSeconds]: 'soon' } })).toThrow(
+      /WST_DRAIN_WINDOW_SECONDS is "soon"; allowed: a number 0–7200/,
     );
+    expect(() => new WebSocketRuntime({ signals: [], env: {}, maxConnections: 0 })).toThrow(/maxConnections is 0/);
+    expect(
+      () => new WebSocketRuntime({ signals: [], env: {}, maxConnectionLifetimeSeconds: 10, connectionLifetimeDitherSeconds: 10 }),
+    ).toThrow(/connectionLifetimeDitherSeconds is 10/);
     expect(() => envNumber({ X: '2' }, 'X', 0, 1)).toThrow(/X is "2"; allowed: a number 0–1/);
   });
 
@@ -93,7 +105,17 @@ describe('settings from the tier environment', () => {
 
   test('health answers 503 while draining even with no connections (state flips before anything closes)', async () => {
     const r = new WebSocketRuntime({ signals: [], env: {}, drainWindowSeconds: 0 });
-    const res = { status: 0, body: '', writeHead(s: number) { this.status = s; return this; }, end(b?: string) { this.body = b ?? ''; } };
+    const res = {
+      status: 0,
+      body: '',
+      writeHead(s: number) {
+        this.status = s;
+        return this;
+      },
+      end(b?: string) {
+        this.body = b ?? '';
+      },
+    };
     const req = { url: '/healthz?x=1', method: 'GET' };
     expect(r.handleHealth(req, res as never)).toBe(true);
     expect(res.status).toBe(200);

@@ -72,7 +72,9 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
   inputs.serverBundle?.bucket.grantRead(role, inputs.serverBundle.s3ObjectKey);
 
   const userData = ec2.UserData.forLinux();
-  userData.addCommands(...userDataLines(tier, cell, inputs.serverBundle ? { s3Uri: inputs.serverBundle.s3ObjectUrl } : undefined, inputs.backplane));
+  userData.addCommands(
+    ...userDataLines(tier, cell, inputs.serverBundle ? { s3Uri: inputs.serverBundle.s3ObjectUrl } : undefined, inputs.backplane),
+  );
   if (inputs.backplane) {
     // Read on the backplane's AUTH token secret only: user data fetches it at boot.
     new iam.Policy(scope, BACKPLANE_CELL_IDS.authTokenReadPolicy, {

@@ -5,5 +5,7 @@ import type { ResolvedCell } from '../../core/resolved';
 
 /** Latest Amazon Linux 2023 for the cell's architecture: the same SSM public parameter every renderer uses, resolved at deploy time (no lookup). */
 export function amazonLinux2023(cell: ResolvedCell): ec2.IMachineImage {
-  return ec2.MachineImage.fromSsmParameter(amazonLinux2023ImageParameter(cell.autoScaling.architecture), { os: ec2.OperatingSystemType.LINUX });
+  return ec2.MachineImage.fromSsmParameter(amazonLinux2023ImageParameter(cell.autoScaling.architecture), {
+    os: ec2.OperatingSystemType.LINUX,
+  });
 }

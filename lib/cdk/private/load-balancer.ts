@@ -53,9 +53,14 @@ function healthCheck(hc: ResolvedHealthCheck): elbv2.HealthCheck {
 }
 
 /** The cell as the kind this renderer draws; the caller dispatches on `loadBalancerType`, so a mismatch is a library bug. */
-function cellOfType<T extends ResolvedCell['loadBalancerType']>(cell: ResolvedCell, type: T): Extract<ResolvedCell, { loadBalancerType: T }> {
+function cellOfType<T extends ResolvedCell['loadBalancerType']>(
+  cell: ResolvedCell,
+  type: T,
+): Extract<ResolvedCell, { loadBalancerType: T }> {
   if (cell.loadBalancerType !== type) {
-    throw new Error(`websocket-tier internal error: cell "${cell.name}" is a ${cell.loadBalancerType} cell, rendered as ${type}; please report this with your tier config.`);
+    throw new Error(
+      `websocket-tier internal error: cell "${cell.name}" is a ${cell.loadBalancerType} cell, rendered as ${type}; please report this with your tier config.`,
+    );
   }
   return cell as Extract<ResolvedCell, { loadBalancerType: T }>;
 }

@@ -43,7 +43,12 @@ export function renderLogBucket(scope: Construct, ops: ResolvedTierOperations): 
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     lifecycleRules: [
-      { id: 'ExpireLoadBalancerLogs', enabled: true, expiration: Duration.days(b.retentionDays), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      {
+        id: 'ExpireLoadBalancerLogs',
+        enabled: true,
+        expiration: Duration.days(b.retentionDays),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      },
     ],
   });
 }

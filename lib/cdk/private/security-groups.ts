@@ -40,7 +40,9 @@ export function renderSecurityGroups(scope: Construct, cell: ResolvedCell, vpc: 
   }
   for (const rule of cell.instanceIngress) {
     if (rule.from !== FROM_LOAD_BALANCER) {
-      throw new Error(`websocket-tier internal error: cell "${cell.name}" instance ingress from ${rule.from} is not supported; please report this.`);
+      throw new Error(
+        `websocket-tier internal error: cell "${cell.name}" instance ingress from ${rule.from} is not supported; please report this.`,
+      );
     }
     // Connections.allowFrom writes both sides: instance ingress and load-balancer egress.
     instances.connections.allowFrom(loadBalancer, ec2.Port.tcp(rule.port), rule.description);

@@ -21,12 +21,16 @@ export function renderWebAcl(scope: Construct, acl: ResolvedWebAcl | undefined):
     scope: acl.scope,
     defaultAction: { allow: {} },
     visibilityConfig: webAclVisibility(acl.metricPrefix) as unknown as wafv2.CfnWebACL.VisibilityConfigProperty,
-    rules: webAclRules(acl, ) as unknown as wafv2.CfnWebACL.RuleProperty[],
+    rules: webAclRules(acl) as unknown as wafv2.CfnWebACL.RuleProperty[],
   });
 }
 
 /** Associate the tier's web ACL with an ALB cell. */
-export function renderWebAclAssociation(scope: Construct, acl: wafv2.CfnWebACL, loadBalancer: elbv2.ApplicationLoadBalancer): wafv2.CfnWebACLAssociation {
+export function renderWebAclAssociation(
+  scope: Construct,
+  acl: wafv2.CfnWebACL,
+  loadBalancer: elbv2.ApplicationLoadBalancer,
+): wafv2.CfnWebACLAssociation {
   return new wafv2.CfnWebACLAssociation(scope, OPERATIONS_CELL_IDS.webAclAssociation, {
     resourceArn: loadBalancer.loadBalancerArn,
     webAclArn: acl.attrArn,

@@ -131,4 +131,3 @@ export interface CapacityConfig extends TierCapacityConfig {
   /** Fewest instances per cell, integer ≥ 1 (2 keeps a cell alive through one instance or AZ loss). @default 2 */
   readonly minInstancesPerCell?: number;
 }
-

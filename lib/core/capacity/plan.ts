@@ -19,7 +19,16 @@
  * 5. Costs for a 730-hour month with the peak fleet running all month (an upper bound).
  */
 import { CAPACITY_DEFAULTS, DEFAULTS } from '../defaults';
-import { errorsOf, formatIssues, type Issue, IssueCollector, type IsUnresolved, neverUnresolved, TierConfigError, warningsOf } from '../issues';
+import {
+  errorsOf,
+  formatIssues,
+  type Issue,
+  IssueCollector,
+  type IsUnresolved,
+  neverUnresolved,
+  TierConfigError,
+  warningsOf,
+} from '../issues';
 import { LIMITS } from '../limits';
 import type { BackplaneMode, CapacityConfig, ServerFramework } from './config';
 import { apiGatewayCost, assumptions } from './cost';
@@ -102,13 +111,21 @@ export function predictConnectionsWithinBudget(framework: ServerFramework, rssBu
   return Math.max(0, Math.floor((rssBudgetBytes - RUNTIME_WARMUP_BYTES) / frameworkBytesPerConnection(framework)));
 }
 
-
 /** Field checks, then the plan (unless `fieldsOnly`); never throws. */
-export function evaluate(input: CapacityConfig, prefix: string, isUnresolved: IsUnresolved, fieldsOnly = false): { plan?: CapacityPlan; issues: Issue[] } {
+export function evaluate(
+  input: CapacityConfig,
+  prefix: string,
+  isUnresolved: IsUnresolved,
+  fieldsOnly = false,
+): { plan?: CapacityPlan; issues: Issue[] } {
   const v = new IssueCollector(isUnresolved, prefix);
   const p = (f: string): string => v.path(f);
   if (input === null || typeof input !== 'object') {
-    v.error('capacity-missing', 'peakConnections', `${p('peakConnections')} is required. Fix: give the concurrent connections at peak, e.g. { peakConnections: 100000 }.`);
+    v.error(
+      'capacity-missing',
+      'peakConnections',
+      `${p('peakConnections')} is required. Fix: give the concurrent connections at peak, e.g. { peakConnections: 100000 }.`,
+    );
     return { issues: v.issues };
   }
   const it = checkCapacityFields(input, v);
@@ -116,7 +133,11 @@ export function evaluate(input: CapacityConfig, prefix: string, isUnresolved: Is
 
   const r = resolveInput(input);
   if (r.reconnectStormConnectionsPerSecond < r.newConnectionsPerSecond) {
-    v.warn('capacity-storm-below-steady', 'reconnectStormConnectionsPerSecond', `${p('reconnectStormConnectionsPerSecond')} is ${fmt(r.reconnectStormConnectionsPerSecond)}/s, below the steady ${fmt(r.newConnectionsPerSecond)}/s; a storm is the worst case. Fix: raise it (e.g. peakConnections ÷ 60 = ${fmt(r.peakConnections / 60)}/s).`);
+    v.warn(
+      'capacity-storm-below-steady',
+      'reconnectStormConnectionsPerSecond',
+      `${p('reconnectStormConnectionsPerSecond')} is ${fmt(r.reconnectStormConnectionsPerSecond)}/s, below the steady ${fmt(r.newConnectionsPerSecond)}/s; a storm is the worst case. Fix: raise it (e.g. peakConnections ÷ 60 = ${fmt(r.peakConnections / 60)}/s).`,
+    );
   }
   if (fieldsOnly) return { issues: v.issues };
   const plan = computePlan(r, it, v);
@@ -158,11 +179,19 @@ function resolveInput(input: CapacityConfig): ResolvedCapacityInput {
 
 function unitSpec(r: ResolvedCapacityInput): { spec: CapacityUnitSpec; unit: 'LCU' | 'NLCU'; listener: 'HTTPS' | 'TLS' | 'TCP' } {
   if (r.loadBalancerType === 'application') return { spec: ALB_LCU, unit: 'LCU', listener: 'HTTPS' };
-  return r.tlsTermination === 'instance' ? { spec: NLB_TCP_NLCU, unit: 'NLCU', listener: 'TCP' } : { spec: NLB_TLS_NLCU, unit: 'NLCU', listener: 'TLS' };
+  return r.tlsTermination === 'instance'
+    ? { spec: NLB_TCP_NLCU, unit: 'NLCU', listener: 'TCP' }
+    : { spec: NLB_TLS_NLCU, unit: 'NLCU', listener: 'TLS' };
 }
 
 /** Redis load for a backplane mode. */
-export function backplaneLoad(mode: BackplaneMode, messagesPerSecond: number, fanOut: number, servers: number, cacheNodeType: string): BackplanePlan {
+export function backplaneLoad(
+  mode: BackplaneMode,
+  messagesPerSecond: number,
+  fanOut: number,
+  servers: number,
+  cacheNodeType: string,
+): BackplanePlan {
   const redis = mode === 'broadcast' ? messagesPerSecond * servers : mode === 'sharded' ? messagesPerSecond * Math.min(servers, fanOut) : 0;
   const utilization = (redis / REDIS_DELIVERIES_PER_SECOND_PER_PRIMARY) * 100;
   return {
@@ -189,9 +218,16 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
   };
   bytes.total = bytes.framework + bytes.tls + bytes.kernel;
   const procs = r.processesPerInstance;
-  const memoryBudgetBytes = Math.floor((it.memoryGiB * 1024 - HOST_RESERVED_MIB) * 1024 * 1024 * MEMORY_USABLE_FRACTION - procs * (PROCESS_BASE_RSS_BYTES + RUNTIME_WARMUP_BYTES));
+  const memoryBudgetBytes = Math.floor(
+    (it.memoryGiB * 1024 - HOST_RESERVED_MIB) * 1024 * 1024 * MEMORY_USABLE_FRACTION -
+      procs * (PROCESS_BASE_RSS_BYTES + RUNTIME_WARMUP_BYTES),
+  );
   if (memoryBudgetBytes < bytes.total) {
-    v.error('capacity-instance-too-small', 'instanceType', `${p('instanceType')} ${it.name} has ${it.memoryGiB} GiB; after ${HOST_RESERVED_MIB} MiB for the OS and ${Math.round((PROCESS_BASE_RSS_BYTES + RUNTIME_WARMUP_BYTES) / 1e6)} MB for each of ${procs} server process(es) nothing is left for connections. Fix: use a larger type (e.g. t4g.small or m7g.medium and up) or fewer processes.`);
+    v.error(
+      'capacity-instance-too-small',
+      'instanceType',
+      `${p('instanceType')} ${it.name} has ${it.memoryGiB} GiB; after ${HOST_RESERVED_MIB} MiB for the OS and ${Math.round((PROCESS_BASE_RSS_BYTES + RUNTIME_WARMUP_BYTES) / 1e6)} MB for each of ${procs} server process(es) nothing is left for connections. Fix: use a larger type (e.g. t4g.small or m7g.medium and up) or fewer processes.`,
+    );
     return undefined;
   }
 
@@ -201,7 +237,9 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
   const sizeFactor = Math.max(1, r.messageBytes / 1024);
   const newPerConnection = r.newConnectionsPerSecond / r.peakConnections;
   const cpuPerConnection =
-    1 / IDLE_CONNECTIONS_PER_VCPU + (deliveriesPerConnection * sizeFactor) / DELIVERIES_PER_VCPU_SECOND + (tlsOnInstance ? newPerConnection / TLS_HANDSHAKES_PER_VCPU_SECOND : 0);
+    1 / IDLE_CONNECTIONS_PER_VCPU +
+    (deliveriesPerConnection * sizeFactor) / DELIVERIES_PER_VCPU_SECOND +
+    (tlsOnInstance ? newPerConnection / TLS_HANDSHAKES_PER_VCPU_SECOND : 0);
   const limits = {
     memory: Math.floor(memoryBudgetBytes / bytes.total),
     fileDescriptors: procs * (r.fileDescriptorLimit - RESERVED_FILE_DESCRIPTORS),
@@ -210,22 +248,38 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
     measured: r.maxConnectionsPerInstance,
   };
   if (limits.cpu < 1) {
-    v.error('capacity-cpu-unsatisfiable', 'messagesPerSecond', `${p('messagesPerSecond')} × fanOut = ${fmt(r.messagesPerSecond * r.fanOut)} deliveries/s over ${fmt(r.peakConnections)} connections is ${deliveriesPerConnection.toFixed(1)} per connection per second, more than one ${it.name} (${cpuBudget} sustained vCPU at ~${fmt(DELIVERIES_PER_VCPU_SECOND)} deliveries/s each) can serve for even one connection. Fix: lower the message rate or fan-out, or use a larger instance type.`);
+    v.error(
+      'capacity-cpu-unsatisfiable',
+      'messagesPerSecond',
+      `${p('messagesPerSecond')} × fanOut = ${fmt(r.messagesPerSecond * r.fanOut)} deliveries/s over ${fmt(r.peakConnections)} connections is ${deliveriesPerConnection.toFixed(1)} per connection per second, more than one ${it.name} (${cpuBudget} sustained vCPU at ~${fmt(DELIVERIES_PER_VCPU_SECOND)} deliveries/s each) can serve for even one connection. Fix: lower the message rate or fan-out, or use a larger instance type.`,
+    );
     return undefined;
   }
   let maxConnections: number;
   let limitedBy: InstanceLimit;
   if (limits.measured !== undefined) {
     if (limits.measured > limits.fileDescriptors) {
-      v.error('capacity-above-fd-limit', 'maxConnectionsPerInstance', `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)} but the file-descriptor limit ${fmt(r.fileDescriptorLimit)} leaves ${fmt(limits.fileDescriptors)} for sockets (${RESERVED_FILE_DESCRIPTORS} kept per process, ${procs} process(es)); one socket takes one descriptor. Fix: lower it to at most ${fmt(limits.fileDescriptors)}, raise fileDescriptorLimit (max ${fmt(LIMITS.fileDescriptorLimit.max)}) or run more processes.`);
+      v.error(
+        'capacity-above-fd-limit',
+        'maxConnectionsPerInstance',
+        `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)} but the file-descriptor limit ${fmt(r.fileDescriptorLimit)} leaves ${fmt(limits.fileDescriptors)} for sockets (${RESERVED_FILE_DESCRIPTORS} kept per process, ${procs} process(es)); one socket takes one descriptor. Fix: lower it to at most ${fmt(limits.fileDescriptors)}, raise fileDescriptorLimit (max ${fmt(LIMITS.fileDescriptorLimit.max)}) or run more processes.`,
+      );
       return undefined;
     }
     if (limits.nlbTarget !== undefined && limits.measured > limits.nlbTarget) {
-      v.error('capacity-above-nlb-target-limit', 'maxConnectionsPerInstance', `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)} but an NLB with client IP preservation off translates addresses and allows ${fmt(limits.nlbTarget)} connections per target (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation). Fix: keep client IP preservation on, lower it to ${fmt(limits.nlbTarget)}, or register several ports per instance as separate targets.`);
+      v.error(
+        'capacity-above-nlb-target-limit',
+        'maxConnectionsPerInstance',
+        `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)} but an NLB with client IP preservation off translates addresses and allows ${fmt(limits.nlbTarget)} connections per target (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/load-balancer-target-groups.html#client-ip-preservation). Fix: keep client IP preservation on, lower it to ${fmt(limits.nlbTarget)}, or register several ports per instance as separate targets.`,
+      );
       return undefined;
     }
     if (limits.measured > Math.min(limits.memory, limits.cpu)) {
-      v.warn('capacity-measured-above-estimate', 'maxConnectionsPerInstance', `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)}, above the planner's estimate for ${it.name} (memory ${fmt(limits.memory)}, CPU ${fmt(limits.cpu)}). The measurement wins; make sure it was taken on ${it.name} with your real message load.`);
+      v.warn(
+        'capacity-measured-above-estimate',
+        'maxConnectionsPerInstance',
+        `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)}, above the planner's estimate for ${it.name} (memory ${fmt(limits.memory)}, CPU ${fmt(limits.cpu)}). The measurement wins; make sure it was taken on ${it.name} with your real message load.`,
+      );
     }
     maxConnections = limits.measured;
     limitedBy = 'measured';
@@ -247,18 +301,27 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
   const minCapacity = Math.min(instancesAtPeak, Math.max(r.minInstancesPerCell, Math.ceil(connectionsPerCell / maxConnections)));
   if (instancesAtPeak > CAPACITY_DEFAULTS.maxInstancesPerCell) {
     const cellsNeeded = Math.ceil(r.peakConnections / (targetConnections * CAPACITY_DEFAULTS.maxInstancesPerCell));
-    v.error('capacity-too-many-targets', 'peakConnections', `${p('peakConnections')} ${fmt(r.peakConnections)} over ${r.cells} cell(s) is ${fmt(connectionsPerCell)} per cell, which needs ${fmt(instancesAtPeak)} ${it.name} instances at ${fmt(targetConnections)} each; a target group holds at most ${fmt(CAPACITY_DEFAULTS.maxInstancesPerCell)} targets (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html). Fix: use at least ${cellsNeeded} cells (lower connectionsPerCellLimit) or a larger instance type.`);
+    v.error(
+      'capacity-too-many-targets',
+      'peakConnections',
+      `${p('peakConnections')} ${fmt(r.peakConnections)} over ${r.cells} cell(s) is ${fmt(connectionsPerCell)} per cell, which needs ${fmt(instancesAtPeak)} ${it.name} instances at ${fmt(targetConnections)} each; a target group holds at most ${fmt(CAPACITY_DEFAULTS.maxInstancesPerCell)} targets (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html). Fix: use at least ${cellsNeeded} cells (lower connectionsPerCellLimit) or a larger instance type.`,
+    );
     return undefined;
   }
   if (r.cells > 1 && connectionsPerCell < targetConnections) {
-    v.warn('capacity-cells-underused', 'cells', `${p('cells')} is ${r.cells}, so each cell holds ${fmt(connectionsPerCell)} connections, less than one instance's target (${fmt(targetConnections)}); every cell still runs ${r.minInstancesPerCell} instances and a load balancer. Fix: use fewer cells unless you need the isolation.`);
+    v.warn(
+      'capacity-cells-underused',
+      'cells',
+      `${p('cells')} is ${r.cells}, so each cell holds ${fmt(connectionsPerCell)} connections, less than one instance's target (${fmt(targetConnections)}); every cell still runs ${r.minInstancesPerCell} instances and a load balancer. Fix: use fewer cells unless you need the isolation.`,
+    );
   }
   const totalInstancesAtPeak = instancesAtPeak * r.cells;
 
   // 4. Load-balancer capacity units per cell.
   const { spec, unit, listener } = unitSpec(r);
   const tlsAtLb = listener !== 'TCP';
-  const wire = (payload: number): number => payload + webSocketFrameOverheadBytes(payload) + (tlsAtLb || tlsOnInstance ? TLS_RECORD_OVERHEAD_BYTES : 0);
+  const wire = (payload: number): number =>
+    payload + webSocketFrameOverheadBytes(payload) + (tlsAtLb || tlsOnInstance ? TLS_RECORD_OVERHEAD_BYTES : 0);
   // Per cell per second: deliveries out + publishes in + a ping and a pong (empty payload) per connection per interval.
   const deliveriesPerCell = (r.messagesPerSecond * r.fanOut) / r.cells;
   const publishesPerCell = r.messagesPerSecond / r.cells;
@@ -274,24 +337,37 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
   };
   // Rules are evaluated once per request (the upgrade); one default action is within the 10 free rules.
   if (spec.ruleEvaluationsPerSecond) unitsByDimension.ruleEvaluations = 0;
-  const [billedDimension, billedUnitsPerCell] = (Object.entries(unitsByDimension) as [CapacityUnitDimension, number][]).reduce((a, b) => (b[1] > a[1] ? b : a));
+  const [billedDimension, billedUnitsPerCell] = (Object.entries(unitsByDimension) as [CapacityUnitDimension, number][]).reduce((a, b) =>
+    b[1] > a[1] ? b : a,
+  );
   const stormUnitsPerCell = Math.max(billedUnitsPerCell, stormPerCell / spec.newConnectionsPerSecond);
 
   // 5. Host limits.
   const stormPerInstance = r.reconnectStormConnectionsPerSecond / totalInstancesAtPeak;
   const backlog = Math.min(MAX_LISTEN_BACKLOG, Math.max(MIN_LISTEN_BACKLOG, Math.ceil(stormPerInstance)));
   if (stormPerInstance > MAX_LISTEN_BACKLOG) {
-    v.warn('capacity-storm-exceeds-backlog', 'reconnectStormConnectionsPerSecond', `${p('reconnectStormConnectionsPerSecond')} ${fmt(r.reconnectStormConnectionsPerSecond)}/s over ${totalInstancesAtPeak} instances is ${fmt(stormPerInstance)}/s each, more than the largest listen backlog (${MAX_LISTEN_BACKLOG}); SYNs will be dropped and clients retry later. Fix: spread reconnects (client jitter, paced drain) or add instances.`);
+    v.warn(
+      'capacity-storm-exceeds-backlog',
+      'reconnectStormConnectionsPerSecond',
+      `${p('reconnectStormConnectionsPerSecond')} ${fmt(r.reconnectStormConnectionsPerSecond)}/s over ${totalInstancesAtPeak} instances is ${fmt(stormPerInstance)}/s each, more than the largest listen backlog (${MAX_LISTEN_BACKLOG}); SYNs will be dropped and clients retry later. Fix: spread reconnects (client jitter, paced drain) or add instances.`,
+    );
   }
   let tlsHandshakeSecondsPerStormSecond: number | undefined;
   if (tlsOnInstance) {
     tlsHandshakeSecondsPerStormSecond = stormPerInstance / (cpuBudget * TLS_HANDSHAKES_PER_VCPU_SECOND);
     if (tlsHandshakeSecondsPerStormSecond > 1) {
-      v.warn('capacity-tls-storm', 'reconnectStormConnectionsPerSecond', `${p('reconnectStormConnectionsPerSecond')}: with TLS on the instance each ${it.name} must handshake ${fmt(stormPerInstance)} connections per storm second but does about ${fmt(cpuBudget * TLS_HANDSHAKES_PER_VCPU_SECOND)}/s (UNCONFIRMED ~${TLS_HANDSHAKES_PER_VCPU_SECOND}/vCPU), so each second of storm takes ${tlsHandshakeSecondsPerStormSecond.toFixed(2)} s of handshaking and a backlog builds. Fix: terminate TLS on the load balancer, add instances, or spread reconnects.`);
+      v.warn(
+        'capacity-tls-storm',
+        'reconnectStormConnectionsPerSecond',
+        `${p('reconnectStormConnectionsPerSecond')}: with TLS on the instance each ${it.name} must handshake ${fmt(stormPerInstance)} connections per storm second but does about ${fmt(cpuBudget * TLS_HANDSHAKES_PER_VCPU_SECOND)}/s (UNCONFIRMED ~${TLS_HANDSHAKES_PER_VCPU_SECOND}/vCPU), so each second of storm takes ${tlsHandshakeSecondsPerStormSecond.toFixed(2)} s of handshaking and a backlog builds. Fix: terminate TLS on the load balancer, add instances, or spread reconnects.`,
+      );
     }
   }
   const host: HostLimitsPlan = {
-    limitNoFile: Math.max(r.fileDescriptorLimit, Math.min(LIMITS.fileDescriptorLimit.max, Math.ceil(maxConnections / procs) + RESERVED_FILE_DESCRIPTORS)),
+    limitNoFile: Math.max(
+      r.fileDescriptorLimit,
+      Math.min(LIMITS.fileDescriptorLimit.max, Math.ceil(maxConnections / procs) + RESERVED_FILE_DESCRIPTORS),
+    ),
     listenBacklog: backlog,
     somaxconn: Math.max(backlog, DEFAULTS.host.somaxconn),
     tcpMaxSynBacklog: Math.max(backlog, DEFAULTS.host.tcpMaxSynBacklog),
@@ -306,7 +382,9 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
   // 7. Monthly cost.
   const cache = CACHE_NODE_TYPES[r.cacheNodeType];
   const route53QueriesPerMonth = r.newConnectionsPerSecond * SECONDS_PER_MONTH;
-  const hcPerMonth = ROUTE53_PRICES.healthCheckAwsEndpointPerMonth + ROUTE53_PRICES.healthCheckOptionalFeaturePerMonth * (1 + (r.route53HealthCheckIntervalSeconds === 10 ? 1 : 0));
+  const hcPerMonth =
+    ROUTE53_PRICES.healthCheckAwsEndpointPerMonth +
+    ROUTE53_PRICES.healthCheckOptionalFeaturePerMonth * (1 + (r.route53HealthCheckIntervalSeconds === 10 ? 1 : 0));
   const lines = {
     ec2: totalInstancesAtPeak * it.pricePerHour * HOURS_PER_MONTH,
     ebs: totalInstancesAtPeak * DEFAULTS.scaling.rootVolumeGiB * GP3_PRICE_PER_GIB_MONTH,
@@ -351,9 +429,16 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
 export function backplaneIssues(b: BackplanePlan, servers: number, v: IssueCollector): void {
   const p = `${v.prefix}backplane`;
   if (b.mode === 'broadcast' && b.utilizationPercent > 100) {
-    v.error('capacity-backplane-saturated', 'backplane', `${p} 'broadcast' sends every message to all ${fmt(servers)} servers: ${fmt(b.redisDeliveriesPerSecond)} Redis deliveries/s, above one primary's ~${fmt(b.budgetPerPrimary)}/s (measured with redis-benchmark-style fan-out on loopback; see bench/README.md); classic pub/sub does not gain capacity from cluster shards. Fix: use backplane 'sharded' (SSUBSCRIBE per room), fewer larger instances, or fewer messages.`);
+    v.error(
+      'capacity-backplane-saturated',
+      'backplane',
+      `${p} 'broadcast' sends every message to all ${fmt(servers)} servers: ${fmt(b.redisDeliveriesPerSecond)} Redis deliveries/s, above one primary's ~${fmt(b.budgetPerPrimary)}/s (measured with redis-benchmark-style fan-out on loopback; see bench/README.md); classic pub/sub does not gain capacity from cluster shards. Fix: use backplane 'sharded' (SSUBSCRIBE per room), fewer larger instances, or fewer messages.`,
+    );
   } else if (b.mode !== 'none' && b.utilizationPercent / Math.max(1, b.primaries) > 70) {
-    v.warn('capacity-backplane-hot', 'backplane', `${p}: ${fmt(b.redisDeliveriesPerSecond)} Redis deliveries/s is ${Math.round(b.utilizationPercent / Math.max(1, b.primaries))} % of ${b.primaries} primar${b.primaries === 1 ? 'y' : 'ies'}' measured budget (~${fmt(b.budgetPerPrimary)}/s each). Fix: load-test the backplane, or use 'sharded' with more shards.`);
+    v.warn(
+      'capacity-backplane-hot',
+      'backplane',
+      `${p}: ${fmt(b.redisDeliveriesPerSecond)} Redis deliveries/s is ${Math.round(b.utilizationPercent / Math.max(1, b.primaries))} % of ${b.primaries} primar${b.primaries === 1 ? 'y' : 'ies'}' measured budget (~${fmt(b.budgetPerPrimary)}/s each). Fix: load-test the backplane, or use 'sharded' with more shards.`,
+    );
   }
 }
-

@@ -35,11 +35,14 @@ export function cellCapacityInput(config: TierConfig, index: number): CapacityCo
     ...cap,
     peakConnections: Math.max(1, Math.ceil(cap.peakConnections * share)),
     newConnectionsPerSecond: scale(cap.newConnectionsPerSecond ?? cap.peakConnections / CAPACITY_DEFAULTS.reconnectSeconds),
-    reconnectStormConnectionsPerSecond: scale(cap.reconnectStormConnectionsPerSecond ?? cap.peakConnections / CAPACITY_DEFAULTS.stormSeconds),
+    reconnectStormConnectionsPerSecond: scale(
+      cap.reconnectStormConnectionsPerSecond ?? cap.peakConnections / CAPACITY_DEFAULTS.stormSeconds,
+    ),
     messagesPerSecond: scale(cap.messagesPerSecond),
     backplane: 'none',
     loadBalancerType: lb,
-    tlsTermination: lb === 'network' && (cell.nlbListenerProtocol ?? DEFAULTS.cell.nlbListenerProtocol) === 'TCP' ? 'instance' : 'load-balancer',
+    tlsTermination:
+      lb === 'network' && (cell.nlbListenerProtocol ?? DEFAULTS.cell.nlbListenerProtocol) === 'TCP' ? 'instance' : 'load-balancer',
     instanceType: cell.instanceType ?? config.instanceType ?? DEFAULTS.instanceType,
     cells: 1,
     fileDescriptorLimit: config.host?.fileDescriptorLimit ?? DEFAULTS.host.fileDescriptorLimit,
@@ -70,7 +73,13 @@ export function cellScalingFromCapacity(config: TierConfig, index: number): Deri
   const { plan, issues } = evaluate(input, '', neverUnresolved, false);
   if (!plan || errorsOf(issues).length > 0) return undefined;
   const { minCapacity, maxCapacity, targetConnectionsPerInstance } = plan.perCell;
-  return { minCapacity, maxCapacity, targetConnectionsPerInstance, connectionsPerCell: plan.connectionsPerCell, minInstancesPerCell: plan.input.minInstancesPerCell };
+  return {
+    minCapacity,
+    maxCapacity,
+    targetConnectionsPerInstance,
+    connectionsPerCell: plan.connectionsPerCell,
+    minInstancesPerCell: plan.input.minInstancesPerCell,
+  };
 }
 
 /** Scaling values given explicitly on the tier or the cell (each may be absent). */
@@ -96,7 +105,11 @@ export function sizeCell(config: TierConfig, index: number, explicit: ExplicitCe
       targetConnectionsPerInstance: target,
     };
   }
-  let max = explicit.maxCapacity ?? (explicit.targetConnectionsPerInstance !== undefined && d.connectionsPerCell !== undefined ? Math.max(d.minInstancesPerCell ?? 1, Math.ceil(d.connectionsPerCell / target)) : d.maxCapacity);
+  let max =
+    explicit.maxCapacity ??
+    (explicit.targetConnectionsPerInstance !== undefined && d.connectionsPerCell !== undefined
+      ? Math.max(d.minInstancesPerCell ?? 1, Math.ceil(d.connectionsPerCell / target))
+      : d.maxCapacity);
   let min = explicit.minCapacity ?? Math.min(d.minCapacity, max);
   if (explicit.maxCapacity === undefined) max = Math.max(max, min);
   if (explicit.minCapacity === undefined) min = Math.min(min, max);
@@ -113,13 +126,38 @@ export function validateTierCapacity(config: TierConfig, isUnresolved: IsUnresol
   if (cap === undefined || isUnresolved(cap)) return [];
   const P = 'capacity.';
   if (typeof cap !== 'object' || cap === null || Array.isArray(cap)) {
-    return [{ code: 'capacity-not-an-object', path: 'capacity', message: `capacity is ${JSON.stringify(cap)}; it must be an object such as { peakConnections: 100000 }. Fix: wrap the settings in { … } or remove capacity.`, severity: 'error' }];
+    return [
+      {
+        code: 'capacity-not-an-object',
+        path: 'capacity',
+        message: `capacity is ${JSON.stringify(cap)}; it must be an object such as { peakConnections: 100000 }. Fix: wrap the settings in { … } or remove capacity.`,
+        severity: 'error',
+      },
+    ];
   }
-  const deployment = ['loadBalancerType', 'tlsTermination', 'instanceType', 'cells', 'connectionsPerCellLimit', 'fileDescriptorLimit', 'pingIntervalSeconds', 'nlbClientIpPreservation', 'route53HealthChecks', 'route53HealthCheckIntervalSeconds', 'availabilityZones', 'minInstancesPerCell'];
+  const deployment = [
+    'loadBalancerType',
+    'tlsTermination',
+    'instanceType',
+    'cells',
+    'connectionsPerCellLimit',
+    'fileDescriptorLimit',
+    'pingIntervalSeconds',
+    'nlbClientIpPreservation',
+    'route53HealthChecks',
+    'route53HealthCheckIntervalSeconds',
+    'availabilityZones',
+    'minInstancesPerCell',
+  ];
   const issues: Issue[] = [];
   for (const key of deployment) {
     if (key in (cap as object)) {
-      issues.push({ code: 'capacity-field-from-cells', path: `${P}${key}`, message: `${P}${key} is set, but in a tier it comes from the cells and host settings (load balancer type, listener protocol, instance type, cell list, host.fileDescriptorLimit). Fix: remove it from capacity.`, severity: 'error' });
+      issues.push({
+        code: 'capacity-field-from-cells',
+        path: `${P}${key}`,
+        message: `${P}${key} is set, but in a tier it comes from the cells and host settings (load balancer type, listener protocol, instance type, cell list, host.fileDescriptorLimit). Fix: remove it from capacity.`,
+        severity: 'error',
+      });
     }
   }
   const fieldIssues = evaluate(cap, P, isUnresolved, true).issues;
@@ -140,13 +178,26 @@ export function validateTierCapacity(config: TierConfig, isUnresolved: IsUnresol
     if (!plan) return;
     totalInstances += plan.perCell.instancesAtPeak;
     const explicit = cell.scaling?.targetConnectionsPerInstance ?? scaling.targetConnectionsPerInstance;
-    const where = cell.scaling?.targetConnectionsPerInstance !== undefined ? `cells[${i}].scaling.targetConnectionsPerInstance` : 'scaling.targetConnectionsPerInstance';
+    const where =
+      cell.scaling?.targetConnectionsPerInstance !== undefined
+        ? `cells[${i}].scaling.targetConnectionsPerInstance`
+        : 'scaling.targetConnectionsPerInstance';
     if (typeof explicit === 'number' && !isUnresolved(explicit)) {
       const fd = plan.perInstance.limits.fileDescriptors;
       if (explicit > fd) {
-        issues.push({ code: 'capacity-target-above-fd-limit', path: where, message: `${where} is ${fmt(explicit)} but ${label} instances can hold at most ${fmt(fd)} sockets (LimitNOFILE ${fmt(input.fileDescriptorLimit ?? DEFAULTS.host.fileDescriptorLimit)} minus ${RESERVED_FILE_DESCRIPTORS} reserved). Fix: lower it to ${fmt(plan.perCell.targetConnectionsPerInstance)} (the capacity plan's target) or raise host.fileDescriptorLimit.`, severity: 'error' });
+        issues.push({
+          code: 'capacity-target-above-fd-limit',
+          path: where,
+          message: `${where} is ${fmt(explicit)} but ${label} instances can hold at most ${fmt(fd)} sockets (LimitNOFILE ${fmt(input.fileDescriptorLimit ?? DEFAULTS.host.fileDescriptorLimit)} minus ${RESERVED_FILE_DESCRIPTORS} reserved). Fix: lower it to ${fmt(plan.perCell.targetConnectionsPerInstance)} (the capacity plan's target) or raise host.fileDescriptorLimit.`,
+          severity: 'error',
+        });
       } else if (explicit > plan.perInstance.maxConnections) {
-        issues.push({ code: 'capacity-target-above-plan', path: where, message: `${where} is ${fmt(explicit)}, above the ${fmt(plan.perInstance.maxConnections)} connections the capacity plan says one ${plan.instanceType.name} holds (${plan.perInstance.limitedBy}-bound). Fix: lower it to ${fmt(plan.perCell.targetConnectionsPerInstance)}, or set capacity.maxConnectionsPerInstance from a measurement.`, severity: 'warning' });
+        issues.push({
+          code: 'capacity-target-above-plan',
+          path: where,
+          message: `${where} is ${fmt(explicit)}, above the ${fmt(plan.perInstance.maxConnections)} connections the capacity plan says one ${plan.instanceType.name} holds (${plan.perInstance.limitedBy}-bound). Fix: lower it to ${fmt(plan.perCell.targetConnectionsPerInstance)}, or set capacity.maxConnectionsPerInstance from a measurement.`,
+          severity: 'warning',
+        });
       }
     }
   });
@@ -154,7 +205,17 @@ export function validateTierCapacity(config: TierConfig, isUnresolved: IsUnresol
   const mode = cap.backplane ?? (messages > 0 ? 'broadcast' : 'none');
   if (totalInstances > 0 && typeof messages === 'number' && !isUnresolved(messages)) {
     const v = new IssueCollector(isUnresolved, P);
-    backplaneIssues(backplaneLoad(mode, messages, cap.fanOut ?? CAPACITY_DEFAULTS.fanOut, totalInstances, cap.cacheNodeType ?? CAPACITY_DEFAULTS.cacheNodeType), totalInstances, v);
+    backplaneIssues(
+      backplaneLoad(
+        mode,
+        messages,
+        cap.fanOut ?? CAPACITY_DEFAULTS.fanOut,
+        totalInstances,
+        cap.cacheNodeType ?? CAPACITY_DEFAULTS.cacheNodeType,
+      ),
+      totalInstances,
+      v,
+    );
     issues.push(...v.issues);
   }
   return issues;

@@ -162,4 +162,3 @@ export interface ResolvedCapacityInput {
   readonly availabilityZones: number;
   readonly minInstancesPerCell: number;
 }
-

@@ -196,4 +196,3 @@ export function resolveCellAlarms(cell: CellWithoutOperations, config: TierConfi
   }
   return alarms;
 }
-

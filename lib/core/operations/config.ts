@@ -143,5 +143,3 @@ export interface OperationsConfig {
   /** Flow logs of the VPC the tier creates. @default - on, rejected flows only, 30 days */
   readonly vpcFlowLogs?: VpcFlowLogsConfig;
 }
-
-

@@ -54,7 +54,11 @@ export function dashboardMetricEntry(spec: MetricSpec, values: DashboardMetricVa
  * The dashboard body for `rows` in `region` (the region metric widgets read by default).
  * `values` maps a cell name to its late-bound values; a cell missing from it contributes no metrics.
  */
-export function dashboardBody(rows: readonly ResolvedDashboardRow[], values: ReadonlyMap<string, DashboardMetricValues>, region: string): DashboardBodyJson {
+export function dashboardBody(
+  rows: readonly ResolvedDashboardRow[],
+  values: ReadonlyMap<string, DashboardMetricValues>,
+  region: string,
+): DashboardBodyJson {
   const widgets: DashboardWidgetJson[] = [];
   let y = 0;
   for (const row of rows) {
@@ -74,8 +78,22 @@ export function dashboardBody(rows: readonly ResolvedDashboardRow[], values: Rea
       });
       widgets.push(
         metrics.length > 0
-          ? { type: 'metric', x, y, width: w.width, height: w.height, properties: { view: 'timeSeries', title: w.title, region, stacked: w.stacked, metrics } }
-          : { type: 'text', x, y, width: w.width, height: w.height, properties: { markdown: `**${w.title}**\n\nNot configured for this cell.` } },
+          ? {
+              type: 'metric',
+              x,
+              y,
+              width: w.width,
+              height: w.height,
+              properties: { view: 'timeSeries', title: w.title, region, stacked: w.stacked, metrics },
+            }
+          : {
+              type: 'text',
+              x,
+              y,
+              width: w.width,
+              height: w.height,
+              properties: { markdown: `**${w.title}**\n\nNot configured for this cell.` },
+            },
       );
       x += w.width;
       rowHeight = Math.max(rowHeight, w.height);

@@ -24,7 +24,10 @@ function widget(title: string, width: number, metrics: ResolvedWidgetMetric[], s
 }
 
 /** One metric per cell, labelled with the cell name (summary row). */
-function perCell(cells: readonly CellWithoutOperations[], spec: (cell: CellWithoutOperations) => MetricSpec | undefined): ResolvedWidgetMetric[] {
+function perCell(
+  cells: readonly CellWithoutOperations[],
+  spec: (cell: CellWithoutOperations) => MetricSpec | undefined,
+): ResolvedWidgetMetric[] {
   return cells.flatMap((c) => {
     const m = spec(c);
     return m ? [{ cell: c.name, metric: { ...m, label: `${c.name}: ${m.label ?? m.metricName}` } }] : [];
@@ -44,10 +47,33 @@ export function dashboardRows(cells: readonly CellWithoutOperations[]): Resolved
   const summary: ResolvedDashboardRow = {
     title: 'Tier summary',
     widgets: [
-      widget('WebSocket connections per cell', 6, perCell(cells, (c) => ({ ...metricSpecOf(activeConnectionsMetric(c.loadBalancerType)), label: c.loadBalancerType === 'application' ? 'ActiveConnectionCount (2 per socket)' : 'ActiveFlowCount' })), true),
-      widget('New connections per cell', 6, perCell(cells, (c) => metricSpecOf(newConnectionsMetric(c.loadBalancerType), 'new connections')), true),
-      widget('Healthy hosts per cell', 6, perCell(cells, (c) => hostCountMetric(c.loadBalancerType, 'healthy', 'Minimum')), true),
-      widget('In-service instances per cell', 6, perCell(cells, () => groupMetric('GroupInServiceInstances', 'Maximum', 'in service')), true),
+      widget(
+        'WebSocket connections per cell',
+        6,
+        perCell(cells, (c) => ({
+          ...metricSpecOf(activeConnectionsMetric(c.loadBalancerType)),
+          label: c.loadBalancerType === 'application' ? 'ActiveConnectionCount (2 per socket)' : 'ActiveFlowCount',
+        })),
+        true,
+      ),
+      widget(
+        'New connections per cell',
+        6,
+        perCell(cells, (c) => metricSpecOf(newConnectionsMetric(c.loadBalancerType), 'new connections')),
+        true,
+      ),
+      widget(
+        'Healthy hosts per cell',
+        6,
+        perCell(cells, (c) => hostCountMetric(c.loadBalancerType, 'healthy', 'Minimum')),
+        true,
+      ),
+      widget(
+        'In-service instances per cell',
+        6,
+        perCell(cells, () => groupMetric('GroupInServiceInstances', 'Maximum', 'in service')),
+        true,
+      ),
     ],
   };
   return [summary, ...cells.map(cellRow)];
@@ -68,11 +94,16 @@ function cellRow(cell: CellWithoutOperations): ResolvedDashboardRow {
         metricSpecOf(newConnectionsMetric(type), 'New flows'),
         portAllocationErrorsMetric(),
       ];
-  const errors = isAlb ? [targetConnectionErrorsMetric(), elb5xxMetric()] : [resetMetric('ELB'), resetMetric('Target'), resetMetric('Client')];
+  const errors = isAlb
+    ? [targetConnectionErrorsMetric(), elb5xxMetric()]
+    : [resetMetric('ELB'), resetMetric('Target'), resetMetric('Client')];
   const widgets = [
     widget(isAlb ? 'Connections (active, new, rejected)' : 'Flows (active, new, port-allocation errors)', 4, connections.map(m)),
     widget(isAlb ? 'Target connection errors and ELB 5xx' : 'TCP resets (ELB, target, client)', 4, errors.map(m)),
-    widget('Healthy and unhealthy hosts', 4, [m(hostCountMetric(type, 'healthy', 'Minimum')), m(hostCountMetric(type, 'unhealthy', 'Maximum'))]),
+    widget('Healthy and unhealthy hosts', 4, [
+      m(hostCountMetric(type, 'healthy', 'Minimum')),
+      m(hostCountMetric(type, 'unhealthy', 'Maximum')),
+    ]),
     widget('Route 53 health check', 4, cell.dns.healthCheck ? [m(route53HealthCheckStatusMetric())] : []),
     widget('Instances: in service vs terminating (draining)', 4, [
       m(groupMetric('GroupInServiceInstances', 'Maximum', 'In service')),
@@ -85,4 +116,3 @@ function cellRow(cell: CellWithoutOperations): ResolvedDashboardRow {
   ];
   return { title: `Cell ${cell.name} (${isAlb ? 'ALB' : 'NLB'})`, widgets };
 }
-

@@ -71,4 +71,3 @@ export function resolveTierOperations(config: TierConfig, cells: readonly CellWi
         : undefined,
   };
 }
-

@@ -68,7 +68,12 @@ export interface ResolvedWebAcl {
 export interface ResolvedTierOperations {
   readonly alarmTopicArn?: string;
   /** The log bucket, when any load balancer logs (SSE-S3: ALB log delivery supports no KMS keys). */
-  readonly logBucket?: { readonly retentionDays: number; readonly encryption: 'S3_MANAGED'; readonly enforceSsl: true; readonly blockPublicAccess: true };
+  readonly logBucket?: {
+    readonly retentionDays: number;
+    readonly encryption: 'S3_MANAGED';
+    readonly enforceSsl: true;
+    readonly blockPublicAccess: true;
+  };
   /** The web ACL, when WAF is on and the tier has an ALB cell. */
   readonly webAcl?: ResolvedWebAcl;
   /** Dashboard rows (tier summary first, then one per cell), when the dashboard is on. */
@@ -77,7 +82,11 @@ export interface ResolvedTierOperations {
    * Flow log of the VPC the tier creates, to a CloudWatch Logs group with this retention, when on.
    * Renderers apply it only to a VPC they create.
    */
-  readonly vpcFlowLog?: { readonly trafficType: 'REJECT' | 'ALL'; readonly retentionDays: number; readonly destination: 'cloud-watch-logs' };
+  readonly vpcFlowLog?: {
+    readonly trafficType: 'REJECT' | 'ALL';
+    readonly retentionDays: number;
+    readonly destination: 'cloud-watch-logs';
+  };
 }
 
 /** Operations settings of one cell. */
@@ -93,4 +102,3 @@ export interface ResolvedCellOperations {
   /** The cell's alarms, in {@link ALARM_KEYS} order. */
   readonly alarms: readonly ResolvedAlarm[];
 }
-

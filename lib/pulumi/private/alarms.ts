@@ -53,20 +53,20 @@ export function renderAlarms(
       );
     }
     out[a.key] = create(aws.cloudwatch.MetricAlarm, scope, alarmId(a.key), {
-        namespace: a.metric.namespace,
-        metricName: a.metric.metricName,
-        dimensions,
-        statistic: a.metric.statistic,
-        period: a.metric.periodSeconds,
-        threshold: a.threshold,
-        comparisonOperator: a.comparisonOperator,
-        evaluationPeriods: a.evaluationPeriods,
-        datapointsToAlarm: a.datapointsToAlarm,
-        treatMissingData: a.treatMissingData,
-        alarmDescription: a.description,
-        alarmActions: actions,
-        okActions: actions,
-        region: fixedRegion,
+      namespace: a.metric.namespace,
+      metricName: a.metric.metricName,
+      dimensions,
+      statistic: a.metric.statistic,
+      period: a.metric.periodSeconds,
+      threshold: a.threshold,
+      comparisonOperator: a.comparisonOperator,
+      evaluationPeriods: a.evaluationPeriods,
+      datapointsToAlarm: a.datapointsToAlarm,
+      treatMissingData: a.treatMissingData,
+      alarmDescription: a.description,
+      alarmActions: actions,
+      okActions: actions,
+      region: fixedRegion,
     });
   }
   return out;

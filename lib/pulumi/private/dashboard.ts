@@ -30,9 +30,13 @@ export function renderDashboard(
   if (rows === undefined) return undefined;
   const region = aws.getRegionOutput({}, { parent: scope.parent }).region;
   // A plain record (pulumi.all would unwrap a Map), turned into core's Map once every value is known.
-  const resolved = pulumi.all(Object.fromEntries([...values].map(([cell, v]) => [cell, pulumi.all(v as Record<string, pulumi.Input<string>>)])));
+  const resolved = pulumi.all(
+    Object.fromEntries([...values].map(([cell, v]) => [cell, pulumi.all(v as Record<string, pulumi.Input<string>>)])),
+  );
   return create(aws.cloudwatch.Dashboard, scope, OPERATIONS_TIER_IDS.dashboard, {
     dashboardName: dashboardName(pulumi.getProject(), pulumi.getStack(), childName(scope.name, OPERATIONS_TIER_IDS.dashboard)),
-    dashboardBody: pulumi.all([resolved, region]).apply(([map, r]) => JSON.stringify(dashboardBody(rows, new Map(Object.entries(map as Record<string, DashboardMetricValues>)), r))),
+    dashboardBody: pulumi
+      .all([resolved, region])
+      .apply(([map, r]) => JSON.stringify(dashboardBody(rows, new Map(Object.entries(map as Record<string, DashboardMetricValues>)), r))),
   });
 }

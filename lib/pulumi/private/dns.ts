@@ -41,30 +41,28 @@ export function renderDns(
       })
     : undefined;
 
-  const weightedRecords = types.map(
-    (type) =>
-      create(aws.route53.Record, scope, type === 'A' ? CELL_IDS.weightedRecord : CELL_IDS.weightedRecordIpv6, {
-        zoneId,
-        name: tier.domainName,
-        type,
-        setIdentifier: dns.setIdentifier,
-        weightedRoutingPolicies: [{ weight: dns.weight }],
-        aliases,
-        healthCheckId: healthCheck?.id,
-      }),
+  const weightedRecords = types.map((type) =>
+    create(aws.route53.Record, scope, type === 'A' ? CELL_IDS.weightedRecord : CELL_IDS.weightedRecordIpv6, {
+      zoneId,
+      name: tier.domainName,
+      type,
+      setIdentifier: dns.setIdentifier,
+      weightedRoutingPolicies: [{ weight: dns.weight }],
+      aliases,
+      healthCheckId: healthCheck?.id,
+    }),
   );
   const cellDomainName = dns.cellDomainName;
   const cellRecords =
     cellDomainName === undefined
       ? []
-      : types.map(
-          (type) =>
-            create(aws.route53.Record, scope, type === 'A' ? CELL_IDS.cellRecord : CELL_IDS.cellRecordIpv6, {
-              zoneId,
-              name: cellDomainName,
-              type,
-              aliases,
-            }),
+      : types.map((type) =>
+          create(aws.route53.Record, scope, type === 'A' ? CELL_IDS.cellRecord : CELL_IDS.cellRecordIpv6, {
+            zoneId,
+            name: cellDomainName,
+            type,
+            aliases,
+          }),
         );
   return { weightedRecords, cellRecords, healthCheck };
 }

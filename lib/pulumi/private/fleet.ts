@@ -81,9 +81,9 @@ function renderRole(scope: Scope, cell: ResolvedCell, bundle: ServerBundleRef | 
   if (bundle) {
     inlinePolicies.push({
       name: 'ServerBundleRead',
-      policy: pulumi.output(bundle.objectArn).apply((arn) =>
-        policyJson([{ Sid: 'ReadServerBundle', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [arn] }]),
-      ),
+      policy: pulumi
+        .output(bundle.objectArn)
+        .apply((arn) => policyJson([{ Sid: 'ReadServerBundle', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [arn] }])),
     });
   }
   return create(aws.iam.Role, scope, CELL_IDS.instanceRole, {
@@ -95,7 +95,12 @@ function renderRole(scope: Scope, cell: ResolvedCell, bundle: ServerBundleRef | 
 }
 
 /** User data as base64: core's script, with the bundle's S3 URI and the backplane's endpoint and secret filled in once known. */
-function userData(tier: ResolvedTier, cell: ResolvedCell, bundle: ServerBundleRef | undefined, backplane: BackplaneRef | undefined): pulumi.Input<string> {
+function userData(
+  tier: ResolvedTier,
+  cell: ResolvedCell,
+  bundle: ServerBundleRef | undefined,
+  backplane: BackplaneRef | undefined,
+): pulumi.Input<string> {
   if (!bundle && !backplane) return bashUserDataBase64(userDataLines(tier, cell));
   return pulumi
     .all([bundle?.s3Uri, backplane?.endpointAddress, backplane?.authTokenSecretArn])
@@ -179,9 +184,18 @@ export function renderFleet(scope: Scope, inputs: FleetInputs): RenderedFleet {
   const backplaneAuthTokenReadPolicy = inputs.backplane
     ? create(aws.iam.RolePolicy, scope, BACKPLANE_CELL_IDS.authTokenReadPolicy, {
         role: role.id,
-        policy: pulumi.output(inputs.backplane.authTokenSecretArn).apply((arn) =>
-          policyJson([{ Sid: 'BackplaneAuthToken', Effect: 'Allow', Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'], Resource: [arn] }]),
-        ),
+        policy: pulumi
+          .output(inputs.backplane.authTokenSecretArn)
+          .apply((arn) =>
+            policyJson([
+              {
+                Sid: 'BackplaneAuthToken',
+                Effect: 'Allow',
+                Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+                Resource: [arn],
+              },
+            ]),
+          ),
       })
     : undefined;
   return { role, instanceProfile, launchTemplate, autoScalingGroup, terminationHook, lifecycleActionPolicy, backplaneAuthTokenReadPolicy };

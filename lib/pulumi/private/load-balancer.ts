@@ -111,20 +111,25 @@ export function renderLoadBalancer(scope: Scope, inputs: LoadBalancerInputs): Re
   const ops = cell.operations;
   const logs = inputs.logBucket;
   const [lbName, lbOpts] = child(scope, CELL_IDS.loadBalancer);
-  const loadBalancer = new aws.lb.LoadBalancer(lbName, {
-    loadBalancerType: cell.loadBalancerType,
-    internal: false,
-    subnets: inputs.publicSubnetIds,
-    securityGroups: [inputs.securityGroupId], // NLB: only attachable at creation
-    ipAddressType: cell.ipAddressType,
-    ...(cell.loadBalancerType === 'application'
-      ? { idleTimeout: cell.albIdleTimeoutSeconds, dropInvalidHeaderFields: cell.dropInvalidHeaderFields }
-      : { enableCrossZoneLoadBalancing: cell.crossZoneEnabled }),
-    enableDeletionProtection: ops.deletionProtection,
-    minimumLoadBalancerCapacity: ops.minimumCapacityUnits !== undefined ? { capacityUnits: ops.minimumCapacityUnits } : undefined,
-    accessLogs: logs && ops.accessLogPrefix !== undefined ? { bucket: logs.name, prefix: ops.accessLogPrefix, enabled: true } : undefined,
-    connectionLogs: logs && ops.connectionLogPrefix !== undefined ? { bucket: logs.name, prefix: ops.connectionLogPrefix, enabled: true } : undefined,
-  }, logs && ops.accessLogPrefix !== undefined ? { ...lbOpts, dependsOn: [logs.policy] } : lbOpts);
+  const loadBalancer = new aws.lb.LoadBalancer(
+    lbName,
+    {
+      loadBalancerType: cell.loadBalancerType,
+      internal: false,
+      subnets: inputs.publicSubnetIds,
+      securityGroups: [inputs.securityGroupId], // NLB: only attachable at creation
+      ipAddressType: cell.ipAddressType,
+      ...(cell.loadBalancerType === 'application'
+        ? { idleTimeout: cell.albIdleTimeoutSeconds, dropInvalidHeaderFields: cell.dropInvalidHeaderFields }
+        : { enableCrossZoneLoadBalancing: cell.crossZoneEnabled }),
+      enableDeletionProtection: ops.deletionProtection,
+      minimumLoadBalancerCapacity: ops.minimumCapacityUnits !== undefined ? { capacityUnits: ops.minimumCapacityUnits } : undefined,
+      accessLogs: logs && ops.accessLogPrefix !== undefined ? { bucket: logs.name, prefix: ops.accessLogPrefix, enabled: true } : undefined,
+      connectionLogs:
+        logs && ops.connectionLogPrefix !== undefined ? { bucket: logs.name, prefix: ops.connectionLogPrefix, enabled: true } : undefined,
+    },
+    logs && ops.accessLogPrefix !== undefined ? { ...lbOpts, dependsOn: [logs.policy] } : lbOpts,
+  );
   const targetGroup = renderTargetGroup(scope, inputs);
   const listener = create(aws.lb.Listener, scope, CELL_IDS.listener, {
     loadBalancerArn: loadBalancer.arn,

@@ -36,7 +36,8 @@ function logPrefixes(cells: readonly ResolvedCell[]): string[] {
 
 /** The ELB log-delivery principal of `region`. */
 function elbPrincipal(region: string, parent: pulumi.Resource): pulumi.Output<{ Service?: string; AWS?: string }> {
-  if (elbLogDeliveryPrincipalKind(region) === 'service-principal') return pulumi.output<{ Service?: string; AWS?: string }>({ Service: ELB_LOG_DELIVERY_SERVICE_PRINCIPAL });
+  if (elbLogDeliveryPrincipalKind(region) === 'service-principal')
+    return pulumi.output<{ Service?: string; AWS?: string }>({ Service: ELB_LOG_DELIVERY_SERVICE_PRINCIPAL });
   return aws.elb.getServiceAccountOutput({ region }, { parent }).arn.apply((arn): { Service?: string; AWS?: string } => ({ AWS: arn }));
 }
 
@@ -92,7 +93,13 @@ export function renderLogBucket(scope: Scope, ops: ResolvedTierOperations, cells
           Resource: objects,
           Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
         },
-        { Sid: 'LogDeliveryAclCheck', Effect: 'Allow', Principal: { Service: LOG_DELIVERY_SERVICE_PRINCIPAL }, Action: 's3:GetBucketAcl', Resource: arn },
+        {
+          Sid: 'LogDeliveryAclCheck',
+          Effect: 'Allow',
+          Principal: { Service: LOG_DELIVERY_SERVICE_PRINCIPAL },
+          Action: 's3:GetBucketAcl',
+          Resource: arn,
+        },
       ]);
     }),
   });

@@ -39,11 +39,7 @@ export interface CellMetricOptions {
 export type CellMetricValues = Readonly<Partial<Record<MetricDimensionSource, pulumi.Input<string>>>>;
 
 /** The metric bound to `values`, or undefined when one of its dimensions has no value in this cell. */
-export function bindMetricSpec(
-  spec: MetricSpec,
-  values: CellMetricValues,
-  options: CellMetricOptions = {},
-): CellMetric | undefined {
+export function bindMetricSpec(spec: MetricSpec, values: CellMetricValues, options: CellMetricOptions = {}): CellMetric | undefined {
   const dimensions: Record<string, pulumi.Input<string>> = {};
   for (const d of spec.dimensions) {
     const v = values[d.valueOf];

@@ -41,7 +41,9 @@ export function renderSecurityGroups(scope: Scope, cell: ResolvedCell, vpcId: pu
   });
   for (const rule of cell.instanceIngress) {
     if (rule.from !== FROM_LOAD_BALANCER) {
-      throw new Error(`websocket-tier internal error: cell "${cell.name}" instance ingress from ${rule.from} is not supported; please report this.`);
+      throw new Error(
+        `websocket-tier internal error: cell "${cell.name}" instance ingress from ${rule.from} is not supported; please report this.`,
+      );
     }
   }
   const instances = create(aws.ec2.SecurityGroup, scope, CELL_IDS.instanceSecurityGroup, {
@@ -58,14 +60,18 @@ export function renderSecurityGroups(scope: Scope, cell: ResolvedCell, vpcId: pu
   });
   for (const rule of cell.instanceIngress) {
     const [name, opts] = child(scope, PULUMI_CELL_IDS.loadBalancerEgress);
-    new aws.vpc.SecurityGroupEgressRule(`${name}-${rule.port}`, {
-      securityGroupId: loadBalancer.id,
-      referencedSecurityGroupId: instances.id,
-      ipProtocol: 'tcp',
-      fromPort: rule.port,
-      toPort: rule.port,
-      description: `to instances: ${rule.description}`,
-    }, opts);
+    new aws.vpc.SecurityGroupEgressRule(
+      `${name}-${rule.port}`,
+      {
+        securityGroupId: loadBalancer.id,
+        referencedSecurityGroupId: instances.id,
+        ipProtocol: 'tcp',
+        fromPort: rule.port,
+        toPort: rule.port,
+        description: `to instances: ${rule.description}`,
+      },
+      opts,
+    );
   }
   return { loadBalancer, instances };
 }

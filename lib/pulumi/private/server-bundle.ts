@@ -28,11 +28,7 @@ export function renderServerBundle(scope: Scope, bundleFile: string): ServerBund
   });
   create(aws.s3.BucketPolicy, scope, PULUMI_TIER_IDS.serverBundlePolicy, {
     bucket: bucket.id,
-    policy: bucket.arn.apply((arn) =>
-      policyJson([
-        denyInsecureTransport(arn),
-      ]),
-    ),
+    policy: bucket.arn.apply((arn) => policyJson([denyInsecureTransport(arn)])),
   });
   const object = create(aws.s3.BucketObjectv2, scope, PULUMI_TIER_IDS.serverBundleObject, {
     bucket: bucket.id,

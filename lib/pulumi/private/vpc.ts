@@ -39,7 +39,10 @@ export function ipv6Subnet64(block56: string, index: number): string {
   const right = tail ? tail.split(':') : [];
   const groups = [...left, ...Array(8 - left.length - right.length).fill('0'), ...right].map((g) => parseInt(g || '0', 16));
   groups[3] = (groups[3] & 0xff00) | index;
-  return `${groups.slice(0, 4).map((g) => g.toString(16)).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toString(16))
+    .join(':')}::/64`;
 }
 
 /**
@@ -48,7 +51,11 @@ export function ipv6Subnet64(block56: string, index: number): string {
  * type. Same as the CDK construct's `Vpc/FlowLog`. Source:
  * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html
  */
-function renderFlowLog(scope: Scope, vpcId: pulumi.Input<string>, flowLog: NonNullable<ResolvedTierOperations['vpcFlowLog']>): aws.ec2.FlowLog {
+function renderFlowLog(
+  scope: Scope,
+  vpcId: pulumi.Input<string>,
+  flowLog: NonNullable<ResolvedTierOperations['vpcFlowLog']>,
+): aws.ec2.FlowLog {
   const logGroup = create(aws.cloudwatch.LogGroup, scope, VPC_FLOW_LOG_IDS.logGroup, { retentionInDays: flowLog.retentionDays });
   const role = create(aws.iam.Role, scope, VPC_FLOW_LOG_IDS.role, {
     assumeRolePolicy: policyJson([{ Effect: 'Allow', Principal: { Service: 'vpc-flow-logs.amazonaws.com' }, Action: 'sts:AssumeRole' }]),
@@ -57,7 +64,11 @@ function renderFlowLog(scope: Scope, vpcId: pulumi.Input<string>, flowLog: NonNu
     role: role.id,
     policy: pulumi.all([logGroup.arn, role.arn]).apply(([groupArn, roleArn]) =>
       policyJson([
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], Resource: [groupArn, `${groupArn}:*`] },
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          Resource: [groupArn, `${groupArn}:*`],
+        },
         { Effect: 'Allow', Action: 'iam:PassRole', Resource: roleArn },
       ]),
     ),
@@ -80,13 +91,17 @@ export function renderVpc(
 ): TierNetwork {
   const dualStack = ipAddressType === 'dualstack';
   const [vpcName, opts] = child(tierScope, vpcId);
-  const vpc = new aws.ec2.Vpc(vpcName, {
-    cidrBlock: VPC_CIDR,
-    enableDnsHostnames: true,
-    enableDnsSupport: true,
-    assignGeneratedIpv6CidrBlock: dualStack,
-    tags: { Name: vpcName },
-  }, opts);
+  const vpc = new aws.ec2.Vpc(
+    vpcName,
+    {
+      cidrBlock: VPC_CIDR,
+      enableDnsHostnames: true,
+      enableDnsSupport: true,
+      assignGeneratedIpv6CidrBlock: dualStack,
+      tags: { Name: vpcName },
+    },
+    opts,
+  );
   const scope: Scope = { name: vpcName, parent: tierScope.parent };
   if (flowLog !== undefined) renderFlowLog(scope, vpc.id, flowLog);
   const azs = aws.getAvailabilityZonesOutput({ state: 'available' }, { parent: tierScope.parent }).names;

@@ -25,7 +25,11 @@ export function renderWebAcl(scope: Scope, acl: ResolvedWebAcl | undefined): aws
 }
 
 /** Associate the tier's web ACL with an ALB cell's load balancer. */
-export function renderWebAclAssociation(scope: Scope, webAclArn: pulumi.Input<string>, loadBalancerArn: pulumi.Input<string>): aws.wafv2.WebAclAssociation {
+export function renderWebAclAssociation(
+  scope: Scope,
+  webAclArn: pulumi.Input<string>,
+  loadBalancerArn: pulumi.Input<string>,
+): aws.wafv2.WebAclAssociation {
   return create(aws.wafv2.WebAclAssociation, scope, OPERATIONS_CELL_IDS.webAclAssociation, { resourceArn: loadBalancerArn, webAclArn });
 }
 
