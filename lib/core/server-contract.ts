@@ -71,7 +71,20 @@ export const RUNTIME_ENV = {
   rebalanceMaxShedFraction: 'WST_REBALANCE_MAX_SHED_FRACTION',
   /** Retry-hint upper bound sent in close reasons, ms. */
   retryAfterMs: 'WST_RETRY_AFTER_MS',
+  /** Largest WebSocket message the server accepts, bytes (integer ≥ 1); larger ones close with 1009. */
+  maxMessageBytes: 'WST_MAX_MESSAGE_BYTES',
+  /** `1` when the load balancer prefixes each connection with a PROXY protocol v2 header (NLB cells only). */
+  proxyProtocol: 'WST_PROXY_PROTOCOL',
 } as const;
+
+/**
+ * Version of the tier→server contract (docs/server-contract.md). Incremented on any change a
+ * server must act on; written into every server's environment as {@link CONTRACT_VERSION_ENV}.
+ */
+export const CONTRACT_VERSION = 1;
+
+/** Environment variable carrying {@link CONTRACT_VERSION}. */
+export const CONTRACT_VERSION_ENV = 'WST_CONTRACT_VERSION';
 
 /** Name of every cell's termination lifecycle hook (hook names are unique per Auto Scaling group). */
 export const TERMINATION_HOOK_NAME = 'websocket-tier-drain';
