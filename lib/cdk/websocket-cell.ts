@@ -201,5 +201,6 @@ export class WebSocketCell extends Construct {
 }
 
 /** The metric helpers (`cell.metricElb5xx()`, …), generated from core `CELL_METRICS`; `options` override statistic, period, label and so on. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// Declaration merging adds the generated helpers to the class type; the interface has no members of its own.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface WebSocketCell extends CellMetricHelpers<cloudwatch.Metric, cloudwatch.MetricOptions> {}

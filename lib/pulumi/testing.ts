@@ -22,6 +22,8 @@ export interface RecordedResource {
   readonly type: string;
   readonly name: string;
   /** Inputs after every Output was resolved (plain JSON). */
+  // `any` like Pulumi's own `MockResourceArgs.inputs`: arbitrary JSON that tests index without casts.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   readonly inputs: Record<string, any>;
   /** Reference (`<urn>::<id>`) of the explicit provider the resource was created with, if any. */
   readonly provider?: string;
@@ -102,6 +104,7 @@ function mockState(args: pulumi.runtime.MockResourceArgs): Record<string, unknow
 }
 
 /** A function mock: the invoke's inputs in, its result out. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- invoke inputs are arbitrary JSON, as in Pulumi's MockCallArgs
 export type CallMock = (inputs: any) => Record<string, unknown>;
 
 /** The invokes the components make, by token, with their mocked results. */

@@ -191,5 +191,6 @@ export class WebSocketCell extends pulumi.ComponentResource {
 }
 
 /** The metric helpers (`cell.metricElb5xx()`, …), generated from core `CELL_METRICS`; `options` override statistic and period. */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// Declaration merging adds the generated helpers to the class type; the interface has no members of its own.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface WebSocketCell extends CellMetricHelpers<CellMetric, CellMetricOptions> {}

@@ -23,8 +23,8 @@ export interface BuiltServer {
 
 /** An error about a missing package or program, with the install command in its message. */
 export class MissingDependencyError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'MissingDependencyError';
   }
 }
@@ -61,9 +61,10 @@ export function buildServer(entry: string = WS_SERVER_ENTRY): BuiltServer {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     esbuild = require('esbuild') as typeof import('esbuild');
-  } catch {
+  } catch (cause) {
     throw new MissingDependencyError(
       `--server ${entry} is TypeScript and esbuild is not installed. Fix: npm i -D esbuild, or pass a built .js server.`,
+      { cause },
     );
   }
   const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wst-server-'));
@@ -82,6 +83,7 @@ export function buildServer(entry: string = WS_SERVER_ENTRY): BuiltServer {
     fs.rmSync(tempDir, { recursive: true, force: true });
     throw new Error(
       `--server ${entry} does not build: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}. Fix: the errors esbuild printed above.`,
+      { cause: e },
     );
   }
   return { file: outfile, nodePath, tempDir };

@@ -12,7 +12,7 @@ function thrown(fn: () => unknown): TierConfigError {
     fn();
   } catch (e) {
     if (e instanceof TierConfigError) return e;
-    throw new Error(`expected TierConfigError, got ${String(e)}`);
+    throw new Error(`expected TierConfigError, got ${String(e)}`, { cause: e });
   }
   throw new Error('expected planTier to throw');
 }
@@ -47,7 +47,7 @@ describe('planTier', () => {
 
   it('says "1 problem" for a single error', () => {
     const e = thrown(() => planTier('X', tier({ server: { port: 22 } })));
-    expect(e.message).toMatch(/^X: invalid WebSocket tier configuration \(1 problem\):\n  - server\.port is 22.*\[server-port-ssh\]$/);
+    expect(e.message).toMatch(/^X: invalid WebSocket tier configuration \(1 problem\):\n {2}- server\.port is 22.*\[server-port-ssh\]$/);
   });
 
   it('returns the resolved tier and the warnings separately when there are no errors', () => {

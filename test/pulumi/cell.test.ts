@@ -2,6 +2,7 @@
  * Every WebSocket-critical input of the Pulumi renderer, asserted on the inputs recorded by the
  * mocks (the same list the CDK tests check on the template).
  */
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { formatIssues, resolveTier, userDataLines, validateTier, errorsOf, type TierConfig } from '../../lib/core';
 import { WebSocketTier, type WebSocketTierArgs } from '../../lib/pulumi';
@@ -365,7 +366,7 @@ describe('WebSocketTier (Pulumi): optional inputs change which resources exist',
   });
 
   test('server bundle: private encrypted bucket, one object, role reads only that object, user data fetches it', async () => {
-    const file = require('node:path').join(__dirname, 'cell.test.ts');
+    const file = path.join(__dirname, 'cell.test.ts');
     const r = await build({ serverBundleFile: file }, ALB_ONLY);
     expect(r.named('t1-server-bundle-encryption').inputs.rules).toEqual([
       { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },

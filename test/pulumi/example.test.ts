@@ -109,6 +109,8 @@ describe('Pulumi.yaml', () => {
     let program: { url: string; cellUrls: Record<string, string> } | undefined;
     const { recorder: r } = await recordProgram(() => {
       jest.isolateModules(() => {
+        // A fresh module instance per run (jest.isolateModules), so a static import cannot replace it.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
         program = require('../../examples/pulumi/index');
       });
     });

@@ -184,18 +184,16 @@ export function renderFleet(scope: Scope, inputs: FleetInputs): RenderedFleet {
   const backplaneAuthTokenReadPolicy = inputs.backplane
     ? create(aws.iam.RolePolicy, scope, BACKPLANE_CELL_IDS.authTokenReadPolicy, {
         role: role.id,
-        policy: pulumi
-          .output(inputs.backplane.authTokenSecretArn)
-          .apply((arn) =>
-            policyJson([
-              {
-                Sid: 'BackplaneAuthToken',
-                Effect: 'Allow',
-                Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
-                Resource: [arn],
-              },
-            ]),
-          ),
+        policy: pulumi.output(inputs.backplane.authTokenSecretArn).apply((arn) =>
+          policyJson([
+            {
+              Sid: 'BackplaneAuthToken',
+              Effect: 'Allow',
+              Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+              Resource: [arn],
+            },
+          ]),
+        ),
       })
     : undefined;
   return { role, instanceProfile, launchTemplate, autoScalingGroup, terminationHook, lifecycleActionPolicy, backplaneAuthTokenReadPolicy };
