@@ -8,3 +8,4 @@ export * from './runtime';
 export * from './http-server';
 export * from './ws-adapter';
 export * from './socket-io-adapter';
+export * from './socket-io-recovery';

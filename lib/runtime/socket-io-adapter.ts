@@ -22,6 +22,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Admission, ConnectionCloser, WebSocketRuntime } from './runtime';
+import { guardServerConnectionStateRecovery } from './socket-io-recovery';
 import { DRAINING_RETRY_AFTER_SECONDS } from './ws-adapter';
 
 /** The slice of an Engine.IO server socket the adapter uses. */
@@ -66,6 +67,9 @@ export const ENGINE_IO_CLOSER: ConnectionCloser<EngineSocket> = {
 
 /**
  * Track every connection of a socket.io server. Create it with `socketIoServerOptions(runtime)`.
+ * When the server has `connectionStateRecovery` on, this also installs
+ * `guardServerConnectionStateRecovery(io)` (lib/runtime/socket-io-recovery.ts), so a session resumed
+ * on this node neither loses nor repeats a broadcast sent while it was being restored.
  * @returns a function that detaches the adapter
  */
 export function attachSocketIoServer(runtime: WebSocketRuntime, io: Server): () => void {
@@ -90,7 +94,10 @@ export function attachSocketIoServer(runtime: WebSocketRuntime, io: Server): () 
     else handleUpgrade.call(this, req, socket, head);
   };
   io.engine.on('connection', onConnection);
+  // With connection state recovery on, a resumed session gets every broadcast exactly once.
+  const unguard = guardServerConnectionStateRecovery(io);
   return () => {
+    unguard();
     engine.handleRequest = handleRequest;
     engine.handleUpgrade = handleUpgrade;
     io.engine.off('connection', onConnection);
