@@ -81,8 +81,13 @@ export interface Twin {
   /** Start the next disabled slot and enable it in HAProxy (scale-out). */
   addNode(): Promise<TwinNode>;
   /**
-   * Scale-in of one node, in AWS order: deregister (HAProxy `state drain`: no new connections),
-   * then SIGTERM (the runtime's paced drain). Resolves when the process has exited.
+   * Scale-in of one node, in AWS order: deregister, then SIGTERM (the runtime's paced drain).
+   * Deregistering is HAProxy `state maint`: established connections stay, and no new request
+   * reaches the node, not even one carrying its stickiness cookie, as a load balancer "stops
+   * sending requests to targets that are deregistering"
+   * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-target-groups.html#deregistration-delay).
+   * (HAProxy's `state drain` would still route cookie-carrying requests, so resuming clients were
+   * refused by the draining node and retried.) Resolves when the process has exited.
    */
   drainNode(name: string, timeoutMs?: number): Promise<void>;
   /** SIGKILL one node (crash); HAProxy finds out by health check and redispatch. */
@@ -357,12 +362,11 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       async drainNode(name, timeoutMs) {
         const node = nodeByName(nodes, name);
         progress(`draining ${name}: deregistered from haproxy, then SIGTERM`);
-        await haproxyCommand(`set server ${backend}/${name} state drain`);
+        await haproxyCommand(`set server ${backend}/${name} state maint`);
         node.process?.kill('SIGTERM');
         const limit = timeoutMs ?? (cell.drainWindowSeconds + cell.drainGraceSeconds + 10) * 1000;
         if (node.process && !(await exited(node.process, limit)))
           throw new Error(`local twin: ${name} did not exit within ${limit} ms of SIGTERM`);
-        await haproxyCommand(`set server ${backend}/${name} state maint`);
         node.enabled = false;
         progress(`${name} drained and stopped`);
       },
