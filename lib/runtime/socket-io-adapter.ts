@@ -16,13 +16,20 @@
  * ```ts
  * const io = new Server(httpServer, { ...socketIoServerOptions(runtime), adapter, connectionStateRecovery: {} });
  * attachSocketIoServer(runtime, io);
+ * io.on('connection', (socket) => {
+ *   const { address } = runtime.clientAddress(socket.request); // the client behind the ALB / NLB
+ * });
  * ```
+ *
+ * With `runtime.proxyProtocol` on (`WST_PROXY_PROTOCOL=1`), `attachSocketIoServer` installs
+ * `acceptProxyProtocol` on `io.httpServer`; attach the server to its HTTP server before calling it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Admission, ConnectionCloser, WebSocketRuntime } from './runtime';
-import { DRAINING_RETRY_AFTER_SECONDS } from './ws-adapter';
+import { acceptRuntimeProxyProtocol, DRAINING_RETRY_AFTER_SECONDS } from './ws-adapter';
 
 /** The slice of an Engine.IO server socket the adapter uses. */
 export interface EngineSocket {
@@ -90,6 +97,7 @@ export function attachSocketIoServer(runtime: WebSocketRuntime, io: Server): () 
     else handleUpgrade.call(this, req, socket, head);
   };
   io.engine.on('connection', onConnection);
+  acceptRuntimeProxyProtocol(runtime, io.httpServer as unknown as NetServer | undefined);
   return () => {
     engine.handleRequest = handleRequest;
     engine.handleUpgrade = handleUpgrade;
