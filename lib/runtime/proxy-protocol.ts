@@ -179,6 +179,9 @@ export function acceptProxyProtocol<S extends NetServer>(server: S, options: Acc
   server.emit = function (this: S, event: string | symbol, ...args: unknown[]): boolean {
     if (event !== 'connection') return emit.call(this, event, ...args);
     const socket = args[0] as Socket;
+    // Node caches the peer address on first read; read it now, so it is still known for a LOCAL
+    // header's fallback after the peer reset the connection (HAProxy resets checks once answered).
+    void socket.remoteAddress;
     readHeader(socket, timeoutMs).then(
       (header) => {
         headers.set(socket, header);

@@ -204,6 +204,29 @@ describe('ws adapter', () => {
   });
 });
 
+test('WST_PROXY_PROTOCOL=1, LOCAL header: the socket peer is still known after the peer reset the connection', async () => {
+  const runtime = new WebSocketRuntime({ signals: [], env: { [RUNTIME_ENV.proxyProtocol]: '1' } });
+  let gotRequest!: () => void;
+  const requested = new Promise<void>((r) => (gotRequest = r));
+  const seen = new Promise<ClientAddress>((resolve) => {
+    const s = http.createServer((req) => {
+      req.socket.once('close', () => resolve(runtime.clientAddress(req)));
+      gotRequest();
+    });
+    const wss = new WebSocketServer({ server: s, ...wsServerOptions(runtime) });
+    attachWebSocketServer(runtime, wss);
+    cleanups.push(() => void wss.close());
+    void listen(s).then((port) => {
+      const c = net.connect(port, '127.0.0.1', () => {
+        c.write(Buffer.concat([v2(0x20, 0x00, Buffer.alloc(0)), Buffer.from('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n')]));
+        void requested.then(() => c.resetAndDestroy());
+      });
+      c.on('error', () => undefined);
+    });
+  });
+  expect(await within(seen, 5000, 'the reset')).toMatchObject({ address: '127.0.0.1', source: 'socket' });
+});
+
 describe('socket.io adapter', () => {
   async function ioServer(options: RuntimeOptions) {
     const runtime = new WebSocketRuntime({ signals: [], env: {}, ...options });
