@@ -19,6 +19,9 @@
  *   for HTTP keep-alive above the load balancer's idle timeout.
  * - Admission: per-node connection cap (1013 beyond it), Origin allowlist (cross-site WebSocket
  *   hijacking), maximum message size (the adapters pass it to the framework).
+ * - Client address: `clientAddress(req)` gives the real client behind the load balancer, from the
+ *   right-most `X-Forwarded-For` entry (ALB) or the PROXY protocol v2 header (NLB with
+ *   `WST_PROXY_PROTOCOL=1`; the adapters then strip the header before the HTTP parser).
  * - Connection gauge: CloudWatch embedded metric format over UDP (`CONNECTION_GAUGE`).
  * - Rebalancing: counts shared through a `ConnectionCountStore` (Redis); sheds above fair share at
  *   a bounded rate with 1013; optional maximum connection lifetime with dither.
@@ -44,6 +47,7 @@ import { CLOSE_GOING_AWAY, CLOSE_TRY_AGAIN_LATER, closeReason, connectionLifetim
 import { EmfPublisher } from './emf';
 import { IMDS_BASE_URL, ImdsClient, isLeavingState } from './imds';
 import { type LifecycleActions, type LifecycleActionTarget, sdkLifecycleActions } from './lifecycle';
+import { type ClientAddress, clientAddressOf, type ForwardedForTrust } from './client-address';
 import { type ConnectionCountStore, REBALANCE_DEFAULTS, type RebalanceOptions, shedCount } from './rebalance';
 import { DEFAULTS } from '../core/defaults';
 import { ASG_NAME_ENV, EMF_ENDPOINT_ENV, SERVER_ENV } from '../core/server-contract';
@@ -53,7 +57,9 @@ import {
   envNumber,
   healthPathFrom,
   keepAliveTimeoutSecondsFrom,
+  maxMessageBytesFrom,
   pingIntervalSecondsFrom,
+  proxyProtocolFrom,
   RUNTIME_ENV,
   RUNTIME_RANGES,
 } from './settings';
@@ -188,8 +194,25 @@ export interface RuntimeOptions {
    * @default env `WST_ALLOWED_ORIGINS` (comma-separated), else every origin
    */
   readonly allowedOrigins?: readonly string[];
-  /** Largest message, bytes ≥ 1. @default 1048576 (1 MiB) */
+  /**
+   * Largest message, bytes, an integer 1–`buffer.constants.MAX_LENGTH`; a bigger one closes the
+   * socket with 1009 (`ws`) or the session (socket.io).
+   * @default env `WST_MAX_MESSAGE_BYTES`, else `RUNTIME_DEFAULTS.maxMessageBytes` (1048576, 1 MiB)
+   */
   readonly maxMessageBytes?: number;
+  /**
+   * Every connection starts with a PROXY protocol v2 header (NLB target group attribute
+   * `proxy_protocol_v2.enabled`, https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#proxy-protocol).
+   * The adapters then install `acceptProxyProtocol` on the HTTP server (a connection without a
+   * valid header is destroyed) and `clientAddress()` reads the header's source.
+   * @default env `WST_PROXY_PROTOCOL` is `1`, else false
+   */
+  readonly proxyProtocol?: boolean;
+  /**
+   * When `clientAddress()` believes `X-Forwarded-For` (see `ForwardedForTrust`); ignored with proxy protocol.
+   * @default 'private-peer' (only from a load balancer's private VPC address)
+   */
+  readonly forwardedFor?: ForwardedForTrust;
   /** Signals that start a drain. @default ['SIGTERM'] */
   readonly signals?: readonly NodeJS.Signals[];
   /** IMDS polling; `false` turns it off. @default on when env `WST_AUTO_SCALING_GROUP_NAME` or `WST_IMDS_BASE_URL` is set */
@@ -245,6 +268,9 @@ export class WebSocketRuntime extends EventEmitter {
   readonly livenessPath: string;
   readonly maxConnections: number;
   readonly maxMessageBytes: number;
+  /** Connections start with a PROXY protocol v2 header (see `RuntimeOptions.proxyProtocol`). */
+  readonly proxyProtocol: boolean;
+  readonly forwardedFor: ForwardedForTrust;
   readonly allowedOrigins?: readonly string[];
   readonly nodeId: string;
   private originMatchers?: ((origin: URL) => boolean)[];
@@ -299,8 +325,16 @@ export class WebSocketRuntime extends EventEmitter {
     this.livenessPath = options.livenessPath ?? RUNTIME_DEFAULTS.livenessPath;
     this.maxConnections = options.maxConnections ?? envNumber(env, RUNTIME_ENV.maxConnections, 1) ?? Number.POSITIVE_INFINITY;
     checkRange('maxConnections', this.maxConnections, 1, Number.POSITIVE_INFINITY);
-    this.maxMessageBytes = options.maxMessageBytes ?? RUNTIME_DEFAULTS.maxMessageBytes;
-    checkRange('maxMessageBytes', this.maxMessageBytes, 1, Number.MAX_SAFE_INTEGER);
+    this.maxMessageBytes = options.maxMessageBytes ?? maxMessageBytesFrom(env) ?? RUNTIME_DEFAULTS.maxMessageBytes;
+    checkRange('maxMessageBytes', this.maxMessageBytes, RUNTIME_RANGES.maxMessageBytes.min, RUNTIME_RANGES.maxMessageBytes.max);
+    if (!Number.isInteger(this.maxMessageBytes)) {
+      throw new RangeError(`maxMessageBytes is ${this.maxMessageBytes}; allowed: an integer. Fix: pass a whole number of bytes.`);
+    }
+    this.proxyProtocol = options.proxyProtocol ?? proxyProtocolFrom(env);
+    this.forwardedFor = options.forwardedFor ?? 'private-peer';
+    if (!['private-peer', 'always', 'never'].includes(this.forwardedFor)) {
+      throw new RangeError(`forwardedFor is ${JSON.stringify(this.forwardedFor)}; allowed: "private-peer", "always" or "never".`);
+    }
     const origins =
       options.allowedOrigins ??
       env[RUNTIME_ENV.allowedOrigins]
@@ -372,6 +406,18 @@ export class WebSocketRuntime extends EventEmitter {
       return { accept: false, status: 403, reason: `origin ${origin} not allowed` };
     }
     return { accept: true };
+  }
+
+  /**
+   * The real client of a request behind the load balancer: the source of the connection's PROXY
+   * protocol v2 header when `proxyProtocol` is on (the socket for the NLB's `LOCAL` health checks),
+   * else the right-most `X-Forwarded-For` entry (the one the ALB appended; earlier ones are the
+   * client's own claims) when `forwardedFor` trusts the peer, else the socket's peer.
+   * Pass the upgrade request (`ws`: the second argument of `connection`) or socket.io's
+   * `socket.request`. https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html#x-forwarded-for
+   */
+  clientAddress(req: Pick<IncomingMessage, 'headers' | 'socket'>): ClientAddress {
+    return clientAddressOf(req, { proxyProtocol: this.proxyProtocol, forwardedFor: this.forwardedFor });
   }
 
   /**

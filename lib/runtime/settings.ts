@@ -5,6 +5,7 @@
  * cell with the default connection profile. Ranges are the tier's own (lib/core/limits.ts and the
  * connection-profile rules), so the runtime accepts exactly the numbers a tier can write.
  */
+import { constants as bufferConstants } from 'node:buffer';
 import { DEFAULTS } from '../core/defaults';
 import { LIMITS } from '../core/limits';
 import { RUNTIME_ENV, SERVER_ENV, SERVER_KEEP_ALIVE_MARGIN_SECONDS } from '../core/server-contract';
@@ -20,12 +21,16 @@ export { RUNTIME_ENV } from '../core/server-contract';
  *   grace; window + grace must fit that timeout, as the tier requires.
  * - `keepAliveTimeoutSeconds`: 1 up to the longest load-balancer idle timeout (NLB TCP, 6000 s) plus
  *   the keep-alive margin.
+ * - `maxMessageBytes`: an integer from 1 up to the largest Buffer Node can allocate
+ *   (`buffer.constants.MAX_LENGTH`, https://nodejs.org/api/buffer.html#bufferconstantsmax_length),
+ *   the most `ws` and Engine.IO can assemble into one message.
  */
 export const RUNTIME_RANGES = {
   pingIntervalSeconds: { min: 1, max: 3600 },
   drainGraceSeconds: { min: LIMITS.drainGraceSeconds.min, max: LIMITS.drainGraceSeconds.max },
   drainPlusGraceSeconds: { min: 0, max: LIMITS.lifecycleHookHeartbeatSeconds.max },
   keepAliveTimeoutSeconds: { min: 1, max: LIMITS.nlbTcpIdleTimeoutSeconds.max + SERVER_KEEP_ALIVE_MARGIN_SECONDS },
+  maxMessageBytes: { min: 1, max: bufferConstants.MAX_LENGTH },
 } as const;
 
 /**
@@ -95,4 +100,34 @@ export function keepAliveTimeoutSecondsFrom(env: NodeJS.ProcessEnv): number {
 /** Health path from `WST_HEALTH_PATH`, else the tier default. */
 export function healthPathFrom(env: NodeJS.ProcessEnv): string {
   return env[SERVER_ENV.healthPath] || DEFAULTS.healthCheck.path;
+}
+
+/**
+ * Largest message, bytes, from `WST_MAX_MESSAGE_BYTES` (an integer in `RUNTIME_RANGES.maxMessageBytes`),
+ * else undefined (the runtime then uses `RUNTIME_DEFAULTS.maxMessageBytes`, 1 MiB).
+ * @throws Error naming the variable, its value and the allowed range
+ */
+export function maxMessageBytesFrom(env: NodeJS.ProcessEnv): number | undefined {
+  const r = RUNTIME_RANGES.maxMessageBytes;
+  const value = envNumber(env, RUNTIME_ENV.maxMessageBytes, r.min, r.max);
+  if (value !== undefined && !Number.isInteger(value)) {
+    throw new Error(
+      `${RUNTIME_ENV.maxMessageBytes} is ${JSON.stringify(env[RUNTIME_ENV.maxMessageBytes])}; allowed: an integer ${r.min}–${r.max}. Fix: set a whole number of bytes or unset it.`,
+    );
+  }
+  return value;
+}
+
+/**
+ * Whether the load balancer prefixes every connection with a PROXY protocol v2 header, from
+ * `WST_PROXY_PROTOCOL`: `1` on; `0`, empty or unset off.
+ * @throws Error naming the variable and the allowed values for anything else
+ */
+export function proxyProtocolFrom(env: NodeJS.ProcessEnv): boolean {
+  const raw = env[RUNTIME_ENV.proxyProtocol];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(
+    `${RUNTIME_ENV.proxyProtocol} is ${JSON.stringify(raw)}; allowed: "1" (the NLB target group sends PROXY protocol v2) or "0". Fix: set it to 1 or 0, or unset it.`,
+  );
 }

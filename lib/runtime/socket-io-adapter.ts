@@ -16,14 +16,21 @@
  * ```ts
  * const io = new Server(httpServer, { ...socketIoServerOptions(runtime), adapter, connectionStateRecovery: {} });
  * attachSocketIoServer(runtime, io);
+ * io.on('connection', (socket) => {
+ *   const { address } = runtime.clientAddress(socket.request); // the client behind the ALB / NLB
+ * });
  * ```
+ *
+ * With `runtime.proxyProtocol` on (`WST_PROXY_PROTOCOL=1`), `attachSocketIoServer` installs
+ * `acceptProxyProtocol` on `io.httpServer`; attach the server to its HTTP server before calling it.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Server, ServerOptions } from 'socket.io';
 import type { Admission, ConnectionCloser, WebSocketRuntime } from './runtime';
 import { guardServerConnectionStateRecovery } from './socket-io-recovery';
-import { DRAINING_RETRY_AFTER_SECONDS } from './ws-adapter';
+import { acceptRuntimeProxyProtocol, DRAINING_RETRY_AFTER_SECONDS } from './ws-adapter';
 
 /** The slice of an Engine.IO server socket the adapter uses. */
 export interface EngineSocket {
@@ -94,6 +101,7 @@ export function attachSocketIoServer(runtime: WebSocketRuntime, io: Server): () 
     else handleUpgrade.call(this, req, socket, head);
   };
   io.engine.on('connection', onConnection);
+  acceptRuntimeProxyProtocol(runtime, io.httpServer as unknown as NetServer | undefined);
   // With connection state recovery on, a resumed session gets every broadcast exactly once.
   const unguard = guardServerConnectionStateRecovery(io);
   return () => {

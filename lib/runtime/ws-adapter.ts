@@ -7,9 +7,15 @@
  * applyServerTimeouts(server, runtime);
  * const wss = new WebSocketServer({ server, ...wsServerOptions(runtime) });
  * attachWebSocketServer(runtime, wss);
+ * wss.on('connection', (ws, req) => {
+ *   const { address } = runtime.clientAddress(req); // the client behind the ALB / NLB, not the load balancer
+ * });
  * ```
  */
+import type { Server as NetServer } from 'node:net';
 import type { ServerOptions, WebSocket, WebSocketServer } from 'ws';
+import { RUNTIME_ENV } from '../core/server-contract';
+import { acceptProxyProtocol } from './proxy-protocol';
 import type { WebSocketRuntime } from './runtime';
 
 /** Seconds a refused client is told to wait (`Retry-After`, RFC 9110 §10.2.3) while the node drains. */
@@ -43,10 +49,24 @@ export interface WebSocketAdapterOptions {
 }
 
 /**
+ * When the runtime expects PROXY protocol v2 (`WST_PROXY_PROTOCOL=1`), install `acceptProxyProtocol`
+ * on the HTTP server; refused connections become runtime `warning`s. No-op otherwise.
+ */
+export function acceptRuntimeProxyProtocol(runtime: WebSocketRuntime, server: NetServer | undefined | null): void {
+  if (!runtime.proxyProtocol || !server) return;
+  acceptProxyProtocol(server, {
+    onRefused: (socket, reason) =>
+      runtime.emit('warning', new Error(`connection from ${socket.remoteAddress} refused: ${reason} (${RUNTIME_ENV.proxyProtocol}=1)`)),
+  });
+}
+
+/**
  * Track every connection of a `ws` server and ping it. Create the server with
  * `wsServerOptions(runtime)` so admission and the message-size limit apply. A `ws` WebSocket is
  * itself a `RuntimeConnection`, and the listeners and the ping timer are shared by every socket, so
- * tracking allocates one map entry per socket.
+ * tracking allocates one map entry per socket. With `runtime.proxyProtocol` on, the server's HTTP
+ * server (`server` option, or the one `port` created) gets `acceptProxyProtocol`; with
+ * `noServer: true` call `acceptProxyProtocol(httpServer)` yourself.
  * @returns a function that detaches the adapter (and stops pinging)
  * @throws RangeError when `pingIntervalMs` is below 10
  */
@@ -55,6 +75,7 @@ export function attachWebSocketServer(runtime: WebSocketRuntime, wss: WebSocketS
   if (interval !== false && !(interval >= 10)) {
     throw new RangeError(`pingIntervalMs is ${interval}; allowed: ≥ 10 or false. Fix: pass a larger interval, or false to ping yourself.`);
   }
+  acceptRuntimeProxyProtocol(runtime, wss.options.server ?? (wss as unknown as { _server?: NetServer | null })._server);
   /** Pings sent since the last pong, per open socket. */
   const unanswered = new Map<WebSocket, number>();
   function onPong(this: WebSocket): void {

@@ -15,12 +15,23 @@
  * - routing → `balance leastconn` (ALB's `least_outstanding_requests` is UNCONFIRMED to count
  *   open WebSockets; least connections is what a WebSocket tier wants);
  * - deregistration → nodes are drained through the HAProxy runtime API (`set server … state
- *   drain`), the twin's stand-in for the target group's deregistration.
+ *   drain`), the twin's stand-in for the target group's deregistration;
+ * - client address: ALB cells → `option forwardfor` (HAProxy adds an `X-Forwarded-For` header with
+ *   the client address, which Node joins after any the client sent, so the right-most entry is the
+ *   proxy's, as with the ALB's
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html);
+ *   NLB cells with proxy protocol (`WST_PROXY_PROTOCOL=1` in the cell's server environment, or the
+ *   `proxyProtocol` option) → `mode tcp` (one backend connection per client connection, as on the
+ *   NLB) and `send-proxy-v2 check-send-proxy` on every server (health checks carry the header too,
+ *   as the NLB's do:
+ *   https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#proxy-protocol).
  * Not modelled: TLS (the twin listens on plain HTTP), a health port different from the traffic
- * port (each node answers health on its traffic port), cross-zone and DNS weights.
+ * port (each node answers health on its traffic port), cross-zone and DNS weights, and NLB client
+ * IP preservation without proxy protocol (the servers then see HAProxy's loopback address).
  * HAProxy reference: https://docs.haproxy.org/2.6/configuration.html
  */
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
+import { RUNTIME_ENV } from '../core/server-contract';
 
 /** One backend process slot. */
 export interface LocalTwinNode {
@@ -44,6 +55,11 @@ export interface LocalTwinOptions {
   readonly host?: string;
   /** HAProxy `maxconn` (each proxied socket costs HAProxy 2 descriptors). @default 4000 */
   readonly maxConnections?: number;
+  /**
+   * Send a PROXY protocol v2 header on every backend connection, health checks included (NLB cells only).
+   * @default the cell's server environment has `WST_PROXY_PROTOCOL=1`
+   */
+  readonly proxyProtocol?: boolean;
 }
 
 /** HAProxy backend name of a cell. */
@@ -77,7 +93,8 @@ export function httpCheckExpect(healthyHttpCodes: string): string {
 
 /**
  * The HAProxy configuration of the local twin for one cell.
- * @throws Error naming the cell when `cellName` is not in the tier, or a node name is invalid
+ * @throws Error naming the cell when `cellName` is not in the tier, a node name is invalid, or proxy
+ *   protocol is asked of an ALB cell (only NLB target groups send it)
  */
 export function localTwinHaproxyConfig(tier: ResolvedTier, options: LocalTwinOptions): string {
   const cell: ResolvedCell | undefined = options.cellName ? tier.cells.find((c) => c.name === options.cellName) : tier.cells[0];
@@ -95,6 +112,8 @@ export function localTwinHaproxyConfig(tier: ResolvedTier, options: LocalTwinOpt
   const st = cell.targetGroup.stickiness;
   const cookieName = st?.type === 'lb_cookie' ? TWIN_LB_COOKIE : st?.type === 'app_cookie' ? (st.cookieName ?? 'AWSALBAPP') : undefined;
   const backend = twinBackendName(cell.name);
+  const proxyProtocol = twinProxyProtocol(cell, options.proxyProtocol);
+  const mode = proxyProtocol ? 'tcp' : 'http';
 
   const lines = [
     `# websocket-tier local twin: cell ${cell.name} (${cell.loadBalancerType} load balancer), generated from the resolved tier`,
@@ -115,9 +134,12 @@ export function localTwinHaproxyConfig(tier: ResolvedTier, options: LocalTwinOpt
     '',
     'frontend websocket',
     `  bind ${host}:${options.frontendPort}`,
+    ...(mode === 'tcp' ? ['  mode tcp'] : []),
+    ...(cell.loadBalancerType === 'application' ? ['  option forwardfor'] : []),
     `  default_backend ${backend}`,
     '',
     `backend ${backend}`,
+    ...(mode === 'tcp' ? ['  mode tcp'] : []),
     '  balance leastconn',
     `  option httpchk GET ${hc.path}`,
     `  http-check expect ${httpCheckExpect(hc.healthyHttpCodes)}`,
@@ -129,7 +151,23 @@ export function localTwinHaproxyConfig(tier: ResolvedTier, options: LocalTwinOpt
     lines.push('  stick-table type ip size 100k expire 30m', '  stick on src');
   }
   for (const n of options.nodes) {
-    lines.push(`  server ${n.name} ${host}:${n.port} check${cookieName ? ` cookie ${n.name}` : ''}${n.enabled ? '' : ' disabled'}`);
+    const pp = proxyProtocol ? ' send-proxy-v2 check-send-proxy' : '';
+    lines.push(`  server ${n.name} ${host}:${n.port} check${pp}${cookieName ? ` cookie ${n.name}` : ''}${n.enabled ? '' : ' disabled'}`);
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Whether the twin's HAProxy sends PROXY protocol v2 to a cell's servers: the explicit option, else
+ * the cell's server environment (`WST_PROXY_PROTOCOL=1`, what the servers themselves read).
+ * @throws Error when it is on for an ALB cell
+ */
+export function twinProxyProtocol(cell: ResolvedCell, option?: boolean): boolean {
+  const on = option ?? cell.serverEnvironment[RUNTIME_ENV.proxyProtocol] === '1';
+  if (on && cell.loadBalancerType !== 'network') {
+    throw new Error(
+      `proxy protocol is on for cell ${JSON.stringify(cell.name)}, an application load balancer; allowed: network cells only (an ALB passes the client address in X-Forwarded-For instead, https://docs.aws.amazon.com/elasticloadbalancing/latest/application/x-forwarded-headers.html). Fix: turn it off, or use loadBalancerType 'network'.`,
+    );
+  }
+  return on;
 }

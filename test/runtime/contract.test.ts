@@ -199,6 +199,12 @@ describe('refusals carry the documented status on every transport', () => {
     expect(String((err as Error & { description?: { message?: string } }).description?.message)).toMatch(/Unexpected server response: 403/);
     await runtime.drain();
     expect(await refusal(url, { Origin: 'https://app.example.com' })).toEqual({ status: 503, retryAfter: '1' });
+    const late = ioClient(`http://127.0.0.1:${port}`, { transports: ['websocket'], reconnection: false, forceNew: true });
+    cleanups.push(() => void late.close());
+    const err2 = await within(new Promise<Error>((r) => late.once('connect_error', r)), 5000, 'connect_error while draining');
+    expect(String((err2 as Error & { description?: { message?: string } }).description?.message)).toMatch(
+      /Unexpected server response: 503/,
+    );
   });
 
   test('socket.io polling: 403 for a foreign Origin, 503 + Retry-After while draining', async () => {

@@ -1,7 +1,18 @@
 import { DEFAULTS } from '../../lib/core/defaults';
 import { LIMITS } from '../../lib/core/limits';
 import { SERVER_ENV } from '../../lib/core/server-contract';
-import { envNumber, rebalanceOptionsFromEnv, RUNTIME_DEFAULTS, RUNTIME_ENV, WebSocketRuntime } from '../../lib/runtime';
+import {
+  envNumber,
+  maxMessageBytesFrom,
+  proxyProtocolFrom,
+  rebalanceOptionsFromEnv,
+  RUNTIME_DEFAULTS,
+  RUNTIME_ENV,
+  RUNTIME_RANGES,
+  socketIoServerOptions,
+  WebSocketRuntime,
+  wsServerOptions,
+} from '../../lib/runtime';
 
 describe('settings from the tier environment', () => {
   test('drain window and health path come from WST_* (the numbers the renderers write)', () => {
@@ -124,5 +135,57 @@ describe('settings from the tier environment', () => {
     expect(res.status).toBe(503);
     expect(JSON.parse(res.body).status).toBe('drained');
     expect(r.handleHealth({ url: '/other', method: 'GET' }, res as never)).toBe(false);
+  });
+});
+
+describe('WST_MAX_MESSAGE_BYTES and WST_PROXY_PROTOCOL', () => {
+  const make = (env: NodeJS.ProcessEnv, options: Partial<ConstructorParameters<typeof WebSocketRuntime>[0]> = {}) =>
+    new WebSocketRuntime({ signals: [], env, ...options });
+
+  test('the message size comes from WST_MAX_MESSAGE_BYTES, else the runtime default (1 MiB); an explicit option wins', () => {
+    expect(make({ [RUNTIME_ENV.maxMessageBytes]: '65536' }).maxMessageBytes).toBe(65_536);
+    expect(make({}).maxMessageBytes).toBe(RUNTIME_DEFAULTS.maxMessageBytes);
+    expect(RUNTIME_DEFAULTS.maxMessageBytes).toBe(1_048_576);
+    expect(make({ [RUNTIME_ENV.maxMessageBytes]: '65536' }, { maxMessageBytes: 10 }).maxMessageBytes).toBe(10);
+    expect(make({ [RUNTIME_ENV.maxMessageBytes]: '' }).maxMessageBytes).toBe(RUNTIME_DEFAULTS.maxMessageBytes);
+    expect(make({ [RUNTIME_ENV.maxMessageBytes]: String(RUNTIME_RANGES.maxMessageBytes.max) }).maxMessageBytes).toBe(
+      RUNTIME_RANGES.maxMessageBytes.max,
+    );
+  });
+
+  test.each(['0', '-1', '1.5', 'lots', String(RUNTIME_RANGES.maxMessageBytes.max + 1)])(
+    'WST_MAX_MESSAGE_BYTES=%j is refused with the variable, the value and the range',
+    (raw) => {
+      expect(() => make({ [RUNTIME_ENV.maxMessageBytes]: raw })).toThrow(
+        new RegExp(
+          `^WST_MAX_MESSAGE_BYTES is "${raw.replace('.', '\\.')}"; allowed: an? (number|integer) 1–${RUNTIME_RANGES.maxMessageBytes.max}\\. Fix:`,
+        ),
+      );
+      expect(() => maxMessageBytesFrom({ [RUNTIME_ENV.maxMessageBytes]: raw })).toThrow(/WST_MAX_MESSAGE_BYTES/);
+    },
+  );
+
+  test('a bad explicit maxMessageBytes names the option', () => {
+    expect(() => make({}, { maxMessageBytes: 0 })).toThrow(/maxMessageBytes is 0; allowed: 1–/);
+    expect(() => make({}, { maxMessageBytes: 2.5 })).toThrow(/maxMessageBytes is 2\.5; allowed: an integer/);
+  });
+
+  test('the adapters get the size from the environment: ws maxPayload and Engine.IO maxHttpBufferSize', () => {
+    const r = make({ [RUNTIME_ENV.maxMessageBytes]: '4096' });
+    expect(wsServerOptions(r).maxPayload).toBe(4096);
+    expect(socketIoServerOptions(r).maxHttpBufferSize).toBe(4096);
+  });
+
+  test('WST_PROXY_PROTOCOL: "1" on; "0", empty or unset off; an explicit option wins', () => {
+    expect(make({ [RUNTIME_ENV.proxyProtocol]: '1' }).proxyProtocol).toBe(true);
+    expect(make({ [RUNTIME_ENV.proxyProtocol]: '0' }).proxyProtocol).toBe(false);
+    expect(make({ [RUNTIME_ENV.proxyProtocol]: '' }).proxyProtocol).toBe(false);
+    expect(make({}).proxyProtocol).toBe(false);
+    expect(make({ [RUNTIME_ENV.proxyProtocol]: '1' }, { proxyProtocol: false }).proxyProtocol).toBe(false);
+    expect(proxyProtocolFrom({ [RUNTIME_ENV.proxyProtocol]: '1' })).toBe(true);
+  });
+
+  test.each(['true', 'yes', '2', ' 1'])('WST_PROXY_PROTOCOL=%j is refused with the allowed values', (raw) => {
+    expect(() => make({ [RUNTIME_ENV.proxyProtocol]: raw })).toThrow(/^WST_PROXY_PROTOCOL is ".*"; allowed: "1" .* or "0"\. Fix:/);
   });
 });
