@@ -17,6 +17,9 @@ export const now = (): number => performance.now();
 /** A WebSocket client of the kit. */
 export interface KitSocket {
   readonly ws: WebSocket;
+  /** When the upgrade request was started (monotonic ms). */
+  readonly startedAt: number;
+  /** When the client saw the 101 (monotonic ms). */
   readonly openedAt: number;
   /** Ping frame arrival times (monotonic ms). */
   readonly pings: number[];
@@ -42,7 +45,7 @@ export function openSocket(url: string, origin: string | undefined, timeoutMs: n
         res(info);
       }),
     );
-    const socket: KitSocket = { ws, openedAt: 0, pings, closed };
+    const socket: KitSocket = { ws, startedAt: now(), openedAt: 0, pings, closed };
     ws.on('ping', () => pings.push(now()));
     let settled = false;
     const done = (r: OpenResult) => {
@@ -172,13 +175,17 @@ export class GaugeListener {
     return `udp://127.0.0.1:${this.socket.address().port}`;
   }
 
-  /** Wait for a datagram carrying `expected` that arrives after `since`; bounded by `timeoutMs`. */
-  async measure(expected: number, since: number, timeoutMs: number): Promise<GaugeMeasurement> {
-    const deadline = since + timeoutMs;
+  /**
+   * Wait for a datagram carrying `expected` that arrives after `startedAt` (when the kit started the
+   * change: a datagram sent before the client saw the change completes counts); the latency is from
+   * `observedAt` (when the client saw it), 0 when the datagram came first. Bounded by `timeoutMs`.
+   */
+  async measure(expected: number, startedAt: number, observedAt: number, timeoutMs: number): Promise<GaugeMeasurement> {
+    const deadline = observedAt + timeoutMs;
     for (;;) {
-      const later = this.samples.filter((x) => x.at >= since);
+      const later = this.samples.filter((x) => x.at >= startedAt);
       const hit = later.find((x) => x.value === expected);
-      if (hit) return { expected, latencyMs: hit.at - since, seen: later.map((x) => x.value) };
+      if (hit) return { expected, latencyMs: Math.max(0, hit.at - observedAt), seen: later.map((x) => x.value) };
       const left = deadline - now();
       if (left <= 0) return { expected, seen: later.map((x) => x.value) };
       await within(new Promise<void>((r) => this.waiters.push(r)), left, undefined);

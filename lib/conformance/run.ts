@@ -48,6 +48,9 @@ export const KIT_FOREIGN_ORIGIN = 'https://evil.example';
  */
 export const KIT_METRIC_INTERVAL_ENV = 'WST_METRIC_INTERVAL_MS';
 
+/** ms between health probes during the drain. */
+const PROBE_GAP_MS = 20;
+
 /** Longest timers the kit waits through, seconds. */
 const KIT_MAX_SECONDS = { drainPlusGrace: 60, idle: 60, ping: 10 } as const;
 
@@ -222,10 +225,15 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       if (r.ok) sockets.push(r.socket);
       return r;
     };
+    /** Close from the client side; resolves with when the close started and when it completed. */
     const closeClient = async (k: KitSocket) => {
+      const startedAt = now();
       if (!k.closeInfo) k.ws.close(1000);
-      return within(k.closed, 3000, undefined).then((c) => c?.at ?? now());
+      const c = await within(k.closed, 3000, undefined);
+      return { startedAt: Math.min(startedAt, c?.at ?? startedAt), at: c?.at ?? now() };
     };
+    const measure = (expected: number, change: { startedAt: number; at: number }) =>
+      gauge.measure(expected, change.startedAt, change.at, 3000);
 
     // ---- idle: pings and HTTP keep-alive (in parallel)
     progress('checking pings and keep-alive');
@@ -248,7 +256,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
           now() - k.openedAt,
         ),
       );
-      measurements.push(await gauge.measure(0, await closeClient(k), 3000));
+      measurements.push(await measure(0, await closeClient(k)));
     }
 
     // ---- admission: Origin, message size, cap (with the gauge tracking the count)
@@ -264,6 +272,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     if (big.ok) {
       let echoed = 0;
       big.socket.ws.on('message', (d: Buffer) => (echoed = d.length));
+      const sentAt = now();
       big.socket.ws.send(Buffer.alloc(maxMessage + 1, 0x61));
       const c = await within(big.socket.closed, 5000, undefined);
       results.set(
@@ -277,8 +286,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
                 : `socket still open 5 s after a ${maxMessage + 1}-byte message${echoed ? ` (echoed ${echoed} bytes)` : ''}`,
             },
       );
-      const closedAt = await closeClient(big.socket);
-      measurements.push(await gauge.measure(0, closedAt, 3000)); // the refused socket no longer counts
+      const closed = await closeClient(big.socket);
+      measurements.push(await measure(0, { startedAt: sentAt, at: closed.at })); // the refused socket no longer counts
     } else {
       results.set('max-message', { pass: false, detail: `a WebSocket upgrade was refused: ${big.error}` });
     }
@@ -288,7 +297,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       if (!r.ok) break;
       held.push(r.socket);
     }
-    const capGauge = held.length === cap ? await gauge.measure(cap, held[cap - 1].openedAt, 3000) : undefined;
+    const opened = (k: KitSocket) => ({ startedAt: k.startedAt, at: k.openedAt });
+    const capGauge = held.length === cap ? await measure(cap, opened(held[cap - 1])) : undefined;
     // A close right after the 101 (1013 from a miscounting server) arrives after 'open': judged after the gauge wait.
     const early = held.filter((k) => k.closeInfo);
     if (held.length < cap || early.length > 0) {
@@ -313,12 +323,14 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         await closeClient(extra.socket);
       }
       const gone = await Promise.all(held.splice(0, 2).map(closeClient));
-      measurements.push(await gauge.measure(cap - 2, Math.max(...gone), 3000));
+      measurements.push(
+        await measure(cap - 2, { startedAt: Math.max(...gone.map((g) => g.startedAt)), at: Math.max(...gone.map((g) => g.at)) }),
+      );
       for (let i = 0; i < 2; i++) {
         const r = await open();
         if (r.ok) held.push(r.socket);
       }
-      measurements.push(await gauge.measure(held.length, held[held.length - 1].openedAt, 3000));
+      measurements.push(await measure(held.length, opened(held[held.length - 1])));
     }
     results.set('gauge', gaugeVerdict(measurements, gauge.malformed, 1000));
     results.set('keep-alive', await keepAlive);
@@ -334,6 +346,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       while (!exitedYet && now() - t0 < windowMs + graceMs + 10_000) {
         const sentAtMs = now() - t0;
         probes.push({ sentAtMs, ...(await healthGet(healthPort, healthPath, 1000)) });
+        await new Promise((r) => setTimeout(r, PROBE_GAP_MS)); // sampling rate, so probing does not starve the server
       }
     })();
     proc.kill('SIGTERM');
@@ -358,6 +371,8 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
     const allowedMs = windowMs + graceMs + 1500;
     if (!exit) {
       results.set('exit', { pass: false, detail: `still running ${secs(limit)} after SIGTERM (killed)` });
+    } else if (exit.at < t0) {
+      results.set('exit', { pass: false, detail: `exited (${exit.code ?? exit.signal}) ${secs(t0 - exit.at)} before SIGTERM` });
     } else {
       const tookMs = exit.at - t0;
       const ok = exit.code === 0 && tookMs <= allowedMs;
