@@ -1,7 +1,8 @@
 /**
  * The `websocket-tier` command line: commander for arguments, one module per command.
- * Commands: `plan` (capacity and cost planner) and `local` (the local twin: Redis, HAProxy and
- * server processes on loopback, configured from the same tier model). Each command registers
+ * Commands: `plan` (capacity and cost planner), `local` (the local twin: Redis, HAProxy and
+ * server processes on loopback, configured from the same tier model), `bundle` and `conformance`
+ * (the server-contract conformance kit). Each command registers
  * itself in `buildProgram()`.
  */
 import * as fs from 'node:fs';
@@ -9,6 +10,7 @@ import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { TierConfigError } from '../core/issues';
 import { addBundleCommand } from './bundle';
+import { addConformanceCommand } from './conformance';
 import { CliError, type CliIo, processIo } from './io';
 import { registerLocalCommand } from './local';
 import { addPlanCommand } from './plan';
@@ -35,6 +37,7 @@ export function buildProgram(io: CliIo): Command {
   addPlanCommand(program, io);
   registerLocalCommand(program);
   addBundleCommand(program, io);
+  addConformanceCommand(program, io);
   return program;
 }
 
