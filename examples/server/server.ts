@@ -44,17 +44,21 @@ import {
   attachWebSocketServer,
   parseUdpEndpoint,
   RUNTIME_DEFAULTS,
+  RUNTIME_ENV,
   WebSocketRuntime,
   wsServerOptions,
 } from '../../lib/runtime';
 
-/** Test-only: milliseconds between connection-gauge records. @default 60000 (the metric's period) */
-export const METRIC_INTERVAL_ENV = 'WST_METRIC_INTERVAL_MS';
+/** Milliseconds between connection-gauge records (the contract's variable). @default 60000 (the metric's period) */
+export const METRIC_INTERVAL_ENV = RUNTIME_ENV.metricIntervalMs;
 
 /** Liveness path: 200 while the process runs, draining or not (the runtime's). */
 export const LIVENESS_PATH = RUNTIME_DEFAULTS.livenessPath;
 
-/** Largest message accepted, bytes (1 MiB, the runtime's); a bigger one closes the socket with 1009 (RFC 6455 §7.4.1). */
+/**
+ * Default largest message accepted, bytes (1 MiB, the runtime's); the tier's `WST_MAX_MESSAGE_BYTES`
+ * overrides it. A bigger message closes the socket with 1009 (RFC 6455 §7.4.1).
+ */
 export const MAX_PAYLOAD_BYTES = RUNTIME_DEFAULTS.maxMessageBytes;
 
 /** Every setting the server reads, after defaults. */
@@ -230,7 +234,6 @@ export async function startServer(
     pingIntervalSeconds: s.pingIntervalSeconds,
     keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
     healthPath: s.healthPath,
-    maxMessageBytes: MAX_PAYLOAD_BYTES,
     signals: [],
     metrics:
       asg === undefined
@@ -355,7 +358,7 @@ export async function startServer(
     drainWindowSeconds: s.drainWindowSeconds,
     keepAliveTimeoutSeconds: s.keepAliveTimeoutSeconds,
     listenBacklog: s.listenBacklog,
-    maxPayloadBytes: MAX_PAYLOAD_BYTES,
+    maxPayloadBytes: runtime.maxMessageBytes,
     node: runtime.nodeId,
     gauge: asg === undefined ? 'off' : `${s.metricNamespace}/${s.metricName} to ${udpUrl(s.emfEndpoint)}`,
   });

@@ -46,7 +46,7 @@ export const KIT_FOREIGN_ORIGIN = 'https://evil.example';
  * publishes on every change needs nothing; one that publishes on a timer must honour it to pass
  * the 1 s tracking check.
  */
-export const KIT_METRIC_INTERVAL_ENV = 'WST_METRIC_INTERVAL_MS';
+export const KIT_METRIC_INTERVAL_ENV = RUNTIME_ENV.metricIntervalMs;
 
 /** ms between health probes during the drain. */
 const PROBE_GAP_MS = 20;

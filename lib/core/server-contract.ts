@@ -73,6 +73,11 @@ export const RUNTIME_ENV = {
   retryAfterMs: 'WST_RETRY_AFTER_MS',
   /** Largest WebSocket message the server accepts, bytes (integer ≥ 1); larger ones close with 1009. */
   maxMessageBytes: 'WST_MAX_MESSAGE_BYTES',
+  /**
+   * Milliseconds between connection-gauge records, 100–3600000. Default 60000 (the metric's period);
+   * the conformance kit sets it short to see the gauge follow the count.
+   */
+  metricIntervalMs: 'WST_METRIC_INTERVAL_MS',
   /** `1` when the load balancer prefixes each connection with a PROXY protocol v2 header (NLB cells only). */
   proxyProtocol: 'WST_PROXY_PROTOCOL',
 } as const;

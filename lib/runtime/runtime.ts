@@ -134,7 +134,7 @@ export interface MetricsOptions {
   readonly endpoint?: string;
   /** @default env `WST_AUTO_SCALING_GROUP_NAME`, else `local` */
   readonly autoScalingGroupName?: string;
-  /** ms between records, ≥ 100. @default 60000 (the metric's period) */
+  /** ms between records, 100–3600000. @default env `WST_METRIC_INTERVAL_MS`, else 60000 (the metric's period) */
   readonly intervalMs?: number;
   /** @default env `WST_METRIC_NAMESPACE`, else `CONNECTION_GAUGE.namespace` */
   readonly namespace?: string;
@@ -576,7 +576,10 @@ export class WebSocketRuntime extends EventEmitter {
     const send = () =>
       emf.send({ connections: this.tracked.size, autoScalingGroupName: asg, timestampMs: Date.now(), namespace, metricName });
     send();
-    this.every(m?.intervalMs ?? RUNTIME_DEFAULTS.metricsIntervalMs, send);
+    this.every(
+      m?.intervalMs ?? envNumber(this.env, RUNTIME_ENV.metricIntervalMs, 100, 3_600_000) ?? RUNTIME_DEFAULTS.metricsIntervalMs,
+      send,
+    );
   }
 
   private startImds(): void {

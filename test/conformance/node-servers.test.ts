@@ -15,18 +15,13 @@ import { expectedRows, type KnownFailures, rows, show } from './helpers';
 
 jest.setTimeout(90_000);
 
-const MAX_MESSAGE_IGNORED =
-  'WST_MAX_MESSAGE_BYTES is not read: the server accepts up to 1 MiB (RUNTIME_DEFAULTS.maxMessageBytes) whatever the tier sets';
-
-test('examples/server passes the kit except the rows marked with their finding', async () => {
+test('examples/server passes every row of the kit', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wst-conformance-'));
   try {
     const report = await runConformance({ command: [process.execPath, bundleServer(dir)] });
     show('examples/server', report);
-    const known: KnownFailures = {
-      // examples/server/server.ts passes maxMessageBytes: MAX_PAYLOAD_BYTES (1 MiB) to the runtime.
-      'max-message': MAX_MESSAGE_IGNORED,
-    };
+    // Mark a row here only with the finding that makes it fail.
+    const known: KnownFailures = {};
     expect(rows(report)).toEqual(expectedRows(known));
     expect(report.loadBalancer).toBe('haproxy');
   } finally {
@@ -34,18 +29,12 @@ test('examples/server passes the kit except the rows marked with their finding',
   }
 });
 
-test("the twin's default ws backend (lib/twin/ws-server.ts) passes the kit except the rows marked with their finding", async () => {
+test("the twin's default ws backend (lib/twin/ws-server.ts) passes every row of the kit", async () => {
   const built = buildServer();
   try {
     const report = await runConformance({ command: [process.execPath, built.file], env: { NODE_PATH: built.nodePath } });
     show('lib/twin/ws-server', report);
-    const known: KnownFailures = {
-      // lib/runtime/runtime.ts: maxMessageBytes defaults to 1 MiB and never reads the environment.
-      'max-message': MAX_MESSAGE_IGNORED,
-      // lib/runtime/runtime.ts: the gauge is sent once at start and then every 60 s (metrics.intervalMs);
-      // no contract variable sets the interval and nothing is sent on change.
-      gauge: 'the runtime publishes the gauge every 60 s, so the count is not tracked within 1 s',
-    };
+    const known: KnownFailures = {};
     expect(rows(report)).toEqual(expectedRows(known));
   } finally {
     removeBuiltServer(built);
