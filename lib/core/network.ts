@@ -99,13 +99,8 @@ export const TIER_VPC: VpcShape = {
   pulumi: { maxAzs: 2, subnetCidrMask: 20, mapPublicIpOnLaunch: { ipv4: false, dualstack: false } },
 };
 
-/** One subnet of the layout. */
-export interface SubnetCidrBlock {
-  readonly tier: VpcSubnetTier['type'];
-  /** 0-based AZ slot. */
-  readonly az: number;
-  readonly cidr: string;
-}
+/** Subnet CIDRs of a layout by tier, each list in AZ-slot order (index 0 = the first AZ). */
+export type SubnetCidrBlocks = Readonly<Record<VpcSubnetTier['type'], readonly string[]>>;
 
 const ipToNumber = (ip: string): number => ip.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
 const numberToIp = (n: number): string => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
@@ -118,12 +113,12 @@ export function subnetPrefixLength(vpcCidr: string, subnets: number, mask: VpcLa
 }
 
 /**
- * The subnets of a layout spanning `azCount` AZs, in allocation order: consecutive blocks of
+ * The subnet CIDRs of a layout spanning `azCount` AZs, allocated as consecutive blocks of
  * the layout's prefix length from the start of the VPC CIDR, tier-major then AZ
  * (`10.0.0.0/16`, 2 AZs, /20 → public 10.0.0.0/20, 10.0.16.0/20, private 10.0.32.0/20, 10.0.48.0/20).
  * @throws Error when the subnets do not fit in the VPC CIDR (a library bug: the shape is fixed)
  */
-export function subnetCidrBlocks(shape: VpcShape, layout: VpcLayout, azCount: number): SubnetCidrBlock[] {
+export function subnetCidrBlocks(shape: VpcShape, layout: VpcLayout, azCount: number): SubnetCidrBlocks {
   const count = shape.subnetTiers.length * azCount;
   const prefix = subnetPrefixLength(shape.cidr, count, layout.subnetCidrMask);
   const [base, vpcPrefix] = shape.cidr.split('/');
@@ -131,11 +126,10 @@ export function subnetCidrBlocks(shape: VpcShape, layout: VpcLayout, azCount: nu
     throw new Error(`websocket-tier internal error: ${count} subnets of /${prefix} do not fit in ${shape.cidr}.`);
   }
   const start = ipToNumber(base);
-  return shape.subnetTiers.flatMap((tier, t) =>
-    Array.from({ length: azCount }, (_, az) => ({
-      tier: tier.type,
-      az,
-      cidr: `${numberToIp(start + (t * azCount + az) * 2 ** (32 - prefix))}/${prefix}`,
-    })),
-  );
+  const block = (index: number) => `${numberToIp(start + index * 2 ** (32 - prefix))}/${prefix}`;
+  const byTier = { public: [] as string[], 'private-with-egress': [] as string[] };
+  shape.subnetTiers.forEach((tier, t) => {
+    for (let az = 0; az < azCount; az++) byTier[tier.type].push(block(t * azCount + az));
+  });
+  return byTier;
 }
