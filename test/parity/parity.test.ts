@@ -453,7 +453,7 @@ test("with a known account and Region the CDK VPC spans TIER_VPC.cdk.maxAzs AZs,
     { env: { account: '123456789012', region: 'us-east-1' } },
   );
   const view = cdkNetworkView(stack, tier, template);
-  const azs = TIER_VPC.cdk.maxAzs; // CDK's dummy context has 3 AZs, as every Region the example targets
+  const azs = TIER_VPC.cdk.maxAzs; // the AZ lookup's dummy answer (no context given) lists 3 zones
   expect(view.shape).toMatchObject({
     vpcCidr: TIER_VPC.cidr,
     azCount: azs,
