@@ -130,7 +130,7 @@ export class WebSocketCell extends Construct {
     this.loadBalancerSecurityGroup = groups.loadBalancer;
     this.connections = groups.instances.connections;
 
-    const lbInputs = { cell, vpc, securityGroup: groups.loadBalancer, certificate: props.certificate };
+    const lbInputs = { vpc, securityGroup: groups.loadBalancer, certificate: props.certificate };
     const fleetInputs = {
       tier,
       cell,
@@ -141,7 +141,7 @@ export class WebSocketCell extends Construct {
       backplane: props.backplane?.location,
     };
     if (cell.loadBalancerType === 'application') {
-      const alb = renderApplicationLoadBalancer(this, lbInputs);
+      const alb = renderApplicationLoadBalancer(this, { ...lbInputs, cell });
       const fleet = renderFleet(this, fleetInputs);
       fleet.autoScalingGroup.attachToApplicationTargetGroup(alb.targetGroup);
       this.applicationLoadBalancer = alb.loadBalancer;
@@ -156,7 +156,7 @@ export class WebSocketCell extends Construct {
         terminationHook: this.terminationHook,
       } = fleet);
     } else {
-      const nlb = renderNetworkLoadBalancer(this, lbInputs);
+      const nlb = renderNetworkLoadBalancer(this, { ...lbInputs, cell });
       const fleet = renderFleet(this, fleetInputs);
       fleet.autoScalingGroup.attachToNetworkTargetGroup(nlb.targetGroup);
       this.networkLoadBalancer = nlb.loadBalancer;

@@ -6,7 +6,6 @@ import { Annotations, CfnOutput, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as logs from 'aws-cdk-lib/aws-logs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -14,13 +13,14 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import type { TierConfig } from '../core/config';
-import { BACKPLANE_IDS, cellId, cellUrlOutputId, OPERATIONS_TIER_IDS, TIER_IDS, VPC_FLOW_LOG_IDS } from '../core/ids';
+import { BACKPLANE_IDS, cellId, cellUrlOutputId, OPERATIONS_TIER_IDS, TIER_IDS } from '../core/ids';
 import { WARNING_PREFIX } from '../core/issues';
 import { planTier } from '../core/plan';
 import { validateDomainInZone } from '../core/validate';
 import type { ResolvedTier } from '../core/resolved';
 import { renderDashboard } from './private/dashboard';
 import { renderLogBucket } from './private/logs';
+import { renderVpc } from './private/vpc';
 import { renderWebAcl } from './private/waf';
 import { WebSocketBackplane } from './websocket-backplane';
 import { WebSocketCell } from './websocket-cell';
@@ -40,8 +40,9 @@ export interface WebSocketTierProps extends TierConfig {
    * VPC of every cell: load balancers in its public subnets, instances in its private subnets
    * with egress (they fetch packages, the server bundle and talk to CloudWatch). With
    * `dns.ipAddressType: 'dualstack'` it must have IPv6.
-   * @default - a new VPC: public + private-with-egress subnets in up to 3 AZs (2 when the stack is
-   *   env-agnostic), one NAT gateway per AZ; dual-stack when `dns.ipAddressType` is `dualstack`;
+   * @default - a new VPC of core's `TIER_VPC` shape (lib/core/network.ts): 10.0.0.0/16, public +
+   *   private-with-egress subnets split evenly in up to 3 AZs (2 when the stack is env-agnostic),
+   *   one NAT gateway per AZ; dual-stack when `dns.ipAddressType` is `dualstack`;
    *   with a flow log of rejected traffic to CloudWatch Logs (see `operations.vpcFlowLogs`)
    */
   readonly vpc?: ec2.IVpc;
@@ -116,20 +117,10 @@ export class WebSocketTier extends Construct {
     if (props.vpc !== undefined) {
       this.vpc = props.vpc;
     } else {
-      const vpc = new ec2.Vpc(this, TIER_IDS.vpc, {
-        maxAzs: 3,
-        ipProtocol: tier.ipAddressType === 'dualstack' ? ec2.IpProtocol.DUAL_STACK : ec2.IpProtocol.IPV4_ONLY,
-      });
-      const flowLog = tier.operations.vpcFlowLog;
-      if (flowLog !== undefined) {
-        // Only the VPC the tier creates: a given VPC's flow logs belong to its owner.
-        const logGroup = new logs.LogGroup(vpc, VPC_FLOW_LOG_IDS.logGroup, { retention: flowLog.retentionDays as logs.RetentionDays });
-        this.vpcFlowLog = vpc.addFlowLog(VPC_FLOW_LOG_IDS.flowLog, {
-          destination: ec2.FlowLogDestination.toCloudWatchLogs(logGroup),
-          trafficType: flowLog.trafficType === 'ALL' ? ec2.FlowLogTrafficType.ALL : ec2.FlowLogTrafficType.REJECT,
-        });
-      }
-      this.vpc = vpc;
+      // Only the VPC the tier creates gets a flow log: a given VPC's flow logs belong to its owner.
+      const created = renderVpc(this, TIER_IDS.vpc, tier.ipAddressType, tier.operations.vpcFlowLog);
+      this.vpc = created.vpc;
+      this.vpcFlowLog = created.flowLog;
     }
     this.certificate =
       props.certificate ??

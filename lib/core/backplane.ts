@@ -163,13 +163,10 @@ const NOT_OPTIONS: Readonly<Record<string, string>> = {
 export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
   const v = new IssueCollector(isUnresolved);
   const issues = v.issues;
-  const error = (code: string, path: string, message: string) => v.error(code, path, message);
-  const warn = (code: string, path: string, message: string) => v.warn(code, path, message);
-  const known = (value: unknown): boolean => v.known(value);
   const bp: unknown = config.backplane;
-  if (!known(bp)) return issues;
+  if (!v.known(bp)) return issues;
   if (typeof bp !== 'object' || bp === null || Array.isArray(bp)) {
-    error(
+    v.error(
       'not-an-object',
       'backplane',
       `backplane is ${JSON.stringify(bp)}; it must be an object of settings. Fix: use {} for the defaults or { engine, engineVersion, nodeType, replicasPerShard, port }.`,
@@ -180,7 +177,7 @@ export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresol
   for (const key of Object.keys(b)) {
     if (KNOWN_FIELDS.includes(key)) continue;
     const why = NOT_OPTIONS[key];
-    error(
+    v.error(
       why ? 'backplane-not-an-option' : 'backplane-unknown-field',
       `backplane.${key}`,
       why
@@ -190,9 +187,9 @@ export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresol
   }
 
   let engine: BackplaneEngine | undefined = BACKPLANE_DEFAULTS.engine;
-  if (known(b.engine)) {
+  if (v.known(b.engine)) {
     if (b.engine !== 'valkey' && b.engine !== 'redis') {
-      error(
+      v.error(
         'backplane-engine-invalid',
         'backplane.engine',
         `backplane.engine is ${JSON.stringify(b.engine)}; allowed 'valkey' or 'redis'. Fix: pick one (Memcached has no streams or pub/sub).`,
@@ -204,30 +201,28 @@ export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresol
   } else if (b.engine !== undefined) {
     engine = undefined;
   }
-  if (known(b.engineVersion) && engine !== undefined) {
+  if (v.known(b.engineVersion) && engine !== undefined) {
     const versions = BACKPLANE_ENGINE_VERSIONS[engine];
     if (typeof b.engineVersion !== 'string' || !versions.includes(b.engineVersion)) {
-      error(
+      v.error(
         'backplane-engine-version-invalid',
         'backplane.engineVersion',
         `backplane.engineVersion is ${JSON.stringify(b.engineVersion)} for engine '${engine}'; allowed ${versions.map((v) => `'${v}'`).join(', ')} (source: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/engine-versions.html). Fix: use one of those, or leave it out for '${BACKPLANE_DEFAULTS.engineVersion[engine]}'.`,
       );
     }
   }
-  if (known(b.nodeType) && (typeof b.nodeType !== 'string' || !NODE_TYPE.test(b.nodeType))) {
-    error(
+  if (v.known(b.nodeType) && (typeof b.nodeType !== 'string' || !NODE_TYPE.test(b.nodeType))) {
+    v.error(
       'backplane-node-type-invalid',
       'backplane.nodeType',
       `backplane.nodeType is ${JSON.stringify(b.nodeType)}; allowed an ElastiCache node type 'cache.<family>.<size>', e.g. 'cache.r7g.large' (source: https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/CacheNodes.SupportedTypes.html). Fix: use that form.`,
     );
   }
-  const int = (field: string, value: unknown, min: number, max: number, source?: string): boolean =>
-    v.int(`backplane.${field}`, value, { min, max, source });
-  int('replicasPerShard', b.replicasPerShard, BACKPLANE_REPLICAS.min, BACKPLANE_REPLICAS.max, BACKPLANE_REPLICAS.source);
-  if (int('port', b.port, BACKPLANE_PORT.min, BACKPLANE_PORT.max)) {
+  v.int('backplane.replicasPerShard', b.replicasPerShard, BACKPLANE_REPLICAS);
+  if (v.int('backplane.port', b.port, BACKPLANE_PORT)) {
     const serverPort = config.server?.port ?? DEFAULTS.server.port;
-    if (known(serverPort) && serverPort === b.port) {
-      error(
+    if (v.known(serverPort) && serverPort === b.port) {
+      v.error(
         'backplane-port-conflict',
         'backplane.port',
         `backplane.port is ${b.port as number}, the same as server.port; the backplane must listen on its own port. Fix: keep the default 6379 or choose another port.`,
@@ -235,17 +230,18 @@ export function validateBackplane(config: WithBackplane, isUnresolved: IsUnresol
     }
   }
   // Agreement with the capacity plan, which sizes the backplane it assumes.
-  const capacity = known(config.capacity) && typeof config.capacity === 'object' && config.capacity !== null ? config.capacity : undefined;
+  const capacity =
+    v.known(config.capacity) && typeof config.capacity === 'object' && config.capacity !== null ? config.capacity : undefined;
   const planNode = capacity?.cacheNodeType;
-  if (known(b.nodeType) && known(planNode) && b.nodeType !== planNode) {
-    warn(
+  if (v.known(b.nodeType) && v.known(planNode) && b.nodeType !== planNode) {
+    v.warn(
       'backplane-node-type-differs-from-capacity',
       'backplane.nodeType',
       `backplane.nodeType is ${JSON.stringify(b.nodeType)} but capacity.cacheNodeType is ${JSON.stringify(planNode)}; the capacity plan checks a node that is not the one deployed. Fix: give one value (leave backplane.nodeType out and it follows capacity.cacheNodeType).`,
     );
   }
   if (capacity?.backplane === 'sharded') {
-    warn(
+    v.warn(
       'backplane-single-primary',
       'backplane',
       `capacity.backplane is 'sharded', which plans several primaries, but the tier's backplane has one primary (cluster mode disabled, for the socket.io Redis Streams adapter). Fix: plan with capacity.backplane 'broadcast', or leave backplane out and bring a cluster-mode backplane of your own.`,

@@ -42,9 +42,10 @@ export interface WebSocketTierArgs extends TierConfig {
   /**
    * Existing VPC of every cell; give `publicSubnetIds` and `privateSubnetIds` with it. With
    * `dns.ipAddressType: 'dualstack'` its public subnets must have IPv6.
-   * @default - a new VPC (10.0.0.0/16) with a public and a private subnet in each of two AZs and
-   *   one NAT gateway per AZ; dual-stack public subnets when `dns.ipAddressType` is `dualstack`.
-   *   (The CDK construct's VPC spans up to three AZs when the stack's environment is known.)
+   * @default - a new VPC of core's `TIER_VPC` shape (lib/core/network.ts): 10.0.0.0/16 with a
+   *   public and a private /20 subnet in each of two AZs and one NAT gateway per AZ; dual-stack
+   *   public subnets when `dns.ipAddressType` is `dualstack`. (The CDK construct's VPC splits the
+   *   /16 evenly and spans up to three AZs when the stack's environment is known.)
    */
   readonly vpcId?: pulumi.Input<string>;
   /** Public subnets of `vpcId` (at least two AZs) for the load balancers. @default - the created VPC's */

@@ -1,7 +1,17 @@
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { errorsOf, type Issue, type TierConfig, validateTier, warningsOf } from '../../lib/core';
+import {
+  type CapacityConfig,
+  errorsOf,
+  type Issue,
+  type TierConfig,
+  validateCapacity,
+  validateDomainInZone,
+  validateTier,
+  warningsOf,
+} from '../../lib/core';
 import { alb, BASE, isLate, late, LATE, LATE_NUMBER, nlbTcp, nlbTls, tier } from './fixtures';
+import { OPERATIONS_ROWS } from './operations-rows';
 
 /**
  * One row per rule. `message` must name the value given and carry the fix; every message must
@@ -15,6 +25,8 @@ interface Row {
   readonly severity: 'error' | 'warning';
   readonly message: RegExp;
   readonly isUnresolved?: (v: unknown) => boolean;
+  /** Run instead of `validateTier(config)`, for a check the renderers call beside it. */
+  readonly run?: () => Issue[];
 }
 
 const manyCells = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `c${i}` }));
@@ -752,9 +764,366 @@ const ROWS: Row[] = [
     severity: 'error',
     message: /"a\\nb".*line break.*Fix/,
   },
+
+  // the hosted-zone check both renderers run beside validateTier (CDK: the zone object; Pulumi: hostedZoneName)
+  {
+    code: 'domain-outside-zone',
+    what: 'domain in another zone',
+    config: BASE,
+    run: () => validateDomainInZone('ws.example.org', 'example.com.'),
+    path: 'domainName',
+    severity: 'error',
+    message: /"ws\.example\.org" but the hosted zone is "example\.com".*Fix: use a domainName inside the zone/,
+  },
+  // backplane (lib/core/backplane.ts)
+  {
+    code: 'backplane-unknown-field',
+    what: 'misspelt field',
+    config: tier({ backplane: { engin: 'valkey' } as TierConfig['backplane'] }),
+    path: 'backplane.engin',
+    severity: 'error',
+    message: /not a backplane setting; allowed: engine, .*Fix: remove it or correct its spelling/,
+  },
+  {
+    code: 'backplane-not-an-option',
+    what: 'cluster-mode shard count',
+    config: tier({ backplane: { numNodeGroups: 2 } as TierConfig['backplane'] }),
+    path: 'backplane.numNodeGroups',
+    severity: 'error',
+    message: /not an option: cluster mode is always disabled.*Fix: remove it/,
+  },
+  {
+    code: 'backplane-engine-invalid',
+    what: 'Memcached',
+    config: tier({ backplane: { engine: 'memcached' as 'valkey' } }),
+    path: 'backplane.engine',
+    severity: 'error',
+    message: /"memcached"; allowed 'valkey' or 'redis'.*Fix: pick one/,
+  },
+  {
+    code: 'backplane-engine-version-invalid',
+    what: 'version the engine does not have',
+    config: tier({ backplane: { engine: 'valkey', engineVersion: '1.0' } }),
+    path: 'backplane.engineVersion',
+    severity: 'error',
+    message: /"1\.0" for engine 'valkey'; allowed .*engine-versions\.html.*Fix: use one of those/,
+  },
+  {
+    code: 'backplane-node-type-invalid',
+    what: 'node type without the cache. prefix',
+    config: tier({ backplane: { nodeType: 'r7g.large' } }),
+    path: 'backplane.nodeType',
+    severity: 'error',
+    message: /"r7g\.large"; allowed an ElastiCache node type 'cache\.<family>\.<size>'.*Fix: use that form/,
+  },
+  {
+    code: 'backplane-port-conflict',
+    what: 'backplane on the server port',
+    config: tier({ server: { port: 9000 }, backplane: { port: 9000 } }),
+    path: 'backplane.port',
+    severity: 'error',
+    message: /9000, the same as server\.port.*Fix: keep the default 6379/,
+  },
+  {
+    code: 'backplane-node-type-differs-from-capacity',
+    what: 'capacity plans another node',
+    config: tier({ backplane: { nodeType: 'cache.r7g.xlarge' }, capacity: { peakConnections: 100_000, cacheNodeType: 'cache.m7g.large' } }),
+    path: 'backplane.nodeType',
+    severity: 'warning',
+    message: /"cache\.r7g\.xlarge" but capacity\.cacheNodeType is "cache\.m7g\.large".*Fix: give one value/,
+  },
+  {
+    code: 'backplane-single-primary',
+    what: 'capacity plans sharded pub/sub',
+    config: tier({ backplane: {}, capacity: { peakConnections: 100_000, messagesPerSecond: 10, backplane: 'sharded' } }),
+    path: 'backplane',
+    severity: 'warning',
+    message: /capacity\.backplane is 'sharded'.*one primary.*Fix: plan with capacity\.backplane 'broadcast'/,
+  },
+  // capacity in a tier (lib/core/capacity/tier.ts); planner rules under `capacity.` are in PLANNER_ROWS
+  {
+    code: 'capacity-not-an-object',
+    what: 'capacity as a number',
+    config: tier({ capacity: 100_000 as unknown as TierConfig['capacity'] }),
+    path: 'capacity',
+    severity: 'error',
+    message: /capacity is 100000; it must be an object.*Fix: wrap the settings/,
+  },
+  {
+    code: 'capacity-field-from-cells',
+    what: 'load balancer type given to the planner in a tier',
+    config: tier({ capacity: { peakConnections: 10, loadBalancerType: 'network' } as TierConfig['capacity'] }),
+    path: 'capacity.loadBalancerType',
+    severity: 'error',
+    message: /in a tier it comes from the cells.*Fix: remove it from capacity/,
+  },
+  {
+    code: 'capacity-target-above-fd-limit',
+    what: 'scaling target above LimitNOFILE',
+    config: tier({
+      capacity: { peakConnections: 1_000_000 },
+      host: { fileDescriptorLimit: 65_536 },
+      scaling: { targetConnectionsPerInstance: 100_000 },
+    }),
+    path: 'scaling.targetConnectionsPerInstance',
+    severity: 'error',
+    message: /100,000 but cells\[0\] \('a'\) instances can hold at most 64,512 sockets.*Fix: lower it/,
+  },
+  {
+    code: 'capacity-target-above-plan',
+    what: 'scaling target above what the plan says an instance holds',
+    config: tier({ instanceType: 't4g.small', capacity: { peakConnections: 100_000 }, scaling: { targetConnectionsPerInstance: 60_000 } }),
+    path: 'scaling.targetConnectionsPerInstance',
+    severity: 'warning',
+    message: /60,000, above the .* connections the capacity plan says one t4g\.small holds.*Fix: lower it/,
+  },
 ];
 
-const issuesFor = (row: Row): Issue[] => validateTier(row.config, row.isUnresolved);
+const issuesFor = (row: Row): Issue[] => row.run?.() ?? validateTier(row.config, row.isUnresolved);
+
+/**
+ * One row per rule of the capacity planner (lib/core/capacity/validate.ts, plan.ts and the shared
+ * collector's number checks), run on the planner's own input as the CLI gives it (paths at the top
+ * level; in a tier they sit under `capacity.`). `fix: false` marks a warning that states a fact
+ * and asks for nothing.
+ */
+interface PlannerRow {
+  readonly code: string;
+  readonly what: string;
+  readonly input: unknown;
+  readonly path: string;
+  readonly severity: 'error' | 'warning';
+  readonly message: RegExp;
+  readonly fix?: false;
+}
+
+const PLANNER_ROWS: PlannerRow[] = [
+  { code: 'capacity-missing', what: 'no input object', input: null, path: 'peakConnections', severity: 'error', message: /is required/ },
+  {
+    code: 'capacity-peak-missing',
+    what: 'no peak',
+    input: {},
+    path: 'peakConnections',
+    severity: 'error',
+    message: /is required.*e\.g\. 100000/,
+  },
+  {
+    code: 'capacity-not-a-number',
+    what: 'peak as text',
+    input: { peakConnections: 'many' },
+    path: 'peakConnections',
+    severity: 'error',
+    message: /must be an integer 1–1000000000; got "many"/,
+  },
+  {
+    code: 'capacity-out-of-range',
+    what: 'zero peak',
+    input: { peakConnections: 0 },
+    path: 'peakConnections',
+    severity: 'error',
+    message: /peakConnections is 0/,
+  },
+  {
+    code: 'capacity-framework-invalid',
+    what: 'unknown framework',
+    input: { peakConnections: 10, framework: 'uws' },
+    path: 'framework',
+    severity: 'error',
+    message: /"uws"; allowed 'ws', 'socket\.io' or \{ bytesPerConnection/,
+  },
+  {
+    code: 'capacity-lb-invalid',
+    what: 'Classic Load Balancer',
+    input: { peakConnections: 10, loadBalancerType: 'classic' },
+    path: 'loadBalancerType',
+    severity: 'error',
+    message: /"classic"; allowed 'application' \(ALB\) or 'network' \(NLB\)/,
+  },
+  {
+    code: 'capacity-tls-invalid',
+    what: 'unknown TLS termination',
+    input: { peakConnections: 10, tlsTermination: 'both' },
+    path: 'tlsTermination',
+    severity: 'error',
+    message: /"both"; allowed 'load-balancer' or 'instance'/,
+  },
+  {
+    code: 'capacity-tls-on-instance-needs-nlb',
+    what: 'TLS on an ALB instance',
+    input: { peakConnections: 10, tlsTermination: 'instance' },
+    path: 'tlsTermination',
+    severity: 'error',
+    message: /ALB, which always terminates TLS itself/,
+  },
+  {
+    code: 'capacity-backplane-invalid',
+    what: 'unknown backplane mode',
+    input: { peakConnections: 10, backplane: 'kafka' },
+    path: 'backplane',
+    severity: 'error',
+    message: /"kafka"; allowed 'broadcast', 'sharded' or 'none'/,
+  },
+  {
+    code: 'capacity-instance-type-unknown',
+    what: 'instance type without a size or price',
+    input: { peakConnections: 10, instanceType: 'x2iedn.large' },
+    path: 'instanceType',
+    severity: 'error',
+    message: /"x2iedn\.large", which the planner has no size or price for/,
+  },
+  {
+    code: 'capacity-cache-node-unknown',
+    what: 'unknown cache node',
+    input: { peakConnections: 10, cacheNodeType: 'cache.x9.huge' },
+    path: 'cacheNodeType',
+    severity: 'error',
+    message: /"cache\.x9\.huge"; known: cache\.t4g\.micro/,
+  },
+  {
+    code: 'capacity-route53-interval-invalid',
+    what: 'Route 53 interval 20 s',
+    input: { peakConnections: 10, route53HealthCheckIntervalSeconds: 20 },
+    path: 'route53HealthCheckIntervalSeconds',
+    severity: 'error',
+    message: /is 20; Route 53 accepts 10 or 30/,
+  },
+  {
+    code: 'capacity-storm-below-steady',
+    what: 'storm slower than the steady rate',
+    input: { peakConnections: 10_000, newConnectionsPerSecond: 100, reconnectStormConnectionsPerSecond: 10 },
+    path: 'reconnectStormConnectionsPerSecond',
+    severity: 'warning',
+    message: /is 10\/s, below the steady 100\/s/,
+  },
+  {
+    code: 'capacity-instance-too-small',
+    what: 'no memory left for connections',
+    input: { peakConnections: 10, instanceType: 't4g.nano' },
+    path: 'instanceType',
+    severity: 'error',
+    message: /t4g\.nano has 0\.5 GiB.*nothing is left for connections/,
+  },
+  {
+    code: 'capacity-cpu-unsatisfiable',
+    what: 'more deliveries than one instance serves for one connection',
+    input: { peakConnections: 10, messagesPerSecond: 1e9, fanOut: 10 },
+    path: 'messagesPerSecond',
+    severity: 'error',
+    message: /10,000,000,000 deliveries\/s over 10 connections/,
+  },
+  {
+    code: 'capacity-above-fd-limit',
+    what: 'measured maximum above LimitNOFILE',
+    input: { peakConnections: 100_000, maxConnectionsPerInstance: 70_000, fileDescriptorLimit: 65_536 },
+    path: 'maxConnectionsPerInstance',
+    severity: 'error',
+    message: /is 70,000 but the file-descriptor limit 65,536 leaves 64,512 for sockets/,
+  },
+  {
+    code: 'capacity-above-nlb-target-limit',
+    what: 'measured maximum above the NLB translation limit',
+    input: { peakConnections: 1_000_000, loadBalancerType: 'network', nlbClientIpPreservation: false, maxConnectionsPerInstance: 60_000 },
+    path: 'maxConnectionsPerInstance',
+    severity: 'error',
+    message: /is 60,000 but an NLB with client IP preservation off translates addresses and allows 55,000/,
+  },
+  {
+    code: 'capacity-measured-above-estimate',
+    what: 'measurement above the estimate',
+    input: { peakConnections: 1_000_000, maxConnectionsPerInstance: 300_000 },
+    path: 'maxConnectionsPerInstance',
+    severity: 'warning',
+    message: /is 300,000, above the planner's estimate.*The measurement wins/,
+    fix: false,
+  },
+  {
+    code: 'capacity-too-many-targets',
+    what: 'a cell needing more than 1,000 targets',
+    input: { peakConnections: 100_000_000, cells: 1, instanceType: 't4g.small' },
+    path: 'peakConnections',
+    severity: 'error',
+    message: /a target group holds at most 1,000 targets .* Fix: use at least \d+ cells/,
+  },
+  {
+    code: 'capacity-cells-underused',
+    what: 'five cells for 1,000 connections',
+    input: { peakConnections: 1000, cells: 5 },
+    path: 'cells',
+    severity: 'warning',
+    message: /cells is 5, so each cell holds 200 connections/,
+  },
+  {
+    code: 'capacity-storm-exceeds-backlog',
+    what: 'storm above the largest listen backlog',
+    input: { peakConnections: 100_000, reconnectStormConnectionsPerSecond: 1e8 },
+    path: 'reconnectStormConnectionsPerSecond',
+    severity: 'warning',
+    message: /100,000,000\/s over 2 instances is 50,000,000\/s each, more than the largest listen backlog/,
+  },
+  {
+    code: 'capacity-tls-storm',
+    what: 'TLS handshakes on the instances during a storm',
+    input: {
+      peakConnections: 1_000_000,
+      loadBalancerType: 'network',
+      tlsTermination: 'instance',
+      reconnectStormConnectionsPerSecond: 100_000,
+    },
+    path: 'reconnectStormConnectionsPerSecond',
+    severity: 'warning',
+    message: /with TLS on the instance each m7g\.large must handshake/,
+  },
+  {
+    code: 'capacity-backplane-saturated',
+    what: 'broadcast above one primary',
+    input: { peakConnections: 1_000_000, messagesPerSecond: 100_000, backplane: 'broadcast' },
+    path: 'backplane',
+    severity: 'error',
+    message: /'broadcast' sends every message to all .* servers.*Fix: use backplane 'sharded'/,
+  },
+  {
+    code: 'capacity-backplane-hot',
+    what: 'broadcast at 84 % of one primary',
+    input: { peakConnections: 1_000_000, messagesPerSecond: 70_000, backplane: 'broadcast' },
+    path: 'backplane',
+    severity: 'warning',
+    message: /1,260,000 Redis deliveries\/s is 84 % of 1 primary' measured budget.*Fix: load-test the backplane/,
+  },
+];
+
+describe('capacity planner: one row per rule', () => {
+  it.each(PLANNER_ROWS.map((r) => [r.code, r.what, r] as const))('%s (%s)', (_code, _what, row) => {
+    const issues = validateCapacity(row.input as CapacityConfig);
+    const hit = issues.find((i) => i.code === row.code && i.path === row.path);
+    if (!hit) throw new Error(`expected ${row.code} at ${row.path}; got ${JSON.stringify(issues, null, 2)}`);
+    expect(hit.severity).toBe(row.severity);
+    expect(hit.message).toMatch(row.message);
+    if (row.fix !== false) expect(hit.message).toMatch(/Fix: \S/);
+  });
+});
+
+/**
+ * Every validator's source: the tier rules, the shared collector, operations, backplane and the
+ * capacity planner (field checks, the model, the tier integration).
+ */
+const VALIDATOR_SOURCES = [
+  'validate.ts',
+  'issues.ts',
+  'operations/validate.ts',
+  'backplane.ts',
+  'capacity/validate.ts',
+  'capacity/plan.ts',
+  'capacity/tier.ts',
+];
+
+/** Codes a source can emit: `error('code'`/`warn('code'` calls, `cond ? 'a' : 'b'` code arguments, and `code: 'x'` issue literals. */
+function emittedCodes(src: string): Set<string> {
+  const codes = new Set<string>();
+  for (const m of src.matchAll(/\b(?:error|warn)\(\s*'([a-z0-9-]+)'/g)) codes.add(m[1]);
+  for (const m of src.matchAll(/\b(?:error|warn)\(\s*[\w.]+\s*\?\s*'([a-z0-9-]+)'\s*:\s*'([a-z0-9-]+)'/g)) codes.add(m[1]).add(m[2]);
+  for (const m of src.matchAll(/\bcode:\s*'([a-z0-9-]+)'/g)) codes.add(m[1]);
+  return codes;
+}
 
 describe('validateTier: one row per rule', () => {
   it.each(ROWS.map((r) => [r.code, r.what, r] as const))('%s (%s)', (_code, _what, row) => {
@@ -766,18 +1135,20 @@ describe('validateTier: one row per rule', () => {
     expect(hit.message).toMatch(/Fix: \S/);
   });
 
-  it('every code validate.ts (and the collector it uses) can emit has a row in this table', () => {
-    // validate.ts and the shared collector's range checks (lib/core/issues.ts) it calls
-    const src = ['validate.ts', 'issues.ts'].map((f) => readFileSync(join(__dirname, '../../lib/core', f), 'utf8')).join('\n');
-    const emitted = new Set([...src.matchAll(/\b(?:error|warn)\(\s*'([a-z0-9-]+)'/g)].map((m) => m[1]));
-    emitted.delete('capacity-not-a-number'); // the collector's capacity-planner checks: covered by test/core/capacity.test.ts
-    emitted.delete('capacity-out-of-range');
-    emitted.delete('not-a-boolean'); // operations only: covered by test/core/operations.test.ts
-    expect(emitted.size).toBeGreaterThan(50);
-    const tested = new Set(ROWS.map((r) => r.code));
+  it('every code any validator can emit (tier, collector, operations, backplane, capacity) has a row in a table', () => {
+    const src = VALIDATOR_SOURCES.map((f) => readFileSync(join(__dirname, '../../lib/core', f), 'utf8')).join('\n');
+    const emitted = emittedCodes(src);
+    expect(emitted.size).toBeGreaterThan(110);
+    // this table, the planner table above, and the operations table (test/core/operations.test.ts runs it)
+    const tested = new Set([...ROWS, ...PLANNER_ROWS, ...OPERATIONS_ROWS].map((r) => r.code));
     expect([...emitted].filter((c) => !tested.has(c)).sort()).toEqual([]);
-    // and the table names no code that no longer exists
+    // and the tables name no code that no longer exists
     expect([...tested].filter((c) => !emitted.has(c)).sort()).toEqual([]);
+  });
+
+  it('the code scan sees every form a validator uses (a call, a ternary argument, an issue literal)', () => {
+    const sample = "v.error('a-b', 'x', m); warn(\n  'c', p, m); v.error(\n  why ? 'd' : 'e', p, m); issues.push({ code: 'f', path });";
+    expect([...emittedCodes(sample)].sort()).toEqual(['a-b', 'c', 'd', 'e', 'f']);
   });
 
   it('rows of severity error have no warning twin with the same code (codes are one severity)', () => {

@@ -25,6 +25,7 @@ import {
   type TierOperationsView,
   userDataScriptLines,
 } from './cell-view';
+import { type NetworkView, networkView } from './network-view';
 
 type Props = Record<string, any>;
 
@@ -367,4 +368,41 @@ export function cdkBackplaneView(stack: Stack, tier: WebSocketTier, template: Te
     ingress: ingress.sort((x, y) => x.fromCell.localeCompare(y.fromCell)),
     secretReadBy,
   };
+}
+
+/** The parts of the VPC the tier created, read from the template (references are logical ids). */
+export function cdkNetworkView(stack: Stack, tier: WebSocketTier, template: Template): NetworkView {
+  const resources: Record<string, { Type: string; Properties: Props }> = template.toJSON().Resources;
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const ref = (v: { Ref?: string } | undefined): string => v?.Ref as string;
+  const cell = tier.cells[0];
+  const vpc = resources[stack.getLogicalId(cfnOf(tier.vpc))].Properties;
+  return networkView({
+    vpc: { cidr: vpc.CidrBlock, ipv6: ofType('AWS::EC2::VPCCidrBlock').some(([, r]) => r.Properties.AmazonProvidedIpv6CidrBlock === true) },
+    subnets: ofType('AWS::EC2::Subnet').map(([key, r]) => ({
+      key,
+      // env-agnostic: { Fn::Select: [i, Fn::GetAZs] }; known Region: the zone name
+      az:
+        typeof r.Properties.AvailabilityZone === 'string'
+          ? r.Properties.AvailabilityZone
+          : String(r.Properties.AvailabilityZone['Fn::Select'][0]),
+      cidr: r.Properties.CidrBlock,
+      ipv6: r.Properties.Ipv6CidrBlock !== undefined,
+      mapPublicIpOnLaunch: r.Properties.MapPublicIpOnLaunch,
+    })),
+    associations: ofType('AWS::EC2::SubnetRouteTableAssociation').map(([, r]) => ({
+      subnet: ref(r.Properties.SubnetId),
+      routeTable: ref(r.Properties.RouteTableId),
+    })),
+    defaultRoutes: ofType('AWS::EC2::Route')
+      .filter(([, r]) => r.Properties.DestinationCidrBlock === '0.0.0.0/0')
+      .map(([, r]) => ({
+        routeTable: ref(r.Properties.RouteTableId),
+        internetGateway: resources[ref(r.Properties.GatewayId)]?.Type === 'AWS::EC2::InternetGateway',
+        natGateway: ref(r.Properties.NatGatewayId),
+      })),
+    natGateways: ofType('AWS::EC2::NatGateway').map(([key, r]) => ({ key, subnet: ref(r.Properties.SubnetId) })),
+    loadBalancerSubnets: resources[stack.getLogicalId(cfnOf(cell.loadBalancer))].Properties.Subnets.map(ref),
+    instanceSubnets: resources[stack.getLogicalId(cfnOf(cell.autoScalingGroup))].Properties.VPCZoneIdentifier.map(ref),
+  });
 }

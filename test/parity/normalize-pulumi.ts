@@ -34,6 +34,7 @@ import {
   type TierOperationsView,
   userDataScriptLines,
 } from './cell-view';
+import { type NetworkView, networkView } from './network-view';
 
 /** Views of the named cells of the Pulumi tier `tierName`, in the order given. */
 export function pulumiCellViews(recorder: PulumiRecorder, tierName: string, cellNames: readonly string[]): CellView[] {
@@ -334,4 +335,36 @@ export function pulumiBackplaneView(recorder: PulumiRecorder, tierName: string):
     ingress: ingress.sort((x, y) => x.fromCell.localeCompare(y.fromCell)),
     secretReadBy,
   };
+}
+
+/** The parts of the VPC the tier created, from the recorded inputs (references are the mocks' `${name}-id`). */
+export function pulumiNetworkView(recorder: PulumiRecorder, tierName: string, firstCellName: string): NetworkView {
+  const ofType = (type: string) => recorder.ofType(`aws:ec2/${type}`);
+  const cell = childName(tierName, cellId(firstCellName));
+  const vpc = recorder.named(childName(tierName, TIER_IDS.vpc)).inputs;
+  const gateways = new Set(ofType('internetGateway:InternetGateway').map((r) => `${r.name}-id`));
+  return networkView({
+    vpc: { cidr: vpc.cidrBlock, ipv6: vpc.assignGeneratedIpv6CidrBlock === true },
+    subnets: ofType('subnet:Subnet').map((r) => ({
+      key: `${r.name}-id`,
+      az: r.inputs.availabilityZone,
+      cidr: r.inputs.cidrBlock,
+      ipv6: r.inputs.ipv6CidrBlock !== undefined,
+      mapPublicIpOnLaunch: r.inputs.mapPublicIpOnLaunch ?? false,
+    })),
+    associations: ofType('routeTableAssociation:RouteTableAssociation').map((r) => ({
+      subnet: r.inputs.subnetId,
+      routeTable: r.inputs.routeTableId,
+    })),
+    defaultRoutes: ofType('route:Route')
+      .filter((r) => r.inputs.destinationCidrBlock === '0.0.0.0/0')
+      .map((r) => ({
+        routeTable: r.inputs.routeTableId,
+        internetGateway: gateways.has(r.inputs.gatewayId),
+        natGateway: r.inputs.natGatewayId,
+      })),
+    natGateways: ofType('natGateway:NatGateway').map((r) => ({ key: `${r.name}-id`, subnet: r.inputs.subnetId })),
+    loadBalancerSubnets: recorder.named(childName(cell, CELL_IDS.loadBalancer)).inputs.subnets,
+    instanceSubnets: recorder.named(childName(cell, CELL_IDS.autoScalingGroup)).inputs.vpcZoneIdentifiers,
+  });
 }

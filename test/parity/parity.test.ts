@@ -5,7 +5,7 @@
  * normalizer that reads nothing cannot make the two sides agree.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { errorsOf, resolveTier, type TierConfig, userDataLines, validateTier } from '../../lib/core';
+import { errorsOf, resolveTier, subnetCidrBlocks, type TierConfig, TIER_VPC, userDataLines, validateTier } from '../../lib/core';
 import { WebSocketTier as PulumiTier } from '../../lib/pulumi';
 import { testBundleFile, tierStack } from '../helpers/cdk-app';
 import { recordProgram } from '../helpers/pulumi-mocks';
@@ -18,8 +18,9 @@ import {
   LOG_BUCKET,
   type TierOperationsView,
 } from './cell-view';
-import { cdkBackplaneView, cdkCellViews, cdkTierOperationsView } from './normalize-cdk';
-import { pulumiBackplaneView, pulumiCellViews, pulumiTierOperationsView } from './normalize-pulumi';
+import type { NetworkView } from './network-view';
+import { cdkBackplaneView, cdkCellViews, cdkNetworkView, cdkTierOperationsView } from './normalize-cdk';
+import { pulumiBackplaneView, pulumiCellViews, pulumiNetworkView, pulumiTierOperationsView } from './normalize-pulumi';
 
 interface Case {
   readonly title: string;
@@ -225,6 +226,8 @@ interface Views {
   pulumiTier: TierOperationsView;
   cdkBackplane?: BackplaneView;
   pulumiBackplane?: BackplaneView;
+  cdkNetwork: NetworkView;
+  pulumiNetwork: NetworkView;
 }
 
 async function views(c: Case): Promise<Views> {
@@ -242,6 +245,8 @@ async function views(c: Case): Promise<Views> {
     pulumiTier: pulumiTierOperationsView(recorder, 'tier'),
     cdkBackplane: cdkBackplaneView(stack, tier, template),
     pulumiBackplane: pulumiBackplaneView(recorder, 'tier'),
+    cdkNetwork: cdkNetworkView(stack, tier, template),
+    pulumiNetwork: pulumiNetworkView(recorder, 'tier', c.config.cells[0].name),
   };
 }
 
@@ -271,9 +276,51 @@ describe.each(CASES)('$title', (c) => {
   let pulTier: TierOperationsView;
   let cdkBackplane: BackplaneView | undefined;
   let pulBackplane: BackplaneView | undefined;
+  let cdkNetwork: NetworkView;
+  let pulNetwork: NetworkView;
   const plan = resolveTier(c.config);
   beforeAll(async () => {
-    ({ cdk, pulumi: pul, cdkTier, pulumiTier: pulTier, cdkBackplane, pulumiBackplane: pulBackplane } = await views(c));
+    ({
+      cdk,
+      pulumi: pul,
+      cdkTier,
+      pulumiTier: pulTier,
+      cdkBackplane,
+      pulumiBackplane: pulBackplane,
+      cdkNetwork,
+      pulumiNetwork: pulNetwork,
+    } = await views(c));
+  });
+
+  // The CDK side is env-agnostic (region only), so its VPC spans the 2 AZs CDK can name without a
+  // lookup, the same as Pulumi's fixed 2 slots: TIER_VPC.minAzs.
+  const azs = TIER_VPC.minAzs;
+  const dualStack = plan.ipAddressType === 'dualstack';
+
+  test("created VPC agrees and has core's TIER_VPC shape: CIDR, AZ count, subnets per tier, one NAT per AZ, LB public, instances private", () => {
+    expect(pulNetwork.shape).toEqual(cdkNetwork.shape);
+    expect(cdkNetwork.shape).toEqual({
+      vpcCidr: TIER_VPC.cidr,
+      azCount: azs,
+      subnetsPerTier: { public: azs, 'private-with-egress': azs },
+      unroutedSubnets: 0,
+      natGateways: azs, // TIER_VPC.natGateways: 'one-per-az'
+      oneNatPerAzInPublicSubnets: true,
+      privateEgressThroughOwnAzNat: true,
+      loadBalancerInPublicSubnets: true,
+      instancesInPrivateSubnets: true,
+      vpcIpv6: dualStack,
+      publicSubnetsWithIpv6: dualStack ? azs : 0,
+    });
+    expect(TIER_VPC.subnetTiers.map((t) => t.type)).toEqual(Object.keys(cdkNetwork.shape.subnetsPerTier));
+  });
+
+  test("each side lays its subnets out as core's layout for it says (the documented differences: CIDRs, MapPublicIpOnLaunch, IPv6 on private subnets)", () => {
+    expect(cdkNetwork.cidrs).toEqual(subnetCidrBlocks(TIER_VPC, TIER_VPC.cdk, azs));
+    expect(pulNetwork.cidrs).toEqual(subnetCidrBlocks(TIER_VPC, TIER_VPC.pulumi, azs));
+    expect(cdkNetwork.mapPublicIpOnLaunch).toEqual([TIER_VPC.cdk.mapPublicIpOnLaunch[plan.ipAddressType]]);
+    expect(pulNetwork.mapPublicIpOnLaunch).toEqual([TIER_VPC.pulumi.mapPublicIpOnLaunch[plan.ipAddressType]]);
+    expect([cdkNetwork.privateSubnetsWithIpv6, pulNetwork.privateSubnetsWithIpv6]).toEqual([dualStack ? azs : 0, 0]);
   });
 
   test('backplane agrees (engine, version, node type, replicas, TLS, at rest, failover, port, SG rule sources) and carries the plan', () => {
@@ -397,4 +444,22 @@ describe.each(CASES)('$title', (c) => {
       expect(pul[i].userData).toEqual(expected);
     });
   });
+});
+
+test("with a known account and Region the CDK VPC spans TIER_VPC.cdk.maxAzs AZs, laid out as core's even split (the documented difference from Pulumi's 2)", () => {
+  const { stack, tier, template } = tierStack(
+    { domainName: DOMAIN, cells: [{ name: 'a' }] },
+    {},
+    { env: { account: '123456789012', region: 'us-east-1' } },
+  );
+  const view = cdkNetworkView(stack, tier, template);
+  const azs = TIER_VPC.cdk.maxAzs; // the AZ lookup's dummy answer (no context given) lists 3 zones
+  expect(view.shape).toMatchObject({
+    vpcCidr: TIER_VPC.cidr,
+    azCount: azs,
+    subnetsPerTier: { public: azs, 'private-with-egress': azs },
+    natGateways: azs,
+  });
+  expect(view.cidrs).toEqual(subnetCidrBlocks(TIER_VPC, TIER_VPC.cdk, azs));
+  expect(view.cidrs.public).toEqual(['10.0.0.0/19', '10.0.32.0/19', '10.0.64.0/19']);
 });

@@ -26,9 +26,9 @@ export interface RenderedNetworkLoadBalancer {
   readonly targetGroup: elbv2.NetworkTargetGroup;
 }
 
-/** Inputs shared by both renderers. */
-export interface LoadBalancerInputs {
-  readonly cell: ResolvedCell;
+/** Inputs of a load-balancer renderer; `C` is the cell kind it draws (the caller narrows on `loadBalancerType`). */
+export interface LoadBalancerInputs<C extends ResolvedCell = ResolvedCell> {
+  readonly cell: C;
   readonly vpc: ec2.IVpc;
   readonly securityGroup: ec2.ISecurityGroup;
   readonly certificate?: acm.ICertificate;
@@ -52,19 +52,6 @@ function healthCheck(hc: ResolvedHealthCheck): elbv2.HealthCheck {
   };
 }
 
-/** The cell as the kind this renderer draws; the caller dispatches on `loadBalancerType`, so a mismatch is a library bug. */
-function cellOfType<T extends ResolvedCell['loadBalancerType']>(
-  cell: ResolvedCell,
-  type: T,
-): Extract<ResolvedCell, { loadBalancerType: T }> {
-  if (cell.loadBalancerType !== type) {
-    throw new Error(
-      `websocket-tier internal error: cell "${cell.name}" is a ${cell.loadBalancerType} cell, rendered as ${type}; please report this with your tier config.`,
-    );
-  }
-  return cell as Extract<ResolvedCell, { loadBalancerType: T }>;
-}
-
 function certificateOf(inputs: LoadBalancerInputs): acm.ICertificate {
   if (!inputs.certificate) {
     throw new Error(
@@ -75,9 +62,11 @@ function certificateOf(inputs: LoadBalancerInputs): acm.ICertificate {
 }
 
 /** ALB cell: HTTPS :443 forwarding to an HTTP/1 target group, HTTP :80 redirecting to HTTPS (301). */
-export function renderApplicationLoadBalancer(scope: Construct, inputs: LoadBalancerInputs): RenderedApplicationLoadBalancer {
-  const { vpc } = inputs;
-  const cell: ResolvedAlbCell = cellOfType(inputs.cell, 'application');
+export function renderApplicationLoadBalancer(
+  scope: Construct,
+  inputs: LoadBalancerInputs<ResolvedAlbCell>,
+): RenderedApplicationLoadBalancer {
+  const { vpc, cell } = inputs;
   const tg = cell.targetGroup;
   const loadBalancer = new elbv2.ApplicationLoadBalancer(scope, CELL_IDS.loadBalancer, {
     vpc,
@@ -123,9 +112,8 @@ export function renderApplicationLoadBalancer(scope: Construct, inputs: LoadBala
 }
 
 /** NLB cell: TLS or TCP :443, cross-zone on, connections kept through deregistration and unhealthy blips. */
-export function renderNetworkLoadBalancer(scope: Construct, inputs: LoadBalancerInputs): RenderedNetworkLoadBalancer {
-  const { vpc } = inputs;
-  const cell: ResolvedNlbCell = cellOfType(inputs.cell, 'network');
+export function renderNetworkLoadBalancer(scope: Construct, inputs: LoadBalancerInputs<ResolvedNlbCell>): RenderedNetworkLoadBalancer {
+  const { vpc, cell } = inputs;
   const tg = cell.targetGroup;
   const l = cell.listener;
   const loadBalancer = new elbv2.NetworkLoadBalancer(scope, CELL_IDS.loadBalancer, {

@@ -25,17 +25,11 @@ const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256
 export function validateOperations(config: TierConfig, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
   const v = new IssueCollector(isUnresolved);
   const issues = v.issues;
-  const error = (code: string, path: string, message: string) => v.error(code, path, message);
-  const warn = (code: string, path: string, message: string) => v.warn(code, path, message);
-  const known = (value: unknown): boolean => v.known(value);
-  const int = (path: string, value: unknown, min: number, max: number, unit = ''): value is number =>
-    v.int(path, value, { min, max }, unit);
-  const bool = (path: string, value: unknown) => v.bool(path, value);
 
   const ops: unknown = config.operations;
-  if (!known(ops)) return issues;
+  if (!v.known(ops)) return issues;
   if (!isObject(ops)) {
-    error(
+    v.error(
       'not-an-object',
       'operations',
       `operations is ${JSON.stringify(ops)}; it must be an object of settings. Fix: use { … } with the documented fields, or leave it out for the defaults.`,
@@ -49,9 +43,9 @@ export function validateOperations(config: TierConfig, isUnresolved: IsUnresolve
   const types = new Set(cells.map((c) => c.loadBalancerType ?? DEFAULTS.cell.loadBalancerType));
 
   // Alarms.
-  if (known(o.alarms)) {
+  if (v.known(o.alarms)) {
     if (!isObject(o.alarms)) {
-      error(
+      v.error(
         'not-an-object',
         'operations.alarms',
         `operations.alarms is ${JSON.stringify(o.alarms)}; it must be an object keyed by alarm key. Fix: e.g. { elb5xx: { threshold: 50 } }.`,
@@ -60,16 +54,16 @@ export function validateOperations(config: TierConfig, isUnresolved: IsUnresolve
       for (const [key, tuning] of Object.entries(o.alarms as Record<string, unknown>)) {
         const p = `operations.alarms.${key}`;
         if (!(ALARM_KEYS as readonly string[]).includes(key)) {
-          error(
+          v.error(
             'alarm-unknown',
             p,
             `${p}: "${key}" is not an alarm key; allowed: ${ALARM_KEYS.join(', ')}. Fix: use one of those keys (they are case-sensitive).`,
           );
           continue;
         }
-        if (tuning === undefined || !known(tuning)) continue;
+        if (tuning === undefined || !v.known(tuning)) continue;
         if (!isObject(tuning)) {
-          error(
+          v.error(
             'not-an-object',
             p,
             `${p} is ${JSON.stringify(tuning)}; it must be { enabled?, threshold?, evaluationPeriods?, datapointsToAlarm? }. Fix: e.g. { enabled: false }.`,
@@ -77,18 +71,21 @@ export function validateOperations(config: TierConfig, isUnresolved: IsUnresolve
           continue;
         }
         const t = tuning as AlarmConfig;
-        bool(`${p}.enabled`, t.enabled);
-        if (known(t.threshold) && (typeof t.threshold !== 'number' || !Number.isFinite(t.threshold) || t.threshold < 0)) {
-          error(
+        v.bool(`${p}.enabled`, t.enabled);
+        if (v.known(t.threshold) && (typeof t.threshold !== 'number' || !Number.isFinite(t.threshold) || t.threshold < 0)) {
+          v.error(
             'alarm-threshold-invalid',
             `${p}.threshold`,
             `${p}.threshold is ${JSON.stringify(t.threshold)}; allowed: a finite number ≥ 0 in the metric's unit. Fix: give a count such as 10, or switch the alarm off with enabled: false.`,
           );
         }
-        const evalOk = int(`${p}.evaluationPeriods`, t.evaluationPeriods, 1, MAX_EVALUATION_PERIODS, 'periods of 60 s');
+        const evalOk = v.int(`${p}.evaluationPeriods`, t.evaluationPeriods, { min: 1, max: MAX_EVALUATION_PERIODS }, 'periods of 60 s');
         const max = evalOk ? (t.evaluationPeriods as number) : MAX_EVALUATION_PERIODS;
-        if (int(`${p}.datapointsToAlarm`, t.datapointsToAlarm, 1, MAX_EVALUATION_PERIODS) && (t.datapointsToAlarm as number) > max) {
-          error(
+        if (
+          v.int(`${p}.datapointsToAlarm`, t.datapointsToAlarm, { min: 1, max: MAX_EVALUATION_PERIODS }) &&
+          (t.datapointsToAlarm as number) > max
+        ) {
+          v.error(
             'alarm-datapoints-above-periods',
             `${p}.datapointsToAlarm`,
             `${p}.datapointsToAlarm is ${t.datapointsToAlarm}, above evaluationPeriods (${max}); CloudWatch needs datapointsToAlarm ≤ evaluationPeriods. Fix: lower datapointsToAlarm or raise evaluationPeriods.`,
@@ -103,7 +100,7 @@ export function validateOperations(config: TierConfig, isUnresolved: IsUnresolve
                 ? config.dns?.healthChecks === true
                 : true;
         if (!applies && t.enabled !== false && cells.length > 0) {
-          warn(
+          v.warn(
             'alarm-not-applicable',
             p,
             `${p} is tuned but no cell gets this alarm (${key === 'route53HealthCheck' ? 'dns.healthChecks is off' : key === 'portAllocationErrors' ? 'it is an NLB alarm and the tier has no NLB cell' : 'it is an ALB alarm and the tier has no ALB cell'}). Fix: remove the setting.`,
@@ -113,43 +110,53 @@ export function validateOperations(config: TierConfig, isUnresolved: IsUnresolve
     }
   }
 
-  if (known(o.alarmTopicArn) && (typeof o.alarmTopicArn !== 'string' || !SNS_TOPIC_ARN.test(o.alarmTopicArn))) {
-    error(
+  if (v.known(o.alarmTopicArn) && (typeof o.alarmTopicArn !== 'string' || !SNS_TOPIC_ARN.test(o.alarmTopicArn))) {
+    v.error(
       'alarm-topic-arn-invalid',
       'operations.alarmTopicArn',
       `operations.alarmTopicArn is ${JSON.stringify(o.alarmTopicArn)}; allowed: an SNS topic ARN arn:<partition>:sns:<region>:<12-digit account>:<name>. Fix: copy the topic's ARN from the SNS console or output.`,
     );
   }
-  bool('operations.dashboard', o.dashboard);
-  bool('operations.deletionProtection', o.deletionProtection);
+  v.bool('operations.dashboard', o.dashboard);
+  v.bool('operations.deletionProtection', o.deletionProtection);
 
   // Logs.
-  if (known(o.accessLogs)) {
+  if (v.known(o.accessLogs)) {
     if (!isObject(o.accessLogs)) {
-      error(
+      v.error(
         'not-an-object',
         'operations.accessLogs',
         `operations.accessLogs is ${JSON.stringify(o.accessLogs)}; it must be { enabled?, retentionDays? }. Fix: e.g. { retentionDays: 30 }.`,
       );
     } else {
-      bool('operations.accessLogs.enabled', o.accessLogs.enabled);
-      int('operations.accessLogs.retentionDays', o.accessLogs.retentionDays, RETENTION_DAYS.min, RETENTION_DAYS.max, 'days');
+      v.bool('operations.accessLogs.enabled', o.accessLogs.enabled);
+      v.int(
+        'operations.accessLogs.retentionDays',
+        o.accessLogs.retentionDays,
+        { min: RETENTION_DAYS.min, max: RETENTION_DAYS.max },
+        'days',
+      );
     }
   }
 
   // WAF.
-  if (known(o.waf)) {
+  if (v.known(o.waf)) {
     if (!isObject(o.waf)) {
-      error(
+      v.error(
         'not-an-object',
         'operations.waf',
         `operations.waf is ${JSON.stringify(o.waf)}; it must be { enabled?, rateLimitPer5Minutes? }. Fix: e.g. { enabled: true }.`,
       );
     } else {
-      bool('operations.waf.enabled', o.waf.enabled);
-      int('operations.waf.rateLimitPer5Minutes', o.waf.rateLimitPer5Minutes, WAF_RATE_LIMIT.min, WAF_RATE_LIMIT.max, 'requests');
+      v.bool('operations.waf.enabled', o.waf.enabled);
+      v.int(
+        'operations.waf.rateLimitPer5Minutes',
+        o.waf.rateLimitPer5Minutes,
+        { min: WAF_RATE_LIMIT.min, max: WAF_RATE_LIMIT.max },
+        'requests',
+      );
       if (o.waf.enabled === true && cells.length > 0 && !types.has('application')) {
-        warn(
+        v.warn(
           'waf-without-alb',
           'operations.waf.enabled',
           'operations.waf.enabled is true but the tier has no ALB cell; AWS WAF cannot be associated with Network Load Balancers, so no web ACL is created. Fix: remove the setting, or filter at the instances.',
@@ -159,25 +166,25 @@ export function validateOperations(config: TierConfig, isUnresolved: IsUnresolve
   }
 
   // VPC flow logs.
-  if (known(o.vpcFlowLogs)) {
+  if (v.known(o.vpcFlowLogs)) {
     const f: unknown = o.vpcFlowLogs;
     if (!isObject(f)) {
-      error(
+      v.error(
         'not-an-object',
         'operations.vpcFlowLogs',
         `operations.vpcFlowLogs is ${JSON.stringify(f)}; it must be { enabled?, trafficType?, retentionDays? }. Fix: e.g. { trafficType: 'ALL' }, or { enabled: false }.`,
       );
     } else {
-      bool('operations.vpcFlowLogs.enabled', f.enabled);
-      if (known(f.trafficType) && !FLOW_LOG_TRAFFIC_TYPES.includes(f.trafficType as string)) {
-        error(
+      v.bool('operations.vpcFlowLogs.enabled', f.enabled);
+      if (v.known(f.trafficType) && !FLOW_LOG_TRAFFIC_TYPES.includes(f.trafficType as string)) {
+        v.error(
           'flow-log-traffic-type-invalid',
           'operations.vpcFlowLogs.trafficType',
           `operations.vpcFlowLogs.trafficType is ${JSON.stringify(f.trafficType)}; allowed: 'REJECT' or 'ALL'. Fix: use 'REJECT' (refused flows, the default) or 'ALL'.`,
         );
       }
-      if (known(f.retentionDays) && !LOG_RETENTION_DAYS.includes(f.retentionDays as number)) {
-        error(
+      if (v.known(f.retentionDays) && !LOG_RETENTION_DAYS.includes(f.retentionDays as number)) {
+        v.error(
           'flow-log-retention-invalid',
           'operations.vpcFlowLogs.retentionDays',
           `operations.vpcFlowLogs.retentionDays is ${JSON.stringify(f.retentionDays)}; allowed: one of ${LOG_RETENTION_DAYS.join(', ')} days (CloudWatch Logs retention values). Fix: pick the nearest of those values.`,
@@ -187,9 +194,9 @@ export function validateOperations(config: TierConfig, isUnresolved: IsUnresolve
   }
 
   // LCU reservation.
-  if (known(o.minimumCapacityUnits)) {
+  if (v.known(o.minimumCapacityUnits)) {
     if (!isObject(o.minimumCapacityUnits)) {
-      error(
+      v.error(
         'not-an-object',
         'operations.minimumCapacityUnits',
         `operations.minimumCapacityUnits is ${JSON.stringify(o.minimumCapacityUnits)}; it must be an object keyed by cell name. Fix: e.g. { a: 100 }.`,
@@ -200,19 +207,19 @@ export function validateOperations(config: TierConfig, isUnresolved: IsUnresolve
         const p = `operations.minimumCapacityUnits.${name}`;
         const cell = cells.find((c) => c.name === name);
         if (cell === undefined) {
-          error(
+          v.error(
             'lcu-reservation-unknown-cell',
             p,
             `${p}: the tier has no cell named "${name}"; known cells: ${names.map((n) => `"${n}"`).join(', ')}. Fix: key the reservation by a cell name.`,
           );
           continue;
         }
-        int(p, units, 1, 1_000_000, 'LCUs');
+        v.int(p, units, { min: 1, max: 1_000_000 }, 'LCUs');
         if (
           (cell.loadBalancerType ?? DEFAULTS.cell.loadBalancerType) === 'network' &&
           (cell.nlbListenerProtocol ?? DEFAULTS.cell.nlbListenerProtocol) === 'TLS'
         ) {
-          error(
+          v.error(
             'lcu-reservation-nlb-tls',
             p,
             `${p}: cell "${name}" is an NLB with a TLS listener, and AWS does not support LCU reservation on NLBs using TLS listeners (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/request-capacity-unit-reservation.html). Fix: remove the reservation, or use nlbListenerProtocol 'TCP'.`,

@@ -1,22 +1,21 @@
 /**
  * The VPC a Pulumi tier creates when none is given, from plain `aws.ec2` resources (no awsx):
- * two availability-zone slots, each with a public subnet (load balancers) and a private subnet
- * (instances) whose egress goes through that slot's NAT gateway. Dual-stack tiers get an
+ * core's `TIER_VPC` shape with its Pulumi layout (lib/core/network.ts, which says where and why it
+ * differs from the CDK construct's): `pulumi.maxAzs` (2) availability-zone slots, each with a
+ * public subnet (load balancers) and a private subnet (instances) whose egress goes through that
+ * slot's NAT gateway, CIDRs from core's `subnetCidrBlocks` (/20s). Dual-stack tiers get an
  * Amazon-provided IPv6 /56 and a /64 per public subnet (dual-stack load balancers need IPv6 in
  * their subnets; the instances stay IPv4-only behind them).
- * Two slots because ALBs need subnets in at least two AZs and every Region has at least two.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { IpAddressType } from '../../core/config';
 import { childName, VPC_FLOW_LOG_IDS, VPC_IDS } from '../../core/ids';
+import { subnetCidrBlocks, TIER_VPC } from '../../core/network';
 import type { ResolvedTierOperations } from '../../core/operations';
 import { child, create, policyJson, type Scope } from './util';
 
-/** Availability-zone slots of the created VPC. */
-export const VPC_AZ_SLOTS = 2;
-/** IPv4 range of the created VPC; each subnet takes a /20. */
-export const VPC_CIDR = '10.0.0.0/16';
+const LAYOUT = TIER_VPC.pulumi;
 
 /** The network a tier's cells are placed in. */
 export interface TierNetwork {
@@ -94,7 +93,7 @@ export function renderVpc(
   const vpc = new aws.ec2.Vpc(
     vpcName,
     {
-      cidrBlock: VPC_CIDR,
+      cidrBlock: TIER_VPC.cidr,
       enableDnsHostnames: true,
       enableDnsSupport: true,
       assignGeneratedIpv6CidrBlock: dualStack,
@@ -121,15 +120,16 @@ export function renderVpc(
   }
   const publicSubnetIds: pulumi.Output<string>[] = [];
   const privateSubnetIds: pulumi.Output<string>[] = [];
-  for (let i = 0; i < VPC_AZ_SLOTS; i++) {
+  const cidrs = subnetCidrBlocks(TIER_VPC, LAYOUT, LAYOUT.maxAzs);
+  for (let i = 0; i < LAYOUT.maxAzs; i++) {
     const slot = i + 1;
     const availabilityZone = azs.apply((names) => names[i]);
     const publicSubnet = create(aws.ec2.Subnet, scope, VPC_IDS.publicSubnet(slot), {
       vpcId: vpc.id,
       availabilityZone,
-      cidrBlock: `10.0.${i * 16}.0/20`,
+      cidrBlock: cidrs.public[i],
       ipv6CidrBlock: dualStack ? vpc.ipv6CidrBlock.apply((block) => ipv6Subnet64(block, i)) : undefined,
-      mapPublicIpOnLaunch: false,
+      mapPublicIpOnLaunch: LAYOUT.mapPublicIpOnLaunch[ipAddressType],
       tags: { Name: childName(vpcName, VPC_IDS.publicSubnet(slot)) },
     });
     create(aws.ec2.RouteTableAssociation, scope, VPC_IDS.publicSubnetRouteTableAssociation(slot), {
@@ -142,7 +142,7 @@ export function renderVpc(
     const privateSubnet = create(aws.ec2.Subnet, scope, VPC_IDS.privateSubnet(slot), {
       vpcId: vpc.id,
       availabilityZone,
-      cidrBlock: `10.0.${(VPC_AZ_SLOTS + i) * 16}.0/20`,
+      cidrBlock: cidrs['private-with-egress'][i],
       tags: { Name: childName(vpcName, VPC_IDS.privateSubnet(slot)) },
     });
     const privateRouteTable = create(aws.ec2.RouteTable, scope, VPC_IDS.privateRouteTable(slot), { vpcId: vpc.id });
