@@ -752,6 +752,119 @@ const ROWS: Row[] = [
     severity: 'error',
     message: /"a\\nb".*line break.*Fix/,
   },
+  // runtime features set from the tier (docs/server-contract.md §8, §9, §12)
+  {
+    code: 'out-of-range',
+    what: 'maxConnections 0',
+    config: tier({ server: { maxConnections: 0 } }),
+    path: 'server.maxConnections',
+    severity: 'error',
+    message: /is 0; allowed 1–1048576/,
+  },
+  {
+    code: 'max-connections-above-fd-limit',
+    what: 'cap above LimitNOFILE',
+    config: tier({ server: { maxConnections: 300000 }, host: { fileDescriptorLimit: 200000 } }),
+    path: 'server.maxConnections',
+    severity: 'error',
+    message: /300000 but host\.fileDescriptorLimit is 200000.*EMFILE.*at most 200000.*Fix/,
+  },
+  {
+    code: 'max-connections-below-target',
+    what: 'cap below the scaling target of one cell',
+    config: tier({ cells: [alb('a'), alb('b', { scaling: { targetConnectionsPerInstance: 5000 } })], server: { maxConnections: 8000 } }),
+    path: 'server.maxConnections',
+    severity: 'error',
+    message: /8000 per process.*cells\[0\] \('a'\) targets 10000.*Allowed: at least 10000.*Fix/,
+  },
+  {
+    code: 'allowed-origins-not-a-list',
+    what: 'a single origin string',
+    config: tier({ server: { allowedOrigins: late<string[]>('https://app.example.com') } }),
+    path: 'server.allowedOrigins',
+    severity: 'error',
+    message: /"https:\/\/app\.example\.com"; allowed: a list.*Fix/,
+  },
+  {
+    code: 'allowed-origins-empty',
+    what: 'empty allowlist',
+    config: tier({ server: { allowedOrigins: [] } }),
+    path: 'server.allowedOrigins',
+    severity: 'error',
+    message: /is \[\]; .*ambiguous.*Fix/,
+  },
+  {
+    code: 'allowed-origin-invalid',
+    what: 'an origin with a path (the suffix trick)',
+    config: tier({ server: { allowedOrigins: ['https://app.example.com', 'https://evil.com/.app.example.com'] } }),
+    path: 'server.allowedOrigins[1]',
+    severity: 'error',
+    message: /"https:\/\/evil\.com\/\.app\.example\.com", which is not an origin: it has a path.*Fix: use "https:\/\/evil\.com"/,
+  },
+  {
+    code: 'max-connections-below-target',
+    what: 'cap × processes below a capacity-derived target',
+    config: tier({ capacity: { peakConnections: 200000, processesPerInstance: 2 }, server: { maxConnections: 10 } }),
+    path: 'server.maxConnections',
+    severity: 'error',
+    message: /10 per process \(× 2 process\(es\) per instance\)/,
+  },
+  {
+    code: 'out-of-range',
+    what: 'maxMessageBytes above 64 MiB',
+    config: tier({ server: { maxMessageBytes: 67_108_865 } }),
+    path: 'server.maxMessageBytes',
+    severity: 'error',
+    message: /67108865 bytes; allowed 1–67108864 bytes.*buffered whole/,
+  },
+  {
+    code: 'rebalance-invalid',
+    what: 'rebalance: true',
+    config: tier({ server: { rebalance: late<false>(true) } }),
+    path: 'server.rebalance',
+    severity: 'error',
+    message: /is true; allowed: false, or an object.*Fix: use \{\}/,
+  },
+  {
+    code: 'rebalance-threshold-invalid',
+    what: 'maxShedFraction above 1',
+    config: tier({ server: { rebalance: { maxShedFraction: 1.5 } }, backplane: {} }),
+    path: 'server.rebalance.maxShedFraction',
+    severity: 'error',
+    message: /is 1\.5; allowed: a number 0–1/,
+  },
+  {
+    code: 'out-of-range',
+    what: 'rebalance interval below 100 ms',
+    config: tier({ server: { rebalance: { intervalMs: 50 } }, backplane: {} }),
+    path: 'server.rebalance.intervalMs',
+    severity: 'error',
+    message: /50 ms; allowed 100–2147483647 ms/,
+  },
+  {
+    code: 'rebalance-without-backplane',
+    what: 'rebalancing with no shared store',
+    config: tier({ server: { rebalance: {} } }),
+    path: 'server.rebalance',
+    severity: 'warning',
+    message: /no backplane.*WST_REDIS_URL.*Fix: add backplane/,
+  },
+  {
+    code: 'not-a-boolean',
+    what: 'proxyProtocol as a string',
+    config: tier({ cells: [nlbTls()], server: { proxyProtocol: late<boolean>('yes') } }),
+    path: 'server.proxyProtocol',
+    severity: 'error',
+    message: /is "yes"; allowed: true or false/,
+  },
+  {
+    code: 'proxy-protocol-alb-cell',
+    what: 'PROXY protocol with an ALB cell in the tier',
+    config: tier({ cells: [alb('a'), nlbTls('n')], server: { proxyProtocol: true } }),
+    path: 'server.proxyProtocol',
+    severity: 'error',
+    message: /cells\[0\] \('a'\) is an ALB cell.*X-Forwarded-For.*proxy-protocol.*Fix/,
+  },
 ];
 
 const issuesFor = (row: Row): Issue[] => validateTier(row.config, row.isUnresolved);
@@ -772,7 +885,6 @@ describe('validateTier: one row per rule', () => {
     const emitted = new Set([...src.matchAll(/\b(?:error|warn)\(\s*'([a-z0-9-]+)'/g)].map((m) => m[1]));
     emitted.delete('capacity-not-a-number'); // the collector's capacity-planner checks: covered by test/core/capacity.test.ts
     emitted.delete('capacity-out-of-range');
-    emitted.delete('not-a-boolean'); // operations only: covered by test/core/operations.test.ts
     expect(emitted.size).toBeGreaterThan(50);
     const tested = new Set(ROWS.map((r) => r.code));
     expect([...emitted].filter((c) => !tested.has(c)).sort()).toEqual([]);
