@@ -20,6 +20,7 @@ import type {
   ResolvedNlbListener,
   ResolvedRebalance,
   ResolvedScalingPolicy,
+  ResolvedServer,
   ResolvedStickiness,
   ResolvedTier,
 } from './resolved';
@@ -71,7 +72,7 @@ export function resolveTier(config: TierConfig): ResolvedTier {
       serviceName: server.serviceName ?? DEFAULTS.server.serviceName,
       nodePackage: server.nodePackage ?? DEFAULTS.server.nodePackage,
       environment: { ...(server.environment ?? {}) },
-      allowedOrigins: server.allowedOrigins !== undefined ? [...server.allowedOrigins] : undefined,
+      allowedOrigins: Array.isArray(server.allowedOrigins) ? [...server.allowedOrigins] : undefined,
       maxMessageBytes: server.maxMessageBytes ?? DEFAULTS.server.maxMessageBytes,
       rebalance: resolveRebalance(server.rebalance),
       proxyProtocol: server.proxyProtocol ?? DEFAULTS.server.proxyProtocol,
@@ -191,7 +192,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     },
     loadBalancerIngress: lbIngress,
     instanceIngress,
-    serverEnvironment: serverEnvironment(config, cell.name, {
+    serverEnvironment: serverEnvironment(tier.server, cell.name, {
       port,
       healthPath: healthCheck.path,
       healthPort: healthCheck.port,
@@ -421,7 +422,7 @@ function planMaxConnectionsPerInstance(config: TierConfig, index: number): numbe
 }
 
 function serverEnvironment(
-  config: TierConfig,
+  server: ResolvedServer,
   cellName: string,
   v: {
     port: number;
@@ -436,10 +437,9 @@ function serverEnvironment(
     proxyProtocol: boolean;
   },
 ): Record<string, string> {
-  const server = config.server ?? {};
-  const rebalance = resolveRebalance(server.rebalance);
+  const { rebalance, allowedOrigins } = server;
   return {
-    ...(server.environment ?? {}),
+    ...server.environment,
     [CONTRACT_VERSION_ENV]: String(CONTRACT_VERSION),
     [SERVER_ENV.port]: String(v.port),
     [SERVER_ENV.healthPath]: v.healthPath,
@@ -454,11 +454,9 @@ function serverEnvironment(
     [SERVER_ENV.metricNamespace]: CONNECTION_GAUGE.namespace,
     [SERVER_ENV.metricName]: CONNECTION_GAUGE.metricName,
     [RUNTIME_ENV.maxConnections]: String(v.maxConnections),
-    [RUNTIME_ENV.maxMessageBytes]: String(server.maxMessageBytes ?? DEFAULTS.server.maxMessageBytes),
+    [RUNTIME_ENV.maxMessageBytes]: String(server.maxMessageBytes),
     [RUNTIME_ENV.proxyProtocol]: v.proxyProtocol ? '1' : '0',
-    ...(server.allowedOrigins !== undefined && server.allowedOrigins.length > 0
-      ? { [RUNTIME_ENV.allowedOrigins]: server.allowedOrigins.join(',') }
-      : {}),
+    ...(allowedOrigins !== undefined && allowedOrigins.length > 0 ? { [RUNTIME_ENV.allowedOrigins]: allowedOrigins.join(',') } : {}),
     ...(rebalance
       ? {
           [RUNTIME_ENV.rebalanceIntervalMs]: String(rebalance.intervalMs),
