@@ -6,6 +6,7 @@
 import {
   CONTRACT_VERSION,
   CONTRACT_VERSION_ENV,
+  DEFAULTS,
   environmentFile,
   errorsOf,
   planCapacity,
@@ -133,5 +134,14 @@ describe('server.maxMessageBytes, rebalance, proxyProtocol', () => {
       const issues = validateTier(tier({ server: { environment: { [key]: '1' } } }));
       expect(issues.map((i) => [i.code, i.path])).toEqual([['env-key-reserved', `server.environment.${key}`]]);
     }
+  });
+});
+
+describe('one default for the tier and the Node runtime', () => {
+  // Until lib/runtime reads these from lib/core/defaults.ts, the two must not drift apart.
+  it('max message size and rebalancing thresholds agree', async () => {
+    const { RUNTIME_DEFAULTS, REBALANCE_DEFAULTS } = await import('../../lib/runtime');
+    expect(RUNTIME_DEFAULTS.maxMessageBytes).toBe(DEFAULTS.server.maxMessageBytes);
+    expect({ ...REBALANCE_DEFAULTS }).toEqual({ ...DEFAULTS.server.rebalance });
   });
 });
