@@ -3,6 +3,7 @@
  * `maxMessageBytes`, `rebalance`, `proxyProtocol`): how they resolve, and the environment lines
  * they become (docs/server-contract.md §2).
  */
+import fc from 'fast-check';
 import {
   CONTRACT_VERSION,
   CONTRACT_VERSION_ENV,
@@ -143,5 +144,34 @@ describe('one default for the tier and the Node runtime', () => {
     const { RUNTIME_DEFAULTS, REBALANCE_DEFAULTS } = await import('../../lib/runtime');
     expect(RUNTIME_DEFAULTS.maxMessageBytes).toBe(DEFAULTS.server.maxMessageBytes);
     expect({ ...REBALANCE_DEFAULTS }).toEqual({ ...DEFAULTS.server.rebalance });
+  });
+});
+
+describe('allowedOrigins: the tier accepts only what the Node runtime can match', () => {
+  const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/);
+  const entry = fc
+    .record({
+      scheme: fc.constantFrom('http', 'https'),
+      wildcard: fc.boolean(),
+      labels: fc.array(label, { minLength: 2, maxLength: 4 }),
+      port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
+    })
+    // a default port is not serialized; an all-digit last label makes the host an IPv4 address
+    .filter((e) => e.port !== (e.scheme === 'https' ? 443 : 80) && /[a-z]/.test(e.labels[e.labels.length - 1]));
+
+  it('every generated serialized origin is valid for the tier, and the runtime matches it', async () => {
+    const { originMatcher } = await import('../../lib/runtime');
+    fc.assert(
+      fc.property(entry, ({ scheme, wildcard, labels, port }) => {
+        const host = labels.join('.');
+        const suffix = port === undefined ? '' : `:${port}`;
+        const text = `${scheme}://${wildcard ? '*.' : ''}${host}${suffix}`;
+        expect(validateTier(tier({ server: { allowedOrigins: [text] } }))).toEqual([]);
+        const match = originMatcher(text);
+        expect(match(new URL(`${scheme}://${wildcard ? 'sub.' : ''}${host}${suffix}`))).toBe(true);
+        expect(match(new URL(`${scheme === 'https' ? 'http' : 'https'}://${wildcard ? 'sub.' : ''}${host}${suffix}`))).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
