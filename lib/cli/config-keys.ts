@@ -122,7 +122,17 @@ const DNS: ShapeOf<DnsConfig> = {
   healthCheckRequestIntervalSeconds: true,
   healthCheckFailureThreshold: true,
 };
-const SERVER: ShapeOf<ServerConfig> = { port: true, serviceName: true, nodePackage: true, environment: true };
+const SERVER: ShapeOf<ServerConfig> = {
+  port: true,
+  serviceName: true,
+  nodePackage: true,
+  environment: true,
+  maxConnections: true,
+  allowedOrigins: true,
+  maxMessageBytes: true,
+  rebalance: true, // false or an object: checked by validateTier
+  proxyProtocol: true,
+};
 
 /** Every key of `TierConfig`, nested. */
 export const TIER_CONFIG_SHAPE: ShapeOf<TierConfig> = {

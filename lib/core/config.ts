@@ -339,6 +339,77 @@ export interface ServerConfig {
    * @default {}
    */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Per-process connection cap (`WST_MAX_CONNECTIONS`, docs/server-contract.md §8): beyond it the
+   * server accepts the upgrade and closes at once with 1013 Try Again Later (IANA WebSocket close
+   * code registry), so the client backs off and Route 53 / the load balancer place it
+   * elsewhere. Integer 1–1,048,576, at most `host.fileDescriptorLimit` (one socket per descriptor),
+   * and × `capacity.processesPerInstance` at least every cell's scaling target, or the fleet would
+   * refuse clients before it scales out.
+   * @default - per cell: with a capacity plan, the plan's per-instance maximum (the scaling target
+   *   is that maximum × (1 − headroom), so the cap sits exactly one headroom above the target), at
+   *   least the cell's `targetConnectionsPerInstance`; without one, `targetConnectionsPerInstance`
+   *   ÷ (1 − 30 %), the planner's default headroom (10,000 → 14,286). Either figure is divided by
+   *   `capacity.processesPerInstance` (default 1), rounded up.
+   */
+  readonly maxConnections?: number;
+  /**
+   * Origins a browser page may open WebSockets from (`WST_ALLOWED_ORIGINS`, comma-separated;
+   * docs/server-contract.md §8): each `scheme://host[:port]` with scheme `http` or `https`, exactly
+   * as a browser serializes an `Origin` header (RFC 6454 §6.2: lowercase, no path, no trailing
+   * `/`, no default port), or `scheme://*.domain[:port]` for every subdomain (not the domain
+   * itself). Servers compare parsed origins (scheme, host, port), never string suffixes, and answer
+   * a foreign Origin with HTTP 403; requests without an Origin header (non-browser clients) pass.
+   * Errors: `allowed-origin-invalid` (the fix shows the serialized form), `allowed-origins-empty`.
+   * @default - none: no Origin check
+   */
+  readonly allowedOrigins?: readonly string[];
+  /**
+   * Largest WebSocket message a server accepts, bytes (`WST_MAX_MESSAGE_BYTES`): a bigger one closes
+   * the connection with 1009 Message Too Big (RFC 6455 §7.4.1). Integer 1–67,108,864 (64 MiB). The
+   * upper bound is this library's policy: a server holds a whole message in memory before the
+   * application sees it, so a handful of 64 MiB messages already takes gigabytes on an instance
+   * whose memory the capacity plan gives to connections (RFC 6455 §5.2 itself allows 2^63 bytes).
+   * Bulk data belongs in object storage, with the WebSocket carrying its key.
+   * @default 1048576 (1 MiB, the runtime's default)
+   */
+  readonly maxMessageBytes?: number;
+  /**
+   * Rebalancing after scale-out (docs/server-contract.md §12): each node publishes its connection
+   * count through the backplane (`WST_REDIS_URL`) and closes the excess above fair share ×
+   * (1 + tolerance) with 1013, at a bounded rate. `false` (or leaving it out) turns it off; an
+   * object turns it on and writes `WST_REBALANCE_INTERVAL_MS`, `WST_REBALANCE_TOLERANCE` and
+   * `WST_REBALANCE_MAX_SHED_FRACTION`. On without a `backplane` is a warning
+   * (`rebalance-without-backplane`): the server then needs a Redis of its own.
+   * @default false
+   */
+  readonly rebalance?: false | ServerRebalanceConfig;
+  /**
+   * NLB cells only: the load balancer prefixes every connection, health checks included, with a
+   * PROXY protocol v2 header (target-group attribute `proxy_protocol_v2.enabled`), and servers get
+   * `WST_PROXY_PROTOCOL=1` and must parse it. Instance targets already see IPv4 clients' addresses
+   * (client IP preservation), but IPv6 clients of a dual-stack NLB arrive from the load balancer's
+   * address; the header carries the real one.
+   * Source: https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#proxy-protocol
+   * An ALB cannot send it (ALB cells pass `X-Forwarded-For`), so `true` in a tier with an ALB cell
+   * is an error (`proxy-protocol-alb-cell`).
+   * @default false
+   */
+  readonly proxyProtocol?: boolean;
+}
+
+/** Thresholds of `server.rebalance` (the same ranges the runtime accepts). */
+export interface ServerRebalanceConfig {
+  /**
+   * How often a node publishes its count and compares, milliseconds: integer 100–2,147,483,647
+   * (Node.js timers, https://nodejs.org/api/timers.html#settimeoutcallback-delay-args).
+   * @default 10000
+   */
+  readonly intervalMs?: number;
+  /** Allowed excess over fair share before shedding, as a fraction (0.1 = 10 % above): 0–10. @default 0.1 */
+  readonly tolerance?: number;
+  /** Largest fraction of a node's sockets closed per interval: 0–1 (at least one socket goes per interval while any must). @default 0.01 */
+  readonly maxShedFraction?: number;
 }
 
 /** A whole WebSocket tier: weighted DNS over one or more cells. */

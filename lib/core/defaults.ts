@@ -68,6 +68,11 @@ export const DEFAULTS = {
     port: 8080,
     serviceName: 'websocket-server',
     nodePackage: 'nodejs22',
+    /** Largest WebSocket message a server accepts, bytes (1 MiB); the runtime's default too. */
+    maxMessageBytes: 1_048_576,
+    /** Rebalancing thresholds when `server.rebalance` is an object (rebalancing itself is off by default). */
+    rebalance: { intervalMs: 10_000, tolerance: 0.1, maxShedFraction: 0.01 },
+    proxyProtocol: false,
   },
 } as const;
 

@@ -113,7 +113,12 @@ export function cloudWatchAgentConfig(): string {
   return JSON.stringify({ agent: { metrics_collection_interval: 60 }, logs: { metrics_collected: { emf: {} } } }, null, 2);
 }
 
-/** The server's environment file (values come from the resolved cell). */
+/**
+ * The server's environment file: the cell's `serverEnvironment` (the contract's `WST_*` values,
+ * including `WST_CONTRACT_VERSION` and the runtime features set from `server`, plus the user's
+ * `server.environment`) and the EMF endpoint, one `KEY=value` per line, sorted. Every variable is
+ * documented in docs/server-contract.md §2 (a test fails when one is missing there).
+ */
 export function environmentFile(cell: ResolvedCell): string {
   const env: Record<string, string> = { ...cell.serverEnvironment, [EMF_ENDPOINT_ENV]: `udp://127.0.0.1:${EMF_AGENT_PORT}` };
   return Object.keys(env)

@@ -46,6 +46,15 @@ export const LIMITS = {
   tcpMaxSynBacklog: { min: 128, max: 262144, source: 'Linux Documentation/networking/ip-sysctl.rst (tcp_max_syn_backlog)' },
   localPort: { min: 1024, max: 65535, source: 'Linux Documentation/networking/ip-sysctl.rst (ip_local_port_range)' },
   drainGraceSeconds: { min: 0, max: 600, source: 'websocket-tier policy: grace must stay small next to the drain window' },
+  /** 64 MiB: see `ServerConfig.maxMessageBytes` for why. */
+  maxMessageBytes: { min: 1, max: 67_108_864, source: 'websocket-tier policy: a message is buffered whole in server memory' },
+  maxConnections: {
+    min: 1,
+    max: 1048576,
+    source: 'one socket per file descriptor: at most the largest host.fileDescriptorLimit (fs.nr_open)',
+  },
+  /** Node.js timers accept at most 2^31 − 1 ms (https://nodejs.org/api/timers.html#settimeoutcallback-delay-args). */
+  rebalanceIntervalMs: { min: 100, max: 2_147_483_647, source: 'websocket-tier runtime (≥ 100 ms); Node.js timers (≤ 2^31 − 1 ms)' },
 } as const satisfies Record<string, Range>;
 
 /** Route 53 health check request intervals AWS accepts (seconds). Source: {@link R53_HC}. */

@@ -4,7 +4,9 @@
  */
 import type { CellConfig, LoadBalancerType, ScalingSignal, TierConfig } from './config';
 import { resolveBackplane } from './backplane';
-import { sizeCell } from './capacity/tier';
+import { evaluate } from './capacity/plan';
+import { cellCapacityInput, sizeCell } from './capacity/tier';
+import { errorsOf, neverUnresolved } from './issues';
 import { instanceArchitecture } from './instance-types';
 import { activeConnectionsMetric, CONNECTION_GAUGE, GROUP_METRICS, IN_SERVICE_INSTANCES } from './metrics';
 import { NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS } from './limits';
@@ -16,12 +18,21 @@ import type {
   ResolvedIngressRule,
   ResolvedNlbCell,
   ResolvedNlbListener,
+  ResolvedRebalance,
   ResolvedScalingPolicy,
+  ResolvedServer,
   ResolvedStickiness,
   ResolvedTier,
 } from './resolved';
-import { DEFAULTS } from './defaults';
-import { SERVER_ENV, SERVER_KEEP_ALIVE_MARGIN_SECONDS, TERMINATION_HOOK_NAME } from './server-contract';
+import { CAPACITY_DEFAULTS, DEFAULTS } from './defaults';
+import {
+  CONTRACT_VERSION,
+  CONTRACT_VERSION_ENV,
+  RUNTIME_ENV,
+  SERVER_ENV,
+  SERVER_KEEP_ALIVE_MARGIN_SECONDS,
+  TERMINATION_HOOK_NAME,
+} from './server-contract';
 
 /** Minimum lifecycle-hook heartbeat AWS accepts (see limits). */
 const MIN_HEARTBEAT_SECONDS = 30;
@@ -61,6 +72,10 @@ export function resolveTier(config: TierConfig): ResolvedTier {
       serviceName: server.serviceName ?? DEFAULTS.server.serviceName,
       nodePackage: server.nodePackage ?? DEFAULTS.server.nodePackage,
       environment: { ...(server.environment ?? {}) },
+      allowedOrigins: Array.isArray(server.allowedOrigins) ? [...server.allowedOrigins] : undefined,
+      maxMessageBytes: server.maxMessageBytes ?? DEFAULTS.server.maxMessageBytes,
+      rebalance: resolveRebalance(server.rebalance),
+      proxyProtocol: server.proxyProtocol ?? DEFAULTS.server.proxyProtocol,
     },
   };
   const cells = config.cells.map((cell) => resolveCell(config, cell, tier));
@@ -100,6 +115,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
   const lb: AlbPart | NlbPart = isAlb
     ? resolveAlbPart(config, tier, healthCheck, stickiness, drain + grace)
     : resolveNlbPart(config, cell, tier, healthCheck, stickiness);
+  const proxyProtocol = lb.loadBalancerType === 'network' && tier.server.proxyProtocol;
   const listener = lb.listener;
 
   const instanceType = cell.instanceType ?? config.instanceType ?? DEFAULTS.instanceType;
@@ -110,6 +126,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     targetConnectionsPerInstance: cs.targetConnectionsPerInstance ?? sc.targetConnectionsPerInstance,
   });
   const targetValue = sized.targetConnectionsPerInstance;
+  const maxConnections = config.server?.maxConnections ?? defaultMaxConnections(config, config.cells.indexOf(cell), targetValue);
   const signal = sc.signal ?? DEFAULTS.scaling.signal;
 
   const dnsCfg = config.dns ?? {};
@@ -175,7 +192,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     },
     loadBalancerIngress: lbIngress,
     instanceIngress,
-    serverEnvironment: serverEnvironment(config, cell.name, {
+    serverEnvironment: serverEnvironment(tier.server, cell.name, {
       port,
       healthPath: healthCheck.path,
       healthPort: healthCheck.port,
@@ -184,7 +201,10 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
       grace,
       keepAlive: listener.effectiveIdleTimeoutSeconds + SERVER_KEEP_ALIVE_MARGIN_SECONDS,
       backlog: tier.host.listenBacklog,
+      maxConnections,
+      proxyProtocol,
     }),
+    maxConnections,
     drainWindowSeconds: drain,
     drainGraceSeconds: grace,
     pingIntervalSeconds: ping,
@@ -265,6 +285,7 @@ function resolveNlbPart(
       preserveClientIp: true,
       unhealthyConnectionTermination: false,
       unhealthyDrainingIntervalSeconds: c.nlbUnhealthyDrainingIntervalSeconds ?? DEFAULTS.connection.nlbUnhealthyDrainingIntervalSeconds,
+      proxyProtocolV2: tier.server.proxyProtocol,
     },
   };
 }
@@ -365,8 +386,43 @@ function safeArchitecture(instanceType: string): 'arm64' | 'x86_64' {
   }
 }
 
+function resolveRebalance(
+  r: false | { intervalMs?: number; tolerance?: number; maxShedFraction?: number } | undefined,
+): ResolvedRebalance | undefined {
+  if (r === undefined || r === false || typeof r !== 'object' || r === null) return undefined;
+  const d = DEFAULTS.server.rebalance;
+  return {
+    intervalMs: r.intervalMs ?? d.intervalMs,
+    tolerance: r.tolerance ?? d.tolerance,
+    maxShedFraction: r.maxShedFraction ?? d.maxShedFraction,
+  };
+}
+
+/**
+ * The per-process connection cap of one cell when `server.maxConnections` is unset (the rule on
+ * `ServerConfig.maxConnections`): with a capacity plan, the plan's per-instance maximum (never below
+ * the cell's scaling target); otherwise the target ÷ (1 − headroom). Then ÷ processes per instance,
+ * rounded up.
+ */
+function defaultMaxConnections(config: TierConfig, index: number, target: number): number {
+  const cap = config.capacity;
+  const procs = typeof cap?.processesPerInstance === 'number' ? cap.processesPerInstance : CAPACITY_DEFAULTS.processesPerInstance;
+  const headroom = typeof cap?.headroomPercent === 'number' ? cap.headroomPercent : CAPACITY_DEFAULTS.headroomPercent;
+  const planMax = cap !== undefined ? planMaxConnectionsPerInstance(config, index) : undefined;
+  const perInstance = planMax !== undefined ? Math.max(planMax, target) : Math.ceil((target * 100) / (100 - headroom));
+  return Math.max(1, Math.ceil(perInstance / Math.max(1, procs)));
+}
+
+/** The capacity plan's connections per instance for one cell, or undefined when the cell has no plan. */
+function planMaxConnectionsPerInstance(config: TierConfig, index: number): number | undefined {
+  const input = cellCapacityInput(config, index);
+  if (!input) return undefined;
+  const { plan, issues } = evaluate(input, '', neverUnresolved, false);
+  return plan && errorsOf(issues).length === 0 ? plan.perInstance.maxConnections : undefined;
+}
+
 function serverEnvironment(
-  config: TierConfig,
+  server: ResolvedServer,
   cellName: string,
   v: {
     port: number;
@@ -377,10 +433,14 @@ function serverEnvironment(
     grace: number;
     keepAlive: number;
     backlog: number;
+    maxConnections: number;
+    proxyProtocol: boolean;
   },
 ): Record<string, string> {
+  const { rebalance, allowedOrigins } = server;
   return {
-    ...(config.server?.environment ?? {}),
+    ...server.environment,
+    [CONTRACT_VERSION_ENV]: String(CONTRACT_VERSION),
     [SERVER_ENV.port]: String(v.port),
     [SERVER_ENV.healthPath]: v.healthPath,
     [SERVER_ENV.healthPort]: String(v.healthPort),
@@ -393,5 +453,16 @@ function serverEnvironment(
     [SERVER_ENV.cellName]: cellName,
     [SERVER_ENV.metricNamespace]: CONNECTION_GAUGE.namespace,
     [SERVER_ENV.metricName]: CONNECTION_GAUGE.metricName,
+    [RUNTIME_ENV.maxConnections]: String(v.maxConnections),
+    [RUNTIME_ENV.maxMessageBytes]: String(server.maxMessageBytes),
+    [RUNTIME_ENV.proxyProtocol]: v.proxyProtocol ? '1' : '0',
+    ...(allowedOrigins !== undefined && allowedOrigins.length > 0 ? { [RUNTIME_ENV.allowedOrigins]: allowedOrigins.join(',') } : {}),
+    ...(rebalance
+      ? {
+          [RUNTIME_ENV.rebalanceIntervalMs]: String(rebalance.intervalMs),
+          [RUNTIME_ENV.rebalanceTolerance]: String(rebalance.tolerance),
+          [RUNTIME_ENV.rebalanceMaxShedFraction]: String(rebalance.maxShedFraction),
+        }
+      : {}),
   };
 }

@@ -91,6 +91,7 @@ export interface ResolvedAlbTargetGroup extends ResolvedTargetGroupBase {
   readonly preserveClientIp?: undefined;
   readonly unhealthyConnectionTermination?: undefined;
   readonly unhealthyDrainingIntervalSeconds?: undefined;
+  readonly proxyProtocolV2?: undefined;
 }
 
 /** Target group of an NLB cell. */
@@ -105,6 +106,11 @@ export interface ResolvedNlbTargetGroup extends ResolvedTargetGroupBase {
   readonly unhealthyConnectionTermination: boolean;
   /** `target_health_state.unhealthy.draining_interval_seconds` (AWS accepts it only while `unhealthyConnectionTermination` is off). */
   readonly unhealthyDrainingIntervalSeconds: number;
+  /**
+   * `proxy_protocol_v2.enabled` (`server.proxyProtocol`). Written on every NLB target group, false
+   * included: CloudFormation does not reset a target-group attribute that is removed from the template.
+   */
+  readonly proxyProtocolV2: boolean;
 }
 
 /** Resolved target group; narrow on the cell's `loadBalancerType`. */
@@ -212,6 +218,8 @@ interface ResolvedCellBase {
   readonly instanceIngress: readonly ResolvedIngressRule[];
   /** Server environment (`WST_*` and user keys), the same numbers the infrastructure uses. */
   readonly serverEnvironment: Readonly<Record<string, string>>;
+  /** Per-process connection cap of this cell's servers (`WST_MAX_CONNECTIONS`; see `ServerConfig.maxConnections`). */
+  readonly maxConnections: number;
   /** Drain window and grace, seconds. */
   readonly drainWindowSeconds: number;
   readonly drainGraceSeconds: number;
@@ -260,12 +268,27 @@ export interface ResolvedHostTuning {
   readonly localPortRange?: string;
 }
 
+/** Resolved rebalancing thresholds (`server.rebalance` on). */
+export interface ResolvedRebalance {
+  readonly intervalMs: number;
+  readonly tolerance: number;
+  readonly maxShedFraction: number;
+}
+
 /** Resolved server process settings. */
 export interface ResolvedServer {
   readonly port: number;
   readonly serviceName: string;
   readonly nodePackage: string;
   readonly environment: Readonly<Record<string, string>>;
+  /** Allowed Origins, or undefined for no Origin check. */
+  readonly allowedOrigins?: readonly string[];
+  /** Largest message, bytes. */
+  readonly maxMessageBytes: number;
+  /** Rebalancing thresholds, or undefined when rebalancing is off. */
+  readonly rebalance?: ResolvedRebalance;
+  /** PROXY protocol v2 on NLB cells. */
+  readonly proxyProtocol: boolean;
 }
 
 /** The whole tier, resolved. */

@@ -5,10 +5,10 @@
  * are skipped through the `isUnresolved` predicate.
  */
 import { validateBackplane } from './backplane';
-import { validateTierCapacity } from './capacity/tier';
+import { sizeCell, validateTierCapacity } from './capacity/tier';
 import { validateOperations } from './operations/validate';
 import type { CellConfig, TierConfig } from './config';
-import { DEFAULTS } from './defaults';
+import { CAPACITY_DEFAULTS, DEFAULTS } from './defaults';
 import { isInstanceTypeName } from './instance-types';
 import { type Issue, IssueCollector, type IsUnresolved, neverUnresolved } from './issues';
 import {
@@ -62,6 +62,7 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   validateHost(v, config);
   validateDns(v, config);
   validateServer(v, config);
+  validateServerRuntime(v, config, cells);
   v.issues.push(...validateTierCapacity(config, isUnresolved));
   v.issues.push(...validateOperations(input, isUnresolved));
   v.issues.push(...validateBackplane(input, isUnresolved));
@@ -811,6 +812,150 @@ function validateServer(v: IssueCollector, config: TierConfig): void {
         `${P}.environment.${k} is ${show(val)}, which contains a quote or backslash; systemd's EnvironmentFile= strips quotes and interprets backslash escapes, so the server would receive a different value. Allowed: values without ', " or \\. Fix: remove them, or pass the value another way (e.g. a file the server reads).`,
       );
     }
+  }
+}
+
+/**
+ * The runtime features a tier sets on its servers (docs/server-contract.md §8, §9, §12): the
+ * connection cap, the Origin allowlist, the message size limit, rebalancing and PROXY protocol.
+ */
+function validateServerRuntime(v: IssueCollector, config: TierConfig, cells: readonly CellConfig[]): void {
+  const s = config.server ?? {};
+  const P = 'server';
+  if (v.int(`${P}.maxConnections`, s.maxConnections, LIMITS.maxConnections)) {
+    const max = s.maxConnections;
+    const fd = v.effective(config.host?.fileDescriptorLimit, DEFAULTS.host.fileDescriptorLimit);
+    if (typeof fd === 'number' && max > fd) {
+      v.error(
+        'max-connections-above-fd-limit',
+        `${P}.maxConnections`,
+        `${P}.maxConnections is ${max} but host.fileDescriptorLimit is ${fd}; one socket takes one file descriptor, so the server would fail with EMFILE before it ever refuses with 1013. Allowed: at most ${fd}. Fix: lower maxConnections or raise host.fileDescriptorLimit.`,
+      );
+    }
+    const procs = v.effective(config.capacity?.processesPerInstance, CAPACITY_DEFAULTS.processesPerInstance);
+    const below: string[] = [];
+    let needed = 0;
+    cells.forEach((cell, i) => {
+      if (typeof procs !== 'number') return;
+      const target = sizeCell(config, i, {
+        minCapacity: cell.scaling?.minCapacity ?? config.scaling?.minCapacity,
+        maxCapacity: cell.scaling?.maxCapacity ?? config.scaling?.maxCapacity,
+        targetConnectionsPerInstance: cell.scaling?.targetConnectionsPerInstance ?? config.scaling?.targetConnectionsPerInstance,
+      }).targetConnectionsPerInstance;
+      if (typeof target === 'number' && v.known(target) && max * procs < target) {
+        below.push(`${cellLabel(cells, i)} targets ${target}`);
+        needed = Math.max(needed, Math.ceil(target / procs));
+      }
+    });
+    if (below.length > 0) {
+      v.error(
+        'max-connections-below-target',
+        `${P}.maxConnections`,
+        `${P}.maxConnections is ${max} per process (× ${procs} process(es) per instance), below the connections per instance the scaling policy tracks (${below.join(', ')}): instances would refuse clients with 1013 before the average reaches the target, so the cell never scales out. Allowed: at least ${needed}. Fix: raise maxConnections to at least ${needed}, lower the scaling target, or leave maxConnections out (derived from the target with headroom).`,
+      );
+    }
+  }
+  validateAllowedOrigins(v, s.allowedOrigins);
+  v.int(`${P}.maxMessageBytes`, s.maxMessageBytes, LIMITS.maxMessageBytes, 'bytes');
+  validateRebalance(v, config);
+  v.bool(`${P}.proxyProtocol`, s.proxyProtocol);
+  if (s.proxyProtocol === true) {
+    const albCells = cells.map((c, i) => [c, i] as const).filter(([c]) => lbType(c) === 'application');
+    if (albCells.length > 0) {
+      v.error(
+        'proxy-protocol-alb-cell',
+        `${P}.proxyProtocol`,
+        `${P}.proxyProtocol is true but ${albCells.map(([, i]) => cellLabel(cells, i)).join(', ')} ${albCells.length === 1 ? 'is an ALB cell' : 'are ALB cells'}; an Application Load Balancer cannot send PROXY protocol (it passes the client address in X-Forwarded-For), and the setting is tier-wide. Allowed: true only when every cell is an NLB cell (https://docs.aws.amazon.com/elasticloadbalancing/latest/network/edit-target-group-attributes.html#proxy-protocol). Fix: remove proxyProtocol (ALB cells already pass X-Forwarded-For), or use loadBalancerType: 'network' for every cell.`,
+      );
+    }
+  }
+}
+
+/** Serialized http(s) origin per RFC 6454 §6.2, or why the entry is not one (with the fixed form when there is one). */
+function originProblem(entry: string): { reason: string; suggestion?: string } | undefined {
+  const wildcard = /^([a-z][a-z0-9+.-]*):\/\/\*\.(.*)$/i.exec(entry);
+  const text = wildcard ? `${wildcard[1]}://wildcard.${wildcard[2]}` : entry;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return { reason: 'it does not parse as scheme://host[:port]' };
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { reason: `its scheme is ${url.protocol.slice(0, -1)}; browsers send http or https origins` };
+  if (url.username || url.password) return { reason: 'it has user info' };
+  const serialized = wildcard ? url.origin.replace('//wildcard.', '//*.') : url.origin;
+  if (url.pathname !== '/' || url.search || url.hash)
+    return { reason: 'it has a path, query or fragment; an Origin header never does', suggestion: serialized };
+  if (serialized !== entry)
+    return { reason: 'it is not in the form a browser sends (lowercase host, no trailing /, no default port)', suggestion: serialized };
+  return undefined;
+}
+
+function validateAllowedOrigins(v: IssueCollector, origins: unknown): void {
+  const P = 'server.allowedOrigins';
+  if (!v.known(origins)) return;
+  if (!Array.isArray(origins)) {
+    v.error(
+      'allowed-origins-not-a-list',
+      P,
+      `${P} is ${show(origins)}; allowed: a list of origins. Fix: wrap it in brackets, e.g. ["https://app.example.com"].`,
+    );
+    return;
+  }
+  if (origins.length === 0) {
+    v.error(
+      'allowed-origins-empty',
+      P,
+      `${P} is []; an empty allowlist is ambiguous (servers read it as no Origin check). Allowed: at least one origin, or no allowedOrigins at all. Fix: list the origins, e.g. ["https://app.example.com"], or remove allowedOrigins to accept every origin.`,
+    );
+    return;
+  }
+  origins.forEach((entry: unknown, i) => {
+    if (!v.known(entry)) return;
+    const problem = typeof entry === 'string' ? originProblem(entry) : { reason: 'it is not a string' };
+    if (!problem) return;
+    v.error(
+      'allowed-origin-invalid',
+      `${P}[${i}]`,
+      `${P}[${i}] is ${show(entry)}, which is not an origin: ${problem.reason}. Allowed: "http(s)://host[:port]" or "http(s)://*.domain[:port]", as serialized in an Origin header (RFC 6454 §6.2). Fix: ${problem.suggestion ? `use ${JSON.stringify(problem.suggestion)}` : 'e.g. "https://app.example.com" or "https://*.example.com"'}.`,
+    );
+  });
+}
+
+function validateRebalance(v: IssueCollector, config: TierConfig): void {
+  const P = 'server.rebalance';
+  const r: unknown = config.server?.rebalance;
+  if (!v.known(r) || r === false) return;
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) {
+    v.error(
+      'rebalance-invalid',
+      P,
+      `${P} is ${show(r)}; allowed: false, or an object of thresholds. Fix: use {} for the defaults (10000 ms, tolerance 0.1, maxShedFraction 0.01), or false to keep rebalancing off.`,
+    );
+    return;
+  }
+  const o = r as { intervalMs?: unknown; tolerance?: unknown; maxShedFraction?: unknown };
+  v.int(`${P}.intervalMs`, o.intervalMs, LIMITS.rebalanceIntervalMs, 'ms');
+  const fraction = (field: 'tolerance' | 'maxShedFraction', max: number, example: number) => {
+    const value = o[field];
+    if (!v.known(value)) return;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+      v.error(
+        'rebalance-threshold-invalid',
+        `${P}.${field}`,
+        `${P}.${field} is ${show(value)}; allowed: a number 0–${max} (a fraction, e.g. ${example}). Fix: choose a value in that range.`,
+      );
+    }
+  };
+  fraction('tolerance', 10, DEFAULTS.server.rebalance.tolerance);
+  fraction('maxShedFraction', 1, DEFAULTS.server.rebalance.maxShedFraction);
+  if (config.backplane === undefined) {
+    v.warn(
+      'rebalance-without-backplane',
+      P,
+      `${P} is on but the tier has no backplane, so no WST_REDIS_URL is written and the servers have no shared store for their connection counts. Fix: add backplane: {} to the tier, or give the servers a Redis of their own (a ConnectionCountStore) and acknowledge this warning.`,
+    );
   }
 }
 

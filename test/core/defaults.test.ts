@@ -95,6 +95,14 @@ describe('resolveTier: every default in DEFAULTS', () => {
     ['service name', BASE, (t) => t.server.serviceName, 'websocket-server'],
     ['node package', BASE, (t) => t.server.nodePackage, 'nodejs22'],
     ['no user environment', BASE, (t) => t.server.environment, {}],
+    ['max message 1 MiB', BASE, (t) => t.server.maxMessageBytes, 1048576],
+    ['no Origin check', BASE, (t) => t.server.allowedOrigins, undefined],
+    ['rebalancing off', BASE, (t) => t.server.rebalance, undefined],
+    ['rebalance {} interval', tier({ server: { rebalance: {} }, backplane: {} }), (t) => t.server.rebalance?.intervalMs, 10000],
+    ['rebalance {} tolerance', tier({ server: { rebalance: {} }, backplane: {} }), (t) => t.server.rebalance?.tolerance, 0.1],
+    ['rebalance {} shed fraction', tier({ server: { rebalance: {} }, backplane: {} }), (t) => t.server.rebalance?.maxShedFraction, 0.01],
+    ['PROXY protocol off', BASE, (t) => t.server.proxyProtocol, false],
+    ['NLB target group without PROXY protocol', tier({ cells: [nlbTls()] }), (t) => first(t).targetGroup.proxyProtocolV2, false],
   ];
 
   it.each(rows)('%s', (_what, config, read, expected) => {
@@ -154,7 +162,14 @@ describe('resolveTier: every default in DEFAULTS', () => {
         healthCheckRequestIntervalSeconds: 30,
         healthCheckFailureThreshold: 3,
       },
-      server: { port: 8080, serviceName: 'websocket-server', nodePackage: 'nodejs22' },
+      server: {
+        port: 8080,
+        serviceName: 'websocket-server',
+        nodePackage: 'nodejs22',
+        maxMessageBytes: 1048576,
+        rebalance: { intervalMs: 10000, tolerance: 0.1, maxShedFraction: 0.01 },
+        proxyProtocol: false,
+      },
     });
   });
 });

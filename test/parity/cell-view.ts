@@ -165,6 +165,7 @@ export interface CellView {
     stickiness: { enabled: boolean; type?: string; cookieDurationSeconds?: number; cookieName?: string };
     connectionTermination?: boolean;
     preserveClientIp?: boolean;
+    proxyProtocolV2?: boolean;
     unhealthyConnectionTermination?: boolean;
     unhealthyDrainingIntervalSeconds?: number;
     healthCheck: HealthCheckView;

@@ -220,6 +220,7 @@ function cellView(
       },
       connectionTermination: bool(tgAttrs['deregistration_delay.connection_termination.enabled']),
       preserveClientIp: bool(tgAttrs['preserve_client_ip.enabled']),
+      proxyProtocolV2: bool(tgAttrs['proxy_protocol_v2.enabled']),
       unhealthyConnectionTermination: bool(tgAttrs['target_health_state.unhealthy.connection_termination.enabled']),
       unhealthyDrainingIntervalSeconds: num(tgAttrs['target_health_state.unhealthy.draining_interval_seconds']),
       healthCheck: {

@@ -186,6 +186,7 @@ function cellView(recorder: PulumiRecorder, tierName: string, cell: string): Cel
       stickiness,
       connectionTermination: tg.connectionTermination,
       preserveClientIp: tg.preserveClientIp === undefined ? undefined : tg.preserveClientIp === 'true',
+      proxyProtocolV2: tg.proxyProtocolV2,
       unhealthyConnectionTermination: health?.enableUnhealthyConnectionTermination,
       unhealthyDrainingIntervalSeconds: health?.unhealthyDrainingInterval,
       healthCheck: {

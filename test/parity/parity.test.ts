@@ -184,6 +184,26 @@ const CASES: Case[] = [
     },
   },
   {
+    title: 'server runtime features from the tier: NLB TLS + TCP cells with PROXY protocol v2, cap, origins, message size, rebalancing',
+    serverBundle: true,
+    config: {
+      domainName: DOMAIN,
+      cells: [
+        { name: 'n', loadBalancerType: 'network' },
+        { name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP', weight: 50 },
+      ],
+      healthCheck: { port: 8081 },
+      backplane: {},
+      server: {
+        maxConnections: 25000,
+        allowedOrigins: ['https://app.example.com', 'https://*.example.org'],
+        maxMessageBytes: 65536,
+        rebalance: { intervalMs: 5000, tolerance: 0.2 },
+        proxyProtocol: true,
+      },
+    },
+  },
+  {
     title: 'backplane with every default (Valkey 8.0, one replica), one cell, no bundle',
     config: { domainName: DOMAIN, cells: [{ name: 'a' }], backplane: {} },
   },
@@ -420,6 +440,7 @@ describe.each(CASES)('$title', (c) => {
       expect(v.loadBalancer.idleTimeoutSeconds).toBe(cell.albIdleTimeoutSeconds);
       expect(v.listener.tcpIdleTimeoutSeconds).toBe(cell.listener.tcpIdleTimeoutSeconds);
       expect(v.targetGroup.deregistrationDelaySeconds).toBe(cell.targetGroup.deregistrationDelaySeconds);
+      expect(v.targetGroup.proxyProtocolV2).toBe(cell.targetGroup.proxyProtocolV2);
       expect(v.targetGroup.stickiness.type).toBe(cell.targetGroup.stickiness?.type);
       expect(v.targetGroup.healthCheck.intervalSeconds).toBe(cell.targetGroup.healthCheck.intervalSeconds);
       expect(v.autoScaling.maxSize).toBe(cell.autoScaling.maxCapacity);

@@ -133,6 +133,7 @@ export function renderNetworkLoadBalancer(scope: Construct, inputs: LoadBalancer
     deregistrationDelay: seconds(tg.deregistrationDelaySeconds),
     connectionTermination: tg.connectionTermination,
     preserveClientIp: tg.preserveClientIp,
+    proxyProtocolV2: tg.proxyProtocolV2, // written when false too (`proxy_protocol_v2.enabled`)
     healthCheck: healthCheck(tg.healthCheck),
   });
   const unhealthyTermination = tg.unhealthyConnectionTermination;

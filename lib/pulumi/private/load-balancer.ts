@@ -94,6 +94,7 @@ function renderTargetGroup(scope: Scope, inputs: LoadBalancerInputs): aws.lb.Tar
     ...common,
     connectionTermination: nlb.connectionTermination,
     preserveClientIp: String(nlb.preserveClientIp),
+    proxyProtocolV2: nlb.proxyProtocolV2,
     targetHealthStates: [
       {
         enableUnhealthyConnectionTermination: unhealthyTermination,
