@@ -151,6 +151,7 @@ export const TIER_CONFIG_SHAPE: ShapeOf<TierConfig> = {
   capacity: CAPACITY,
   operations: OPERATIONS,
   backplane: BACKPLANE,
+  acknowledge: true,
 };
 
 /** Edit distance (Levenshtein), case-insensitive. */

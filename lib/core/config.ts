@@ -12,6 +12,7 @@
 import type { BackplaneConfig } from './backplane';
 import type { TierCapacityConfig } from './capacity/config';
 import type { OperationsConfig } from './operations/config';
+import type { RenderedIssueCode } from './invariants/codes';
 import type {
   AlbStickinessType,
   IpAddressType,
@@ -41,6 +42,7 @@ export type {
   VpcFlowLogsConfig,
   WafConfig,
 } from './operations/config';
+export type { RenderedIssueCode } from './invariants/codes';
 
 /** One cell: one load balancer in front of one Auto Scaling group. */
 export interface CellConfig {
@@ -484,4 +486,33 @@ export interface TierConfig {
    * @default - no backplane
    */
   readonly backplane?: BackplaneConfig;
+  /**
+   * Deliberate exceptions to the post-synthesis check. After every escape hatch, property override
+   * and aspect, both renderers re-read the rendered resources of each cell and re-apply the
+   * WebSocket invariants (idle timers, deregistration delay, lifecycle hook, stickiness, NLB
+   * unhealthy-target termination and cross-zone, health check, TLS policy, Route 53 records,
+   * IMDSv2): a broken one is an error with a `rendered-*` code. An acknowledged code is reported
+   * as a warning instead. Entries are a code (every cell) or `{ code, cells, reason }`.
+   * Codes: see `RENDERED_RULES` in `lib/core/invariants/codes.ts` and the README's "Escape hatches
+   * are re-checked". An unknown code or cell name is an error (`acknowledge-unknown-code`,
+   * `acknowledge-unknown-cell`); an entry of the wrong shape is `acknowledge-invalid`.
+   * @default - nothing acknowledged: every broken invariant fails synthesis (CDK) or the deployment (Pulumi)
+   */
+  readonly acknowledge?: readonly (RenderedIssueCode | AcknowledgementConfig)[];
+}
+
+/** A deliberate exception to one rule of the post-synthesis check, optionally limited to some cells. */
+export interface AcknowledgementConfig {
+  /** The `rendered-*` code to report as a warning instead of an error. */
+  readonly code: RenderedIssueCode;
+  /**
+   * Names of the cells it covers.
+   * @default - every cell
+   */
+  readonly cells?: readonly string[];
+  /**
+   * Why the exception is deliberate; repeated in the warning.
+   * @default - no reason shown
+   */
+  readonly reason?: string;
 }

@@ -19,3 +19,4 @@ export * from './operations';
 export * from './log-delivery';
 export * from './backplane';
 export * from './network';
+export * from './invariants';

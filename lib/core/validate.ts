@@ -10,7 +10,8 @@ import { validateOperations } from './operations/validate';
 import type { CellConfig, TierConfig } from './config';
 import { CAPACITY_DEFAULTS, DEFAULTS } from './defaults';
 import { isInstanceTypeName } from './instance-types';
-import { type Issue, IssueCollector, type IsUnresolved, neverUnresolved } from './issues';
+import { isRenderedIssueCode, RENDERED_ISSUE_CODES } from './invariants/codes';
+import { type Issue, IssueCollector, isPlainObject, type IsUnresolved, neverUnresolved } from './issues';
 import {
   LIMITS,
   MAX_CELL_NAME_LENGTH,
@@ -63,6 +64,7 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   validateDns(v, config);
   validateServer(v, config);
   validateServerRuntime(v, config, cells);
+  validateAcknowledge(v, input);
   v.issues.push(...validateTierCapacity(config, isUnresolved));
   v.issues.push(...validateOperations(input, isUnresolved));
   v.issues.push(...validateBackplane(input, isUnresolved));
@@ -813,6 +815,69 @@ function validateServer(v: IssueCollector, config: TierConfig): void {
       );
     }
   }
+}
+
+/** `acknowledge`: known `rendered-*` codes only, cells the tier has (codes in lib/core/invariants/codes.ts). */
+function validateAcknowledge(v: IssueCollector, config: TierConfig): void {
+  const list: unknown = config.acknowledge;
+  if (!v.known(list)) return;
+  const P = 'acknowledge';
+  const shape = `a list of post-synthesis codes or { code, cells?, reason? } entries`;
+  if (!Array.isArray(list)) {
+    v.error('acknowledge-invalid', P, `${P} is ${show(list)}; it must be ${shape}. Fix: e.g. ['rendered-stickiness-off'].`);
+    return;
+  }
+  const names = new Set((Array.isArray(config.cells) ? config.cells : []).map((c) => (isPlainObject(c) ? c.name : undefined)));
+  list.forEach((entry: unknown, i) => {
+    const p = `${P}[${i}]`;
+    if (!v.known(entry)) return;
+    const object = isPlainObject(entry) ? entry : undefined;
+    const code = object ? object.code : entry;
+    if (typeof entry !== 'string' && object === undefined) {
+      v.error(
+        'acknowledge-invalid',
+        p,
+        `${p} is ${show(entry)}; each entry must be a code string or { code, cells?, reason? }. Fix: e.g. 'rendered-stickiness-off'.`,
+      );
+      return;
+    }
+    if (v.known(code) && !isRenderedIssueCode(code)) {
+      const near = RENDERED_ISSUE_CODES.filter(
+        (c) => typeof code === 'string' && code.length > 3 && (c.includes(code) || code.includes(c)),
+      );
+      v.error(
+        'acknowledge-unknown-code',
+        object ? `${p}.code` : p,
+        `${object ? `${p}.code` : p} is ${show(code)}, which is not a code of the post-synthesis check; allowed: ${RENDERED_ISSUE_CODES.join(', ')}. Fix: ${near.length > 0 ? `use ${near.map((c) => `'${c}'`).join(' or ')}` : 'copy the code from the synthesis error'}.`,
+      );
+    }
+    if (object === undefined) return;
+    const cells: unknown = object.cells;
+    if (cells !== undefined && v.known(cells) && !Array.isArray(cells)) {
+      v.error(
+        'acknowledge-invalid',
+        `${p}.cells`,
+        `${p}.cells is ${show(cells)}; it must be a list of cell names. Fix: e.g. cells: ['a'].`,
+      );
+    } else if (Array.isArray(cells)) {
+      cells.forEach((name: unknown, j) => {
+        if (v.known(name) && !names.has(name as string)) {
+          v.error(
+            'acknowledge-unknown-cell',
+            `${p}.cells[${j}]`,
+            `${p}.cells[${j}] is ${show(name)}, which is not a cell of this tier (${[...names].map((n) => show(n)).join(', ')}). Fix: use one of those names, or leave cells out to cover every cell.`,
+          );
+        }
+      });
+    }
+    if (object.reason !== undefined && v.known(object.reason) && typeof object.reason !== 'string') {
+      v.error(
+        'acknowledge-invalid',
+        `${p}.reason`,
+        `${p}.reason is ${show(object.reason)}; it must be a string. Fix: say why the exception is deliberate.`,
+      );
+    }
+  });
 }
 
 /**

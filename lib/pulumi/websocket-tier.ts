@@ -14,6 +14,7 @@ import { validateDomainInZone, validateTier } from '../core/validate';
 import { renderCertificate } from './private/certificate';
 import { renderDashboard } from './private/dashboard';
 import { renderLogBucket } from './private/logs';
+import { renderedCheck } from './private/rendered-check';
 import { renderServerBundle } from './private/server-bundle';
 import type { Scope } from './private/util';
 import { renderVpc, type TierNetwork } from './private/vpc';
@@ -115,6 +116,8 @@ export class WebSocketTier extends pulumi.ComponentResource {
   readonly webAcl?: aws.wafv2.WebAcl;
   /** The ElastiCache backplane, when the config has `backplane`; reachable only from the cells' instances. */
   readonly backplane?: WebSocketBackplane;
+  /** Issues of the post-synthesis check on the cells' registered inputs (errors fail the deployment; see README "Escape hatches are re-checked"). */
+  readonly renderedIssues: pulumi.Output<readonly Issue[]>;
 
   private readonly tierName: string;
 
@@ -195,7 +198,9 @@ export class WebSocketTier extends pulumi.ComponentResource {
       if (url !== undefined) cellUrls[cell.name] = url;
     });
     this.cellUrls = cellUrls;
-    this.registerOutputs({ url: this.url, cellUrls });
+    const check = renderedCheck(this, name, tier, this.cells, args);
+    this.renderedIssues = check.issues;
+    this.registerOutputs({ url: this.url, cellUrls, renderedCheckWarnings: check.verdict });
   }
 
   /**

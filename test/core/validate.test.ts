@@ -990,6 +990,47 @@ const ROWS: Row[] = [
     severity: 'error',
     message: /cells\[0\] \('a'\) is an ALB cell.*X-Forwarded-For.*proxy-protocol.*Fix/,
   },
+  // acknowledge (post-synthesis codes, lib/core/invariants/codes.ts)
+  {
+    code: 'acknowledge-invalid',
+    what: 'not a list',
+    config: tier({ acknowledge: 'rendered-stickiness-off' as never }),
+    path: 'acknowledge',
+    severity: 'error',
+    message: /"rendered-stickiness-off"; it must be a list.*Fix/,
+  },
+  {
+    code: 'acknowledge-invalid',
+    what: 'entry neither a code nor an object',
+    config: tier({ acknowledge: [42 as never] }),
+    path: 'acknowledge[0]',
+    severity: 'error',
+    message: /acknowledge\[0\] is 42; each entry.*Fix/,
+  },
+  {
+    code: 'acknowledge-unknown-code',
+    what: 'misspelled code, with the near one suggested',
+    config: tier({ acknowledge: ['stickiness-off' as never] }),
+    path: 'acknowledge[0]',
+    severity: 'error',
+    message: /"stickiness-off", which is not a code.*Fix: use 'rendered-stickiness-off'/,
+  },
+  {
+    code: 'acknowledge-unknown-code',
+    what: 'validation code instead of a post-synthesis one',
+    config: tier({ acknowledge: [{ code: 'ping-not-below-alb-idle' as never, cells: ['a'] }] }),
+    path: 'acknowledge[0].code',
+    severity: 'error',
+    message: /"ping-not-below-alb-idle", which is not a code.*allowed: rendered-idle-timeout-not-above-ping.*Fix/,
+  },
+  {
+    code: 'acknowledge-unknown-cell',
+    what: 'cell name the tier lacks',
+    config: tier({ cells: [{ name: 'a' }], acknowledge: [{ code: 'rendered-stickiness-off', cells: ['b'] }] }),
+    path: 'acknowledge[0].cells[0]',
+    severity: 'error',
+    message: /"b", which is not a cell of this tier \("a"\).*Fix/,
+  },
 ];
 
 const issuesFor = (row: Row): Issue[] => row.run?.() ?? validateTier(row.config, row.isUnresolved);
