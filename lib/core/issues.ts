@@ -201,21 +201,60 @@ export function formatIssues(where: string, issues: readonly Issue[], what = 'We
   return `${where ? `${where}: ` : ''}invalid ${what} (${errors.length} ${noun}):\n${formatIssueLines(errors)}`;
 }
 
+/** The folder holding this library's `lib` (source or dist), to tell its stack frames from the caller's. */
+const LIBRARY_DIR: string | undefined = typeof __dirname === 'string' ? __dirname.replace(/[\\/]core$/, '') : undefined;
+
+/**
+ * The caller's frame: the first `    at …` line outside this library and outside `node_modules`
+ * (the user's `new WebSocketTier(…)` or `planTier(…)` line), else the first frame.
+ */
+function callerFrame(stack: string | undefined): string | undefined {
+  const frames = (stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
+  const outside = frames.find(
+    (f) =>
+      !(LIBRARY_DIR !== undefined && (f.includes(`${LIBRARY_DIR}/`) || f.includes(`${LIBRARY_DIR}\\`))) &&
+      !/[\\/]node_modules[\\/]/.test(f) &&
+      !/\(node:/.test(f),
+  );
+  return outside ?? frames[0];
+}
+
 /**
  * The one error class of core: thrown for an invalid tier config (`planTier()`, the CDK and
  * Pulumi components) and an invalid capacity input (`planCapacity()`). `message` is the compact
- * list (path once, value, allowed, fix, code); `issues` keeps every error for code.
+ * list (path once, value, allowed, fix, code). `stack` is that list plus one frame (the caller's,
+ * the first outside this library), so an uncaught error prints the list, not ten frames of the
+ * library's internals. `issues` keeps every error for code; it is not enumerable, so Node does not
+ * print it again after the stack.
  */
 export class TierConfigError extends Error {
-  constructor(
-    message: string,
-    /** Every error found (warnings are not included). */
-    public readonly issues: readonly Issue[],
-  ) {
+  /** Every error found (warnings are not included). */
+  declare readonly issues: readonly Issue[];
+
+  constructor(message: string, issues: readonly Issue[]) {
     super(message);
-    this.name = 'TierConfigError';
+    Object.defineProperty(this, 'issues', { value: issues, enumerable: false, writable: false, configurable: true });
+    // A deeper trace than the default 10 frames, so the caller's frame is found under a deep construct tree.
+    const trace: { stack?: string } = {};
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 50;
+    Error.captureStackTrace(trace, TierConfigError);
+    Error.stackTraceLimit = limit;
+    const frame = callerFrame(trace.stack);
+    Object.defineProperty(this, 'stack', {
+      value: `${this.name}: ${message}${frame ? `\n${frame}` : ''}`,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
   }
 }
+Object.defineProperty(TierConfigError.prototype, 'name', {
+  value: 'TierConfigError',
+  enumerable: false,
+  writable: true,
+  configurable: true,
+});
 
 /**
  * Thrown by `planCapacity()`: the same class as {@link TierConfigError} (kept as a name for
