@@ -72,7 +72,7 @@ import type {
 } from './types';
 import { checkCapacityFields } from './validate';
 
-const MIN_LISTEN_BACKLOG = 4096;
+/** The kernel's cap on a listen backlog (somaxconn's maximum); the floor is what the constructs set, `DEFAULTS.host.listenBacklog`. */
 const MAX_LISTEN_BACKLOG = LIMITS.somaxconn.max;
 
 /**
@@ -344,7 +344,8 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
 
   // 5. Host limits.
   const stormPerInstance = r.reconnectStormConnectionsPerSecond / totalInstancesAtPeak;
-  const backlog = Math.min(MAX_LISTEN_BACKLOG, Math.max(MIN_LISTEN_BACKLOG, Math.ceil(stormPerInstance)));
+  // The constructs' own defaults are the floor, so this table says what a deployed instance gets.
+  const backlog = Math.min(MAX_LISTEN_BACKLOG, Math.max(DEFAULTS.host.listenBacklog, Math.ceil(stormPerInstance)));
   if (stormPerInstance > MAX_LISTEN_BACKLOG) {
     v.warn(
       'capacity-storm-exceeds-backlog',
