@@ -18,9 +18,10 @@ import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { TierConfig } from '../core/config';
+import { formatIssueLines } from '../core/issues';
+import { unknownKeyIssues } from '../core/known-keys';
 import { planTier } from '../core/plan';
 import { buildServer, removeBuiltServer, startTwin, type Twin } from '../twin';
-import { unknownConfigKeys } from './config-keys';
 import { CliError } from './io';
 import { watchLaunchers } from './launchers';
 
@@ -80,9 +81,9 @@ export function readTierConfig(file: string): TierConfig {
       `--config ${file} holds ${Array.isArray(config) ? 'an array' : JSON.stringify(config)}; allowed: a tier config object ({ "domainName": …, "cells": [...] }).`,
     );
   }
-  const unknown = unknownConfigKeys(config);
-  if (unknown.length > 0)
-    throw new CliError(`--config ${file} has unknown keys:\n  - ${unknown.join('\n  - ')}\nFix: rename or remove them.`);
+  // The core check validateTier also runs, here strict at the top level too: a JSON file holds only the tier.
+  const unknown = unknownKeyIssues(config, { topLevel: 'all' });
+  if (unknown.length > 0) throw new CliError(`--config ${file} has unknown keys:\n${formatIssueLines(unknown)}`);
   return config as TierConfig;
 }
 

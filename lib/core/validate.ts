@@ -10,6 +10,7 @@ import { validateOperations } from './operations/validate';
 import type { CellConfig, TierConfig } from './config';
 import { DEFAULTS } from './defaults';
 import { isInstanceTypeName } from './instance-types';
+import { unknownKeyIssues } from './known-keys';
 import { type Issue, IssueCollector, type IsUnresolved, neverUnresolved } from './issues';
 import {
   LIMITS,
@@ -62,6 +63,8 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   validateHost(v, config);
   validateDns(v, config);
   validateServer(v, config);
+  // Renderer props extend TierConfig at the top level, so there only likely typos are reported.
+  v.issues.push(...unknownKeyIssues(input, { isUnresolved, topLevel: 'likely-typos' }));
   v.issues.push(...validateTierCapacity(config, isUnresolved));
   v.issues.push(...validateOperations(input, isUnresolved));
   v.issues.push(...validateBackplane(input, isUnresolved));

@@ -45,6 +45,15 @@ const ROWS: Row[] = [
     severity: 'error',
     message: /4001 s; allowed 1–4000 s.*edit-load-balancer-attributes.*Fix/,
   },
+  // unknown keys (lib/core/known-keys.ts; more cases in test/core/issues-known-keys.test.ts)
+  {
+    code: 'unknown-key',
+    what: 'a misspelled section, from plain JavaScript',
+    config: { ...BASE, conection: { pingIntervalSeconds: 10 } } as unknown as TierConfig,
+    path: 'conection',
+    severity: 'error',
+    message: /conection is not a tier config key; did you mean connection\? Fix: rename it to connection/,
+  },
   // shapes (plain JavaScript and JSON callers)
   {
     code: 'not-an-object',
@@ -766,9 +775,11 @@ describe('validateTier: one row per rule', () => {
     expect(hit.message).toMatch(/Fix: \S/);
   });
 
-  it('every code validate.ts (and the collector it uses) can emit has a row in this table', () => {
-    // validate.ts and the shared collector's range checks (lib/core/issues.ts) it calls
-    const src = ['validate.ts', 'issues.ts'].map((f) => readFileSync(join(__dirname, '../../lib/core', f), 'utf8')).join('\n');
+  it('every code validate.ts (and the collector and unknown-key check it uses) can emit has a row in this table', () => {
+    // validate.ts, the shared collector's range checks (lib/core/issues.ts) and the unknown-key check (lib/core/known-keys.ts) it calls
+    const src = ['validate.ts', 'issues.ts', 'known-keys.ts']
+      .map((f) => readFileSync(join(__dirname, '../../lib/core', f), 'utf8'))
+      .join('\n');
     const emitted = new Set([...src.matchAll(/\b(?:error|warn)\(\s*'([a-z0-9-]+)'/g)].map((m) => m[1]));
     emitted.delete('capacity-not-a-number'); // the collector's capacity-planner checks: covered by test/core/capacity.test.ts
     emitted.delete('capacity-out-of-range');
