@@ -51,6 +51,14 @@ export interface NumberRule {
 }
 
 /**
+ * How a message spells a field, given its full path (`capacity.peakConnections`). Messages name
+ * every field through it, so a caller with its own names (the CLI's flags: `--connections`) maps
+ * paths to them instead of rewriting message text. `Issue.path` stays the path.
+ * @default the path itself
+ */
+export type FieldName = (path: string) => string;
+
+/**
  * Collects issues for one validator. Paths are relative to `prefix` when one is given (the capacity
  * planner's fields live under `capacity.` in a tier and at the top level on the CLI).
  */
@@ -61,11 +69,18 @@ export class IssueCollector {
     private readonly isUnresolved: IsUnresolved = neverUnresolved,
     /** Prepended to every path (e.g. `capacity.`). */
     readonly prefix = '',
+    /** How messages spell a field. @default the path */
+    private readonly fieldName: FieldName = (p) => p,
   ) {}
 
-  /** The full path of a field. */
+  /** The full path of a field (what `Issue.path` holds). */
   path(field: string): string {
     return `${this.prefix}${field}`;
+  }
+
+  /** A field as messages spell it: its path through the caller's {@link FieldName}. */
+  name(field: string): string {
+    return this.fieldName(this.path(field));
   }
 
   error(code: string, field: string, message: string): void {
@@ -97,7 +112,7 @@ export class IssueCollector {
    */
   int(field: string, value: unknown, range: IntRange, unit = ''): value is number {
     if (!this.known(value)) return false;
-    const p = this.path(field);
+    const p = this.name(field);
     const u = unit ? ` ${unit}` : '';
     if (typeof value !== 'number' || !Number.isInteger(value)) {
       this.error(
@@ -147,7 +162,7 @@ export class IssueCollector {
   /** Boolean check (code `not-a-boolean`). */
   bool(field: string, value: unknown): void {
     if (this.known(value) && typeof value !== 'boolean') {
-      this.error('not-a-boolean', field, `${this.path(field)} is ${JSON.stringify(value)}; allowed: true or false. Fix: use a boolean.`);
+      this.error('not-a-boolean', field, `${this.name(field)} is ${JSON.stringify(value)}; allowed: true or false. Fix: use a boolean.`);
     }
   }
 
@@ -157,7 +172,7 @@ export class IssueCollector {
    */
   num(field: string, value: unknown, rule: NumberRule): boolean {
     if (value === undefined || this.isUnresolved(value)) return false;
-    const p = this.path(field);
+    const p = this.name(field);
     const range = `${rule.exclusiveMin ? `greater than ${rule.min}` : `${rule.min}`}${rule.max !== undefined ? `${rule.exclusiveMin ? ' and at most' : '–'}${rule.max}` : rule.exclusiveMin ? '' : ' or more'}`;
     const kind = rule.integer ? 'an integer' : 'a number';
     if (typeof value !== 'number' || !Number.isFinite(value) || (rule.integer && !Number.isInteger(value))) {
