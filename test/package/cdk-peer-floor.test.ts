@@ -68,7 +68,7 @@ test('lib/cdk typechecks against the aws-cdk-lib peer floor', () => {
     }),
   );
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  let output = '';
+  let output: string;
   try {
     output = execFileSync(process.execPath, [tsc, '-p', tsconfig, '--listFiles'], { encoding: 'utf8', timeout: 150_000 });
   } catch (e) {
@@ -78,6 +78,7 @@ test('lib/cdk typechecks against the aws-cdk-lib peer floor', () => {
         .split('\n')
         .filter((l) => /error TS/.test(l))
         .join('\n')}`,
+      { cause: e },
     );
   }
   // The floor, not the pinned copy in node_modules, is what the compiler saw.
