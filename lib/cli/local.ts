@@ -9,18 +9,21 @@
  *
  * Every failure exits non-zero with a message naming the flag, program or package. The backends,
  * Redis and HAProxy each run in their own process group: SIGINT/SIGTERM/SIGHUP stop them in order,
- * and a watchdog kills them (and removes the temp folders) if this process dies or its parent
- * (npx, npm run) goes away.
+ * and so does the exit of a launcher (the parent, or npm / npx past the `sh -c` they run commands
+ * in; see `launchers.ts`). If this process itself dies, the twin's watchdog kills them and removes
+ * the temp folders.
  */
 import * as fs from 'node:fs';
 import { builtinModules } from 'node:module';
 import * as path from 'node:path';
 import type { Command } from 'commander';
 import type { TierConfig } from '../core/config';
+import { formatIssueLines } from '../core/issues';
+import { unknownKeyIssues } from '../core/known-keys';
 import { planTier } from '../core/plan';
 import { buildServer, removeBuiltServer, startTwin, type Twin } from '../twin';
-import { unknownConfigKeys } from './config-keys';
 import { CliError } from './io';
+import { watchLaunchers } from './launchers';
 
 /** The tier the twin models when no `--config` is given: one ALB cell with long-polling fallback (cookie stickiness). */
 export const LOCAL_DEFAULT_TIER: TierConfig = {
@@ -78,9 +81,9 @@ export function readTierConfig(file: string): TierConfig {
       `--config ${file} holds ${Array.isArray(config) ? 'an array' : JSON.stringify(config)}; allowed: a tier config object ({ "domainName": …, "cells": [...] }).`,
     );
   }
-  const unknown = unknownConfigKeys(config);
-  if (unknown.length > 0)
-    throw new CliError(`--config ${file} has unknown keys:\n  - ${unknown.join('\n  - ')}\nFix: rename or remove them.`);
+  // The core check validateTier also runs, here strict at the top level too: a JSON file holds only the tier.
+  const unknown = unknownKeyIssues(config, { topLevel: 'all' });
+  if (unknown.length > 0) throw new CliError(`--config ${file} has unknown keys:\n${formatIssueLines(unknown)}`);
   return config as TierConfig;
 }
 
@@ -180,6 +183,14 @@ export async function runLocal(
   } catch (e) {
     throw new CliError(e instanceof Error ? e.message : String(e));
   }
+  // From here on, a signal or the death of a launcher (npm, npx, the `sh -c` between) stops the
+  // twin. Before the twin is up, exiting is the stop: startTwin's exit hook SIGKILLs what it started
+  // and removes its folders, and its watchdog covers a death with no exit hook at all.
+  let stop: (why: string) => void = (why) => {
+    out(`[twin] ${why} during start-up: stopping`);
+    process.exit(1);
+  };
+  const unwatch = handleSignals ? watchSignalsAndLaunchers((why) => stop(why)) : () => undefined;
   let twin: Twin;
   try {
     twin = await startTwin({
@@ -194,6 +205,7 @@ export async function runLocal(
       onServerOutput: opts.verbose ? (node, line) => out(`[${node}] ${line}`) : undefined,
     });
   } catch (e) {
+    unwatch();
     removeBuiltServer(built);
     throw new CliError(e instanceof Error ? e.message : String(e));
   }
@@ -206,19 +218,30 @@ export async function runLocal(
   out(`[twin] connect clients to ${wsUrl}/ (HTTP ${twin.url}); Ctrl-C stops everything`);
   if (!handleSignals) return twin;
   let stopping = false;
-  const stop = (why: string) => {
+  stop = (why: string) => {
     if (stopping) return;
     stopping = true;
+    unwatch();
     out(`[twin] ${why}: stopping`);
     void twin.stop().then(() => process.exit(0));
   };
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => stop(signal));
-  // npx / npm run killed without forwarding a signal: this process is re-parented.
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) stop(`parent process ${parent} exited`);
-  }, 500).unref();
   return twin;
+}
+
+/**
+ * Call `stop` on SIGINT/SIGTERM/SIGHUP, or when a launcher exits: the parent, or npm / npx past the
+ * `sh -c` they run commands in (a SIGKILLed npm leaves that shell alive, so the parent alone is not enough).
+ * @returns a function that removes the handlers
+ */
+function watchSignalsAndLaunchers(stop: (why: string) => void): () => void {
+  const onSignal = (signal: NodeJS.Signals) => stop(signal);
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of signals) process.on(signal, onSignal);
+  const unwatch = watchLaunchers((l) => stop(`launcher process ${l.pid} (${l.command.slice(0, 60)}) exited`));
+  return () => {
+    for (const signal of signals) process.off(signal, onSignal);
+    unwatch();
+  };
 }
 
 /** Register `websocket-tier local` on a commander program. */

@@ -41,6 +41,7 @@ export const FLAG_OF: Readonly<Record<string, string>> = {
   route53HealthChecks: '--route53-health-checks',
   availabilityZones: '--azs',
   minInstancesPerCell: '--min-instances',
+  nlbClientIpPreservation: '--no-client-ip-preservation',
 };
 
 /** Decimal notation only (digits, `_` between digits, a fraction, an exponent): no 0x, 0b, 0o, Infinity. */
@@ -58,16 +59,14 @@ export function number(value: string): number {
   return Number(v.replace(/_/g, ''));
 }
 
-/** Fields named in a core message, rewritten to the flags that set them (camelCase names only, longest first). */
-const FIELD_NAMES = Object.keys(FLAG_OF)
-  .filter((k) => /[A-Z.]/.test(k))
-  .sort((a, b) => b.length - a.length);
-
-/** A core message with every API field name replaced by its flag, e.g. "pass maxConnectionsPerInstance" → "pass --max-per-instance". */
-export function flagged(message: string): string {
-  let out = message;
-  for (const field of FIELD_NAMES) out = out.replace(new RegExp(`(?<![\\w.-])${field.replace('.', '\\.')}(?![\\w])`, 'g'), FLAG_OF[field]);
-  return out;
+/**
+ * The flag that sets a capacity field, from the field's path (`peakConnections`, or
+ * `capacity.peakConnections` in a tier): core spells every field in its messages through this
+ * (`FieldName`), so the CLI's errors name flags without rewriting message text.
+ * @returns the path itself for a field no flag sets
+ */
+export function flagOf(path: string): string {
+  return FLAG_OF[path.replace(/^capacity\./, '')] ?? path;
 }
 
 function framework(value: string): ServerFramework {
@@ -172,11 +171,12 @@ export function addPlanCommand(program: Command, io: CliIo): Command {
     .option('--chart <file.svg>', 'also draw monthly cost and instances vs connections (10k–10M) for ALB, NLB and API Gateway')
     .action(async (o: PlanOptions) => {
       const input = capacityInputFromOptions(o);
-      const errors = errorsOf(validateCapacity(input));
+      const errors = errorsOf(validateCapacity(input, '', undefined, flagOf));
       if (errors.length > 0) {
         throw new CliError(errors.map((e) => issueLine(e.path, e.message)).join('\n'));
       }
-      const plan = planCapacity(input);
+      // Tables name flags; --json keeps the API's field paths (it is data, like planCapacity's own result).
+      const plan = planCapacity(input, o.json ? {} : { fieldName: flagOf });
       io.stdout(o.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlan(plan));
       if (o.chart) {
         const svg = await renderSvg(chartSpec(costCurves(input)));
@@ -188,11 +188,10 @@ export function addPlanCommand(program: Command, io: CliIo): Command {
 
 // ---------------------------------------------------------------------------------------------
 
-/** One issue as `--flag: message`, the message's field names spelled as flags; no repeated flag when the message starts with it. */
+/** One issue as `--flag: message` (core already spelled its fields as flags); no repeated flag when the message starts with it. */
 function issueLine(fieldPath: string, message: string): string {
-  const flag = FLAG_OF[fieldPath] ?? fieldPath;
-  const text = flagged(message);
-  return text.startsWith(flag) ? text : `${flag}: ${text}`;
+  const flag = flagOf(fieldPath);
+  return message.startsWith(flag) ? message : `${flag}: ${message}`;
 }
 
 /**

@@ -51,6 +51,14 @@ export interface NumberRule {
 }
 
 /**
+ * How a message spells a field, given its full path (`capacity.peakConnections`). Messages name
+ * every field through it, so a caller with its own names (the CLI's flags: `--connections`) maps
+ * paths to them instead of rewriting message text. `Issue.path` stays the path.
+ * @default the path itself
+ */
+export type FieldName = (path: string) => string;
+
+/**
  * Collects issues for one validator. Paths are relative to `prefix` when one is given (the capacity
  * planner's fields live under `capacity.` in a tier and at the top level on the CLI).
  */
@@ -61,11 +69,18 @@ export class IssueCollector {
     private readonly isUnresolved: IsUnresolved = neverUnresolved,
     /** Prepended to every path (e.g. `capacity.`). */
     readonly prefix = '',
+    /** How messages spell a field. @default the path */
+    private readonly fieldName: FieldName = (p) => p,
   ) {}
 
-  /** The full path of a field. */
+  /** The full path of a field (what `Issue.path` holds). */
   path(field: string): string {
     return `${this.prefix}${field}`;
+  }
+
+  /** A field as messages spell it: its path through the caller's {@link FieldName}. */
+  name(field: string): string {
+    return this.fieldName(this.path(field));
   }
 
   error(code: string, field: string, message: string): void {
@@ -97,7 +112,7 @@ export class IssueCollector {
    */
   int(field: string, value: unknown, range: IntRange, unit = ''): value is number {
     if (!this.known(value)) return false;
-    const p = this.path(field);
+    const p = this.name(field);
     const u = unit ? ` ${unit}` : '';
     if (typeof value !== 'number' || !Number.isInteger(value)) {
       this.error(
@@ -147,7 +162,7 @@ export class IssueCollector {
   /** Boolean check (code `not-a-boolean`). */
   bool(field: string, value: unknown): void {
     if (this.known(value) && typeof value !== 'boolean') {
-      this.error('not-a-boolean', field, `${this.path(field)} is ${JSON.stringify(value)}; allowed: true or false. Fix: use a boolean.`);
+      this.error('not-a-boolean', field, `${this.name(field)} is ${JSON.stringify(value)}; allowed: true or false. Fix: use a boolean.`);
     }
   }
 
@@ -157,7 +172,7 @@ export class IssueCollector {
    */
   num(field: string, value: unknown, rule: NumberRule): boolean {
     if (value === undefined || this.isUnresolved(value)) return false;
-    const p = this.path(field);
+    const p = this.name(field);
     const range = `${rule.exclusiveMin ? `greater than ${rule.min}` : `${rule.min}`}${rule.max !== undefined ? `${rule.exclusiveMin ? ' and at most' : '–'}${rule.max}` : rule.exclusiveMin ? '' : ' or more'}`;
     const kind = rule.integer ? 'an integer' : 'a number';
     if (typeof value !== 'number' || !Number.isFinite(value) || (rule.integer && !Number.isInteger(value))) {
@@ -201,21 +216,60 @@ export function formatIssues(where: string, issues: readonly Issue[], what = 'We
   return `${where ? `${where}: ` : ''}invalid ${what} (${errors.length} ${noun}):\n${formatIssueLines(errors)}`;
 }
 
+/** The folder holding this library's `lib` (source or dist), to tell its stack frames from the caller's. */
+const LIBRARY_DIR: string | undefined = typeof __dirname === 'string' ? __dirname.replace(/[\\/]core$/, '') : undefined;
+
+/**
+ * The caller's frame: the first `    at …` line outside this library and outside `node_modules`
+ * (the user's `new WebSocketTier(…)` or `planTier(…)` line), else the first frame.
+ */
+function callerFrame(stack: string | undefined): string | undefined {
+  const frames = (stack ?? '').split('\n').filter((l) => /^\s+at /.test(l));
+  const outside = frames.find(
+    (f) =>
+      !(LIBRARY_DIR !== undefined && (f.includes(`${LIBRARY_DIR}/`) || f.includes(`${LIBRARY_DIR}\\`))) &&
+      !/[\\/]node_modules[\\/]/.test(f) &&
+      !/\(node:/.test(f),
+  );
+  return outside ?? frames[0];
+}
+
 /**
  * The one error class of core: thrown for an invalid tier config (`planTier()`, the CDK and
  * Pulumi components) and an invalid capacity input (`planCapacity()`). `message` is the compact
- * list (path once, value, allowed, fix, code); `issues` keeps every error for code.
+ * list (path once, value, allowed, fix, code). `stack` is that list plus one frame (the caller's,
+ * the first outside this library), so an uncaught error prints the list, not ten frames of the
+ * library's internals. `issues` keeps every error for code; it is not enumerable, so Node does not
+ * print it again after the stack.
  */
 export class TierConfigError extends Error {
-  constructor(
-    message: string,
-    /** Every error found (warnings are not included). */
-    public readonly issues: readonly Issue[],
-  ) {
+  /** Every error found (warnings are not included). */
+  declare readonly issues: readonly Issue[];
+
+  constructor(message: string, issues: readonly Issue[]) {
     super(message);
-    this.name = 'TierConfigError';
+    Object.defineProperty(this, 'issues', { value: issues, enumerable: false, writable: false, configurable: true });
+    // A deeper trace than the default 10 frames, so the caller's frame is found under a deep construct tree.
+    const trace: { stack?: string } = {};
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 50;
+    Error.captureStackTrace(trace, TierConfigError);
+    Error.stackTraceLimit = limit;
+    const frame = callerFrame(trace.stack);
+    Object.defineProperty(this, 'stack', {
+      value: `${this.name}: ${message}${frame ? `\n${frame}` : ''}`,
+      enumerable: false,
+      writable: true,
+      configurable: true,
+    });
   }
 }
+Object.defineProperty(TierConfigError.prototype, 'name', {
+  value: 'TierConfigError',
+  enumerable: false,
+  writable: true,
+  configurable: true,
+});
 
 /**
  * Thrown by `planCapacity()`: the same class as {@link TierConfigError} (kept as a name for

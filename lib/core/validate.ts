@@ -12,6 +12,7 @@ import { CAPACITY_DEFAULTS, DEFAULTS } from './defaults';
 import { isInstanceTypeName } from './instance-types';
 import { isRenderedIssueCode, RENDERED_ISSUE_CODES } from './invariants/codes';
 import { type Issue, IssueCollector, isPlainObject, type IsUnresolved, neverUnresolved } from './issues';
+import { unknownKeyIssues } from './known-keys';
 import {
   LIMITS,
   MAX_CELL_NAME_LENGTH,
@@ -65,6 +66,8 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   validateServer(v, config);
   validateServerRuntime(v, config, cells);
   validateAcknowledge(v, input);
+  // Renderer props extend TierConfig at the top level, so there only likely typos are reported.
+  v.issues.push(...unknownKeyIssues(input, { isUnresolved, topLevel: 'likely-typos' }));
   v.issues.push(...validateTierCapacity(config, isUnresolved));
   v.issues.push(...validateOperations(input, isUnresolved));
   v.issues.push(...validateBackplane(input, isUnresolved));

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { planCapacity } from '../../lib/core/capacity';
 import { chartSpec, costCurves } from '../../lib/cli/chart';
 import { main } from '../../lib/cli/main';
+import { flagOf } from '../../lib/cli/plan';
 
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -118,6 +119,38 @@ describe('plan: bad input exits non-zero with the message and no stack trace', (
     expect(r.out).toBe('');
     expect(r.err).toMatch(message);
     expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('plan: core spells fields through the CLI flag of each path (no message rewriting)', () => {
+  test('flagOf maps a capacity path, bare or under capacity., to its flag', () => {
+    expect(flagOf('peakConnections')).toBe('--connections');
+    expect(flagOf('capacity.peakConnections')).toBe('--connections');
+    expect(flagOf('capacity.reconnectStormConnectionsPerSecond')).toBe('--storm-per-second');
+    expect(flagOf('route53HealthCheckIntervalSeconds')).toBe('route53HealthCheckIntervalSeconds');
+  });
+
+  test('a warning names flags in the field and in its fix; the API and --json keep the paths', async () => {
+    const args = ['--connections', '100000', '--new-per-second', '100', '--storm-per-second', '10'];
+    const api = planCapacity({ peakConnections: 100_000, newConnectionsPerSecond: 100, reconnectStormConnectionsPerSecond: 10 });
+    const warning = api.warnings.find((w) => w.path === 'reconnectStormConnectionsPerSecond')!;
+    expect(warning.message).toMatch(
+      /^reconnectStormConnectionsPerSecond is 10\/s.*Fix: raise it \(e\.g\. peakConnections ÷ 60 = 1,667\/s\)/,
+    );
+    const r = await run('plan', ...args);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(
+      '  - --storm-per-second is 10/s, below the steady 100/s; a storm is the worst case. Fix: raise it (e.g. --connections ÷ 60 = 1,667/s).',
+    );
+    const json = await run('plan', ...args, '--json');
+    expect(JSON.parse(json.out).warnings).toEqual(JSON.parse(JSON.stringify(api.warnings)));
+  });
+
+  test('an error names the flag to pass in its fix', async () => {
+    const r = await run('plan', '--connections', '1000', '--instance-type', 'z9.huge');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/Fix: pick one of those, or plan with the nearest one and pass --max-per-instance from a measurement\./);
+    expect(r.err).not.toMatch(/maxConnectionsPerInstance/);
   });
 });
 

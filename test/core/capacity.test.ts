@@ -8,6 +8,7 @@ import {
   ALB_LCU,
   API_GATEWAY_WEBSOCKET,
   CapacityPlanError,
+  DEFAULTS,
   errorsOf,
   FRAMEWORK_BYTES_PER_CONNECTION,
   HOURS_PER_MONTH,
@@ -179,11 +180,24 @@ describe('load-balancer capacity units (aws-facts §6 worked example)', () => {
 });
 
 describe('host limits and backplane', () => {
-  test('listen backlog covers one second of the per-instance storm, within 4096–65535', () => {
+  test('listen backlog covers one second of the per-instance storm, never below what the constructs set, at most 65535', () => {
     const p = planCapacity({ peakConnections: 1_000_000, reconnectStormConnectionsPerSecond: 100_000 });
-    expect(p.host.listenBacklog).toBe(Math.max(4096, Math.ceil(100_000 / p.totalInstancesAtPeak)));
+    expect(p.host.listenBacklog).toBe(Math.min(65535, Math.max(DEFAULTS.host.listenBacklog, Math.ceil(100_000 / p.totalInstancesAtPeak))));
     expect(p.host.limitNoFile).toBeGreaterThanOrEqual(p.perInstance.maxConnections);
   });
+
+  test.each([16, 100_000, 2_000_000])(
+    'the host-limit table at %i connections is what the constructs set (one source: DEFAULTS.host)',
+    (n) => {
+      const p = planCapacity({ peakConnections: n });
+      const t = resolveTier({ domainName: 'ws.example.com', cells: [{ name: 'a' }] });
+      expect(p.host.listenBacklog).toBe(t.host.listenBacklog);
+      expect(p.host.somaxconn).toBe(t.host.somaxconn);
+      expect(p.host.tcpMaxSynBacklog).toBe(t.host.tcpMaxSynBacklog);
+      expect(p.host.limitNoFile).toBe(t.host.fileDescriptorLimit);
+      expect(t.host.listenBacklog).toBe(DEFAULTS.host.listenBacklog);
+    },
+  );
 
   test('broadcast: Redis deliveries = messages × servers; sharded: × min(servers, fan-out)', () => {
     const b = planCapacity({ peakConnections: 2_000_000, messagesPerSecond: 1_000, fanOut: 5 });

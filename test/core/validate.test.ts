@@ -57,6 +57,15 @@ const ROWS: Row[] = [
     severity: 'error',
     message: /4001 s; allowed 1–4000 s.*edit-load-balancer-attributes.*Fix/,
   },
+  // unknown keys (lib/core/known-keys.ts; more cases in test/core/issues-known-keys.test.ts)
+  {
+    code: 'unknown-key',
+    what: 'a misspelled section, from plain JavaScript',
+    config: { ...BASE, conection: { pingIntervalSeconds: 10 } } as unknown as TierConfig,
+    path: 'conection',
+    severity: 'error',
+    message: /conection is not a tier config key; did you mean connection\? Fix: rename it to connection/,
+  },
   // shapes (plain JavaScript and JSON callers)
   {
     code: 'not-an-object',
@@ -1263,6 +1272,7 @@ describe('capacity planner: one row per rule', () => {
 const VALIDATOR_SOURCES = [
   'validate.ts',
   'issues.ts',
+  'known-keys.ts',
   'operations/validate.ts',
   'backplane.ts',
   'capacity/validate.ts',

@@ -1,15 +1,16 @@
 /**
  * The package as a user gets it: `npm pack` the library (running its `prepack` build), install the
  * tarball into a fresh CDK app and a fresh Pulumi program (from the local npm cache, peers at the
- * versions in package-lock.json), compile each under `node` and `nodenext` resolution, synthesize
+ * versions in package-lock.json), compile each under `node`, `nodenext` and `bundler` resolution, synthesize
  * the README's CDK Quick start verbatim (its code blocks are read from README.md, so the README
  * cannot drift), run the README's CDK snapshot test twice with identical results, and run the
  * README's Pulumi unit test under the shipped mocks.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import WebSocket from 'ws';
 
 const ROOT = path.join(__dirname, '..', '..');
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -48,16 +49,21 @@ function install(dir: string, deps: Record<string, string>): void {
   run(NPM, ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', '--no-package-lock'], dir);
 }
 
+/** Compiler options of each module resolution a user's project may use (`bundler`: type-check only, a bundler emits). */
+const RESOLUTIONS = {
+  node: { module: 'commonjs', moduleResolution: 'node' },
+  nodenext: { module: 'nodenext', moduleResolution: 'nodenext' },
+  bundler: { module: 'esnext', moduleResolution: 'bundler', noEmit: true },
+} as const;
+
 /** Compile `files` in `dir` with the repository's TypeScript under one module resolution. */
-function compile(dir: string, files: string[], resolution: 'node' | 'nodenext', outDir: string): void {
-  const compilerOptions =
-    resolution === 'node' ? { module: 'commonjs', moduleResolution: 'node' } : { module: 'nodenext', moduleResolution: 'nodenext' };
+function compile(dir: string, files: string[], resolution: keyof typeof RESOLUTIONS, outDir: string): void {
   const tsconfig = path.join(dir, `tsconfig.${resolution}.json`);
   fs.writeFileSync(
     tsconfig,
     JSON.stringify({
       compilerOptions: {
-        ...compilerOptions,
+        ...RESOLUTIONS[resolution],
         target: 'ES2022',
         strict: true,
         esModuleInterop: true,
@@ -95,6 +101,61 @@ function jest(dir: string, ci: boolean): string {
   );
 }
 
+/**
+ * `websocket-tier local --nodes 1` from the installed package, as the README says: resolve with the
+ * banner's `Try: npx wscat -c <url>` URL (an event, not a sleep), check that a stock client (the `ws`
+ * package's, standing in for wscat) gets an echo there, then SIGTERM and wait for exit code 0.
+ */
+async function localTwinEchoes(dir: string): Promise<string> {
+  const child = spawn(path.join(dir, 'node_modules', '.bin', 'websocket-tier'), ['local', '--nodes', '1'], {
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  try {
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${out}`)), 60_000);
+      const onData = (c: Buffer) => {
+        out += c.toString();
+        const m = /Try: npx wscat -c (ws:\/\/\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`websocket-tier local exited ${code} before the banner:\n${out}`));
+      });
+    });
+    const echoed = await new Promise<string>((resolve, reject) => {
+      const socket = new WebSocket(url);
+      const timer = setTimeout(() => reject(new Error(`no echo from ${url} within 10 s`)), 10_000);
+      socket.once('open', () => socket.send('hello from the package'));
+      socket.once('message', (data) => {
+        clearTimeout(timer);
+        socket.close();
+        resolve(data.toString());
+      });
+      socket.once('error', reject);
+    });
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`websocket-tier local did not exit within 20 s of SIGTERM:\n${out}`)), 20_000);
+      child.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+      child.kill('SIGTERM');
+    });
+    expect(code).toBe(0);
+    return echoed;
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
 let work: string;
 let tarball: string;
 
@@ -123,7 +184,7 @@ afterAll(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
-test('CDK app: README Quick start compiles under node and nodenext, synthesizes, and its snapshot test is stable', () => {
+test('CDK app: README Quick start compiles under node, nodenext and bundler, synthesizes, and its snapshot test is stable; its local twin echoes', async () => {
   const app = path.join(work, 'cdk-app');
   fs.mkdirSync(path.join(app, 'bin'), { recursive: true });
   install(app, {
@@ -141,10 +202,12 @@ test('CDK app: README Quick start compiles under node and nodenext, synthesizes,
   fs.writeFileSync(path.join(app, 'stack.test.ts'), snapshot);
   const sources = ['server.ts', 'bin/app.ts', 'stack.test.ts'];
   compile(app, sources, 'nodenext', 'out-nodenext');
+  compile(app, sources, 'bundler', 'out-bundler');
   compile(app, sources, 'node', 'out');
 
-  // The bin works from the installed package.
+  // The bin works from the installed package, and so does its local twin with the default backend.
   expect(run(path.join(app, 'node_modules', '.bin', 'websocket-tier'), ['--help'], app)).toMatch(/bundle/);
+  expect(await localTwinEchoes(app)).toBe('hello from the package');
 
   // Synthesize exactly as `cdk synth` would run the app (CDK_OUTDIR turns on auto-synthesis).
   const cdkOut = path.join(app, 'cdk.out');
@@ -166,7 +229,7 @@ test('CDK app: README Quick start compiles under node and nodenext, synthesizes,
   expect(fs.readFileSync(snapFile, 'utf8')).toBe(first);
 }, 900_000);
 
-test('Pulumi program: every subpath resolves under node and nodenext, and the README unit test passes under the shipped mocks', () => {
+test('Pulumi program: every subpath resolves under node, nodenext and bundler, and the README unit test passes under the shipped mocks', () => {
   const prog = path.join(work, 'pulumi-program');
   fs.mkdirSync(prog, { recursive: true });
   install(prog, {
@@ -192,6 +255,7 @@ test('Pulumi program: every subpath resolves under node and nodenext, and the RE
   );
   const sources = ['tier.test.ts', 'subpaths.ts'];
   compile(prog, sources, 'nodenext', 'out-nodenext');
+  compile(prog, sources, 'bundler', 'out-bundler');
   compile(prog, sources, 'node', 'out');
   const result = JSON.parse(jest(prog, true));
   expect(result.numPassedTests).toBe(1);

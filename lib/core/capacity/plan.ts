@@ -21,6 +21,7 @@
 import { CAPACITY_DEFAULTS, DEFAULTS } from '../defaults';
 import {
   errorsOf,
+  type FieldName,
   formatIssues,
   type Issue,
   IssueCollector,
@@ -72,24 +73,36 @@ import type {
 } from './types';
 import { checkCapacityFields } from './validate';
 
-const MIN_LISTEN_BACKLOG = 4096;
+/** The kernel's cap on a listen backlog (somaxconn's maximum); the floor is what the constructs set, `DEFAULTS.host.listenBacklog`. */
 const MAX_LISTEN_BACKLOG = LIMITS.somaxconn.max;
 
 /**
  * Check a capacity input. Never throws; returns every issue (field errors first, then the plan's
  * own errors and warnings, e.g. more connections per instance than the file-descriptor limit).
  * @param pathPrefix - prepended to each issue path (a tier uses `capacity.`)
+ * @param fieldName - how messages spell a field, from its path (the CLI passes its flags) @default the path
  */
-export function validateCapacity(input: CapacityConfig, pathPrefix = '', isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
-  return evaluate(input, pathPrefix, isUnresolved, false).issues;
+export function validateCapacity(
+  input: CapacityConfig,
+  pathPrefix = '',
+  isUnresolved: IsUnresolved = neverUnresolved,
+  fieldName?: FieldName,
+): Issue[] {
+  return evaluate(input, pathPrefix, isUnresolved, false, fieldName).issues;
+}
+
+/** Options of {@link planCapacity}. */
+export interface PlanCapacityOptions {
+  /** How messages spell a field, from its path (e.g. `peakConnections` → `--connections`). @default the path */
+  readonly fieldName?: FieldName;
 }
 
 /**
  * Plan a tier's capacity and cost.
  * @throws TierConfigError (alias `CapacityPlanError`) naming each bad input, its value and what would work
  */
-export function planCapacity(input: CapacityConfig): CapacityPlan {
-  const { plan, issues } = evaluate(input, '', neverUnresolved, false);
+export function planCapacity(input: CapacityConfig, options: PlanCapacityOptions = {}): CapacityPlan {
+  const { plan, issues } = evaluate(input, '', neverUnresolved, false, options.fieldName);
   const errors = errorsOf(issues);
   if (errors.length > 0 || !plan) {
     throw new TierConfigError(formatIssues('', errors, 'capacity input'), errors);
@@ -117,9 +130,10 @@ export function evaluate(
   prefix: string,
   isUnresolved: IsUnresolved,
   fieldsOnly = false,
+  fieldName?: FieldName,
 ): { plan?: CapacityPlan; issues: Issue[] } {
-  const v = new IssueCollector(isUnresolved, prefix);
-  const p = (f: string): string => v.path(f);
+  const v = new IssueCollector(isUnresolved, prefix, fieldName);
+  const p = (f: string): string => v.name(f);
   if (input === null || typeof input !== 'object') {
     v.error(
       'capacity-missing',
@@ -136,7 +150,7 @@ export function evaluate(
     v.warn(
       'capacity-storm-below-steady',
       'reconnectStormConnectionsPerSecond',
-      `${p('reconnectStormConnectionsPerSecond')} is ${fmt(r.reconnectStormConnectionsPerSecond)}/s, below the steady ${fmt(r.newConnectionsPerSecond)}/s; a storm is the worst case. Fix: raise it (e.g. peakConnections ÷ 60 = ${fmt(r.peakConnections / 60)}/s).`,
+      `${p('reconnectStormConnectionsPerSecond')} is ${fmt(r.reconnectStormConnectionsPerSecond)}/s, below the steady ${fmt(r.newConnectionsPerSecond)}/s; a storm is the worst case. Fix: raise it (e.g. ${p('peakConnections')} ÷ 60 = ${fmt(r.peakConnections / 60)}/s).`,
     );
   }
   if (fieldsOnly) return { issues: v.issues };
@@ -206,7 +220,7 @@ export function backplaneLoad(
 }
 
 function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCollector): Omit<CapacityPlan, 'warnings'> | undefined {
-  const p = (f: string): string => `${v.prefix}${f}`;
+  const p = (f: string): string => v.name(f);
   const tlsOnInstance = r.tlsTermination === 'instance';
 
   // 1. Bytes per connection and the memory budget.
@@ -251,7 +265,7 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
     v.error(
       'capacity-cpu-unsatisfiable',
       'messagesPerSecond',
-      `${p('messagesPerSecond')} × fanOut = ${fmt(r.messagesPerSecond * r.fanOut)} deliveries/s over ${fmt(r.peakConnections)} connections is ${deliveriesPerConnection.toFixed(1)} per connection per second, more than one ${it.name} (${cpuBudget} sustained vCPU at ~${fmt(DELIVERIES_PER_VCPU_SECOND)} deliveries/s each) can serve for even one connection. Fix: lower the message rate or fan-out, or use a larger instance type.`,
+      `${p('messagesPerSecond')} × ${p('fanOut')} = ${fmt(r.messagesPerSecond * r.fanOut)} deliveries/s over ${fmt(r.peakConnections)} connections is ${deliveriesPerConnection.toFixed(1)} per connection per second, more than one ${it.name} (${cpuBudget} sustained vCPU at ~${fmt(DELIVERIES_PER_VCPU_SECOND)} deliveries/s each) can serve for even one connection. Fix: lower the message rate or fan-out, or use a larger instance type.`,
     );
     return undefined;
   }
@@ -262,7 +276,7 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
       v.error(
         'capacity-above-fd-limit',
         'maxConnectionsPerInstance',
-        `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)} but the file-descriptor limit ${fmt(r.fileDescriptorLimit)} leaves ${fmt(limits.fileDescriptors)} for sockets (${RESERVED_FILE_DESCRIPTORS} kept per process, ${procs} process(es)); one socket takes one descriptor. Fix: lower it to at most ${fmt(limits.fileDescriptors)}, raise fileDescriptorLimit (max ${fmt(LIMITS.fileDescriptorLimit.max)}) or run more processes.`,
+        `${p('maxConnectionsPerInstance')} is ${fmt(limits.measured)} but the file-descriptor limit ${fmt(r.fileDescriptorLimit)} leaves ${fmt(limits.fileDescriptors)} for sockets (${RESERVED_FILE_DESCRIPTORS} kept per process, ${procs} process(es)); one socket takes one descriptor. Fix: lower it to at most ${fmt(limits.fileDescriptors)}, raise ${v.prefix ? 'host.fileDescriptorLimit' : p('fileDescriptorLimit')} (max ${fmt(LIMITS.fileDescriptorLimit.max)}) or run more processes.`,
       );
       return undefined;
     }
@@ -304,7 +318,7 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
     v.error(
       'capacity-too-many-targets',
       'peakConnections',
-      `${p('peakConnections')} ${fmt(r.peakConnections)} over ${r.cells} cell(s) is ${fmt(connectionsPerCell)} per cell, which needs ${fmt(instancesAtPeak)} ${it.name} instances at ${fmt(targetConnections)} each; a target group holds at most ${fmt(CAPACITY_DEFAULTS.maxInstancesPerCell)} targets (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html). Fix: use at least ${cellsNeeded} cells (lower connectionsPerCellLimit) or a larger instance type.`,
+      `${p('peakConnections')} ${fmt(r.peakConnections)} over ${r.cells} cell(s) is ${fmt(connectionsPerCell)} per cell, which needs ${fmt(instancesAtPeak)} ${it.name} instances at ${fmt(targetConnections)} each; a target group holds at most ${fmt(CAPACITY_DEFAULTS.maxInstancesPerCell)} targets (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-limits.html). Fix: use at least ${cellsNeeded} cells${v.prefix ? '' : ` (${p('cells')}, or lower ${p('connectionsPerCellLimit')})`} or a larger instance type.`,
     );
     return undefined;
   }
@@ -344,7 +358,8 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
 
   // 5. Host limits.
   const stormPerInstance = r.reconnectStormConnectionsPerSecond / totalInstancesAtPeak;
-  const backlog = Math.min(MAX_LISTEN_BACKLOG, Math.max(MIN_LISTEN_BACKLOG, Math.ceil(stormPerInstance)));
+  // The constructs' own defaults are the floor, so this table says what a deployed instance gets.
+  const backlog = Math.min(MAX_LISTEN_BACKLOG, Math.max(DEFAULTS.host.listenBacklog, Math.ceil(stormPerInstance)));
   if (stormPerInstance > MAX_LISTEN_BACKLOG) {
     v.warn(
       'capacity-storm-exceeds-backlog',
@@ -427,18 +442,18 @@ function computePlan(r: ResolvedCapacityInput, it: InstanceTypeSpec, v: IssueCol
 
 /** Backplane saturation (error) and heat (warning) for a plan. */
 export function backplaneIssues(b: BackplanePlan, servers: number, v: IssueCollector): void {
-  const p = `${v.prefix}backplane`;
+  const p = v.name('backplane');
   if (b.mode === 'broadcast' && b.utilizationPercent > 100) {
     v.error(
       'capacity-backplane-saturated',
       'backplane',
-      `${p} 'broadcast' sends every message to all ${fmt(servers)} servers: ${fmt(b.redisDeliveriesPerSecond)} Redis deliveries/s, above one primary's ~${fmt(b.budgetPerPrimary)}/s (measured with redis-benchmark-style fan-out on loopback; see bench/README.md); classic pub/sub does not gain capacity from cluster shards. Fix: use backplane 'sharded' (SSUBSCRIBE per room), fewer larger instances, or fewer messages.`,
+      `${p} 'broadcast' sends every message to all ${fmt(servers)} servers: ${fmt(b.redisDeliveriesPerSecond)} Redis deliveries/s, above one primary's ~${fmt(b.budgetPerPrimary)}/s (measured with redis-benchmark-style fan-out on loopback; see bench/README.md); classic pub/sub does not gain capacity from cluster shards. Fix: use ${p} 'sharded' (SSUBSCRIBE per room), fewer larger instances, or fewer messages.`,
     );
   } else if (b.mode !== 'none' && b.utilizationPercent / Math.max(1, b.primaries) > 70) {
     v.warn(
       'capacity-backplane-hot',
       'backplane',
-      `${p}: ${fmt(b.redisDeliveriesPerSecond)} Redis deliveries/s is ${Math.round(b.utilizationPercent / Math.max(1, b.primaries))} % of ${b.primaries} primar${b.primaries === 1 ? 'y' : 'ies'}' measured budget (~${fmt(b.budgetPerPrimary)}/s each). Fix: load-test the backplane, or use 'sharded' with more shards.`,
+      `${p}: ${fmt(b.redisDeliveriesPerSecond)} Redis deliveries/s is ${Math.round(b.utilizationPercent / Math.max(1, b.primaries))} % of ${b.primaries} primar${b.primaries === 1 ? 'y' : 'ies'}' measured budget (~${fmt(b.budgetPerPrimary)}/s each). Fix: load-test the backplane, or use ${p} 'sharded' with more shards.`,
     );
   }
 }

@@ -55,7 +55,7 @@ export interface LoadBalancerPlan {
 export interface HostLimitsPlan {
   /** systemd `LimitNOFILE` of the server unit. */
   readonly limitNoFile: number;
-  /** `listen()` backlog: one second of the per-instance storm, at least 4,096, at most 65,535. */
+  /** `listen()` backlog: one second of the per-instance storm, at least what the constructs set (`DEFAULTS.host.listenBacklog`), at most 65,535. */
   readonly listenBacklog: number;
   /** `net.core.somaxconn` (≥ the backlog). */
   readonly somaxconn: number;

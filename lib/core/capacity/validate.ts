@@ -21,7 +21,7 @@ function knownInstanceTypes(): string {
  * @returns the instance type's spec when every field is usable, else undefined (the errors say why)
  */
 export function checkCapacityFields(input: CapacityConfig, v: IssueCollector): InstanceTypeSpec | undefined {
-  const p = (f: string): string => v.path(f);
+  const p = (f: string): string => v.name(f);
   const isUnresolved = (x: unknown): boolean => v.unresolved(x);
   let ok = true;
   const check = (r: boolean, value: unknown): void => {
@@ -191,7 +191,7 @@ export function checkCapacityFields(input: CapacityConfig, v: IssueCollector): I
     v.error(
       'capacity-tls-on-instance-needs-nlb',
       'tlsTermination',
-      `${p('tlsTermination')} is 'instance' but the load balancer is an ALB, which always terminates TLS itself. Fix: set loadBalancerType 'network' (NLB TCP listener) or tlsTermination 'load-balancer'.`,
+      `${p('tlsTermination')} is 'instance' but the load balancer is an ALB, which always terminates TLS itself. Fix: set ${p('loadBalancerType')} 'network' (NLB TCP listener) or ${p('tlsTermination')} 'load-balancer'.`,
     );
     ok = false;
   }
@@ -210,7 +210,7 @@ export function checkCapacityFields(input: CapacityConfig, v: IssueCollector): I
     v.error(
       'capacity-instance-type-unknown',
       'instanceType',
-      `${p('instanceType')} is ${JSON.stringify(itName)}, which the planner has no size or price for; known: ${knownInstanceTypes()}. Fix: pick one of those, or plan with the nearest one and pass maxConnectionsPerInstance from a measurement.`,
+      `${p('instanceType')} is ${JSON.stringify(itName)}, which the planner has no size or price for; known: ${knownInstanceTypes()}. Fix: pick one of those, or plan with the nearest one and pass ${p('maxConnectionsPerInstance')} from a measurement.`,
     );
     ok = false;
   }
