@@ -21,6 +21,7 @@ import { validateDomainInZone } from '../core/validate';
 import type { ResolvedTier } from '../core/resolved';
 import { renderDashboard } from './private/dashboard';
 import { renderLogBucket } from './private/logs';
+import { acknowledgeTierNagFindings } from './private/nag-acknowledgements';
 import { renderWebAcl } from './private/waf';
 import { WebSocketBackplane } from './websocket-backplane';
 import { WebSocketCell } from './websocket-cell';
@@ -170,6 +171,11 @@ export class WebSocketTier extends Construct {
         }),
     );
     for (const rule of tier.backplane?.ingress ?? []) this.backplane?.allowFrom(rule, this.cell(rule.fromCell).connections);
+    acknowledgeTierNagFindings(tier, {
+      logBucket: this.logBucket,
+      backplaneSecret: this.backplane?.secret,
+      vpc: props.vpc === undefined ? this.vpc : undefined,
+    });
     this.dashboard = renderDashboard(this, ops.dashboard?.rows, new Map(this.cells.map((c, i) => [tier.cells[i].name, c.metricValues])));
 
     new CfnOutput(this, TIER_IDS.tierUrlOutput, {

@@ -1,0 +1,166 @@
+/**
+ * The cdk-nag `AwsSolutions` findings that are this library's own design, acknowledged with their
+ * reasons on the one CloudFormation resource that carries each, so every tier passes the pack
+ * without the user copying suppressions. cdk-nag stays a dev dependency: the acknowledgements are
+ * plain aws-cdk-lib calls and template metadata, written in the two forms cdk-nag reads:
+ * - `Validations.of(resource).acknowledge({ id, reason })` (construct metadata
+ *   `aws:cdk:acknowledged-rules`): what cdk-nag 3, a CDK policy-validation plugin, reads; one exact
+ *   finding id per entry, e.g. `AwsSolutions-IAM5[Resource::arn:…:log-stream:*]`;
+ * - CloudFormation metadata `cdk_nag: { rules_to_suppress: [{ id, reason, applies_to? }] }` on the
+ *   resource: what cdk-nag 2's `NagSuppressions` writes and its aspects read (the finding in
+ *   `applies_to`), and what cdk-nag 3 writes with `writeSuppressionsToCloudFormation`; it also keeps
+ *   the reasons in the template for review.
+ * Rules: https://github.com/cdklabs/cdk-nag/blob/main/RULES.md. Findings the user decides are not
+ * acknowledged here (see the cdk-nag section of the README).
+ */
+import { CfnResource, Validations } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import { EMF_LOG_GROUP } from '../../core/host-tuning';
+import type { ResolvedCell, ResolvedTier } from '../../core/resolved';
+
+/** One acknowledged finding: rule id (`AwsSolutions-EC23`), optional finding (`Resource::…`) and why. */
+export interface NagAcknowledgement {
+  readonly rule: string;
+  readonly finding?: string;
+  readonly reason: string;
+}
+
+/** The CloudFormation metadata key cdk-nag reads suppressions from. */
+export const CDK_NAG_METADATA_KEY = 'cdk_nag';
+
+interface Suppression {
+  readonly id: string;
+  readonly reason: string;
+  readonly applies_to?: string[];
+}
+
+/**
+ * Acknowledge findings on `scope`'s CloudFormation resource (`scope` itself or its default child),
+ * in both forms (see the module comment). Existing `cdk_nag` metadata entries are kept.
+ * @throws Error when `scope` has no CloudFormation resource (an internal error)
+ */
+export function acknowledgeNag(scope: IConstruct, acknowledgements: readonly NagAcknowledgement[]): void {
+  const resource = CfnResource.isCfnResource(scope) ? scope : scope.node.defaultChild;
+  if (!resource || !CfnResource.isCfnResource(resource)) {
+    throw new Error(
+      `websocket-tier internal error: ${scope.node.path} has no CloudFormation resource to acknowledge on; please report this.`,
+    );
+  }
+  Validations.of(resource).acknowledge(
+    ...acknowledgements.map((a) => ({ id: a.finding === undefined ? a.rule : `${a.rule}[${a.finding}]`, reason: a.reason })),
+  );
+  const existing = (resource.getMetadata(CDK_NAG_METADATA_KEY) as { rules_to_suppress?: Suppression[] } | undefined)?.rules_to_suppress;
+  const rules: Suppression[] = [...(existing ?? [])];
+  for (const a of acknowledgements) {
+    const same = rules.find((r) => r.id === a.rule && r.reason === a.reason && (r.applies_to === undefined) === (a.finding === undefined));
+    if (same && a.finding !== undefined) same.applies_to?.push(a.finding);
+    else if (!same) rules.push({ id: a.rule, reason: a.reason, ...(a.finding === undefined ? {} : { applies_to: [a.finding] }) });
+  }
+  resource.addMetadata(CDK_NAG_METADATA_KEY, { rules_to_suppress: rules });
+}
+
+/** cdk-nag's rendering of an ARN built from pseudo parameters (`<AWS::Partition>` for `${AWS::Partition}`). */
+const NAG_ACCOUNT_ARN = (service: string) => `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>`;
+
+/** The public-ingress CIDRs of a cell's load balancer (what AwsSolutions-EC23 flags). */
+function openIngress(cell: ResolvedCell): string[] {
+  const open = cell.loadBalancerIngress.filter((r) => r.from === '0.0.0.0/0' || r.from === '::/0');
+  return [...new Set(open.map((r) => `${r.from} on ${r.port}`))];
+}
+
+/** The parts of a cell the acknowledgements sit on. */
+export interface CellNagTargets {
+  readonly loadBalancerSecurityGroup: IConstruct;
+  readonly autoScalingGroup: IConstruct;
+  readonly role: IConstruct;
+  readonly loadBalancer: IConstruct;
+}
+
+/** The acknowledgements of one cell. */
+export function acknowledgeCellNagFindings(cell: ResolvedCell, targets: CellNagTargets): void {
+  const open = openIngress(cell);
+  if (open.length > 0) {
+    acknowledgeNag(targets.loadBalancerSecurityGroup, [
+      {
+        rule: 'AwsSolutions-EC23',
+        reason:
+          `Public WebSocket endpoint by design: the load balancer accepts clients from any address (${open.join(', ')}; ` +
+          '443 for WebSocket, 80 only for the ALB redirect to HTTPS). The instances accept traffic only from this ' +
+          'security group. Narrow it with `ingressCidrs` / `ingressIpv6Cidrs`.',
+      },
+    ]);
+  }
+  acknowledgeNag(targets.autoScalingGroup, [
+    {
+      rule: 'AwsSolutions-AS3',
+      reason:
+        'Nothing in the tier consumes launch/terminate notifications: draining runs on the termination lifecycle ' +
+        'hook, which the draining server itself completes; scaling activity is in the group metrics the tier ' +
+        'enables and in the Auto Scaling activity history. Add NotificationConfigurations on the group to receive them.',
+    },
+  ]);
+  acknowledgeNag(targets.role, [
+    {
+      rule: 'AwsSolutions-IAM4',
+      finding: 'Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore',
+      reason:
+        'Operator access is through Systems Manager only (no SSH port, no key pair). AmazonSSMManagedInstanceCore is ' +
+        "the AWS-maintained policy the SSM Agent needs (Session Manager, Run Command, patching); AWS updates it as the agent's " +
+        'needs change, which an inline copy would not follow.',
+    },
+    {
+      rule: 'AwsSolutions-IAM5',
+      finding: `Resource::${NAG_ACCOUNT_ARN('logs')}:log-group:${EMF_LOG_GROUP}:log-stream:*`,
+      reason:
+        'The CloudWatch agent writes the connection gauge to a log stream named per instance at run time; the grant is ' +
+        `limited to streams of the one embedded-metric-format log group (${EMF_LOG_GROUP}).`,
+    },
+  ]);
+  // Only the user's explicit choice: with logs on but not delivered (an environment-agnostic stack,
+  // or a cell built without a bucket) the finding stays, next to the tier's warning.
+  if (cell.operations.accessLogPrefix === undefined) {
+    acknowledgeNag(targets.loadBalancer, [
+      {
+        rule: 'AwsSolutions-ELB2',
+        reason: "Access logs are turned off on purpose in this tier's config (operations.accessLogs.enabled: false).",
+      },
+    ]);
+  }
+}
+
+/** The acknowledgements of the tier's shared resources. */
+export function acknowledgeTierNagFindings(
+  tier: ResolvedTier,
+  targets: { readonly logBucket?: IConstruct; readonly backplaneSecret?: IConstruct; readonly vpc?: IConstruct },
+): void {
+  if (targets.logBucket) {
+    acknowledgeNag(targets.logBucket, [
+      {
+        rule: 'AwsSolutions-S1',
+        reason:
+          "This bucket is the destination of the load balancers' access and connection logs; a bucket cannot log its own " +
+          'server access into itself (each log write would be logged again), and another log bucket only moves the finding there.',
+      },
+    ]);
+  }
+  if (targets.backplaneSecret) {
+    acknowledgeNag(targets.backplaneSecret, [
+      {
+        rule: 'AwsSolutions-SMG4',
+        reason:
+          'This secret is the backplane AUTH token. Rotating it means ModifyReplicationGroup with AuthTokenUpdateStrategy ' +
+          'ROTATE then SET, coordinated with every instance, which reads the token only at boot; a Secrets Manager rotation ' +
+          'Lambda would change the secret without the replication group and lock the servers out. Rotate on purpose: ROTATE ' +
+          'with the new token, roll the instances (instance refresh), then SET.',
+      },
+    ]);
+  }
+  if (targets.vpc && tier.operations.vpcFlowLog === undefined) {
+    acknowledgeNag(targets.vpc, [
+      {
+        rule: 'AwsSolutions-VPC7',
+        reason: "VPC flow logs are turned off on purpose in this tier's config (operations.vpcFlowLogs.enabled: false).",
+      },
+    ]);
+  }
+}
