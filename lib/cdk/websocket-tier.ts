@@ -174,6 +174,7 @@ export class WebSocketTier extends Construct {
     acknowledgeTierNagFindings(tier, {
       logBucket: this.logBucket,
       backplaneSecret: this.backplane?.secret,
+      backplaneReplicationGroup: this.backplane?.replicationGroup,
       vpc: props.vpc === undefined ? this.vpc : undefined,
     });
     this.dashboard = renderDashboard(this, ops.dashboard?.rows, new Map(this.cells.map((c, i) => [tier.cells[i].name, c.metricValues])));

@@ -62,6 +62,9 @@ export function acknowledgeNag(scope: IConstruct, acknowledgements: readonly Nag
 /** cdk-nag's rendering of an ARN built from pseudo parameters (`<AWS::Partition>` for `${AWS::Partition}`). */
 const NAG_ACCOUNT_ARN = (service: string) => `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>`;
 
+/** The Redis OSS / Valkey default port (what AwsSolutions-AEC5 flags). */
+const REDIS_DEFAULT_PORT = 6379;
+
 /** The public-ingress CIDRs of a cell's load balancer (what AwsSolutions-EC23 flags). */
 function openIngress(cell: ResolvedCell): string[] {
   const open = cell.loadBalancerIngress.filter((r) => r.from === '0.0.0.0/0' || r.from === '::/0');
@@ -131,7 +134,12 @@ export function acknowledgeCellNagFindings(cell: ResolvedCell, targets: CellNagT
 /** The acknowledgements of the tier's shared resources. */
 export function acknowledgeTierNagFindings(
   tier: ResolvedTier,
-  targets: { readonly logBucket?: IConstruct; readonly backplaneSecret?: IConstruct; readonly vpc?: IConstruct },
+  targets: {
+    readonly logBucket?: IConstruct;
+    readonly backplaneSecret?: IConstruct;
+    readonly backplaneReplicationGroup?: IConstruct;
+    readonly vpc?: IConstruct;
+  },
 ): void {
   if (targets.logBucket) {
     acknowledgeNag(targets.logBucket, [
@@ -152,6 +160,28 @@ export function acknowledgeTierNagFindings(
           'ROTATE then SET, coordinated with every instance, which reads the token only at boot; a Secrets Manager rotation ' +
           'Lambda would change the secret without the replication group and lock the servers out. Rotate on purpose: ROTATE ' +
           'with the new token, roll the instances (instance refresh), then SET.',
+      },
+    ]);
+  }
+  const bp = tier.backplane;
+  if (targets.backplaneReplicationGroup && bp && bp.port === REDIS_DEFAULT_PORT) {
+    acknowledgeNag(targets.backplaneReplicationGroup, [
+      {
+        rule: 'AwsSolutions-AEC5',
+        reason:
+          `The backplane listens on the engine's default port ${REDIS_DEFAULT_PORT}, in private subnets, behind a security group that ` +
+          "admits only the cells' instance security groups, with TLS and the AUTH token required; a different port hides " +
+          'nothing from a client already inside that group. Move it with backplane.port.',
+      },
+    ]);
+  }
+  if (targets.backplaneReplicationGroup && bp && !bp.multiAzEnabled) {
+    acknowledgeNag(targets.backplaneReplicationGroup, [
+      {
+        rule: 'AwsSolutions-AEC4',
+        reason:
+          "One backplane node, no replica, on purpose in this tier's config (backplane.replicasPerShard: 0, a test tier): " +
+          'no Multi-AZ failover, so a node failure stops cross-instance broadcasts until ElastiCache replaces it.',
       },
     ]);
   }
