@@ -6,10 +6,9 @@
  * - `Validations.of(resource).acknowledge({ id, reason })` (construct metadata
  *   `aws:cdk:acknowledged-rules`): what cdk-nag 3, a CDK policy-validation plugin, reads; one exact
  *   finding id per entry, e.g. `AwsSolutions-IAM5[Resource::arn:…:log-stream:*]`;
- * - CloudFormation metadata `cdk_nag: { rules_to_suppress: [{ id, reason, applies_to? }] }` on the
- *   resource: what cdk-nag 2's `NagSuppressions` writes and its aspects read (the finding in
- *   `applies_to`), and what cdk-nag 3 writes with `writeSuppressionsToCloudFormation`; it also keeps
- *   the reasons in the template for review.
+ * - CloudFormation metadata `cdk_nag: { rules_to_suppress: [{ id, reason, applies_to? }] }`: the form
+ *   cdk-nag 2's `NagSuppressions` writes and reads (finding in `applies_to`; cdk-nag 3 ignores it,
+ *   the tests run cdk-nag 3 only); it also keeps the reasons in the template for review.
  * Rules: https://github.com/cdklabs/cdk-nag/blob/main/RULES.md. Findings the user decides are not
  * acknowledged here (see the cdk-nag section of the README).
  */
@@ -31,7 +30,7 @@ export const CDK_NAG_METADATA_KEY = 'cdk_nag';
 interface Suppression {
   readonly id: string;
   readonly reason: string;
-  readonly applies_to?: string[];
+  readonly applies_to?: readonly string[];
 }
 
 /**
@@ -50,12 +49,12 @@ export function acknowledgeNag(scope: IConstruct, acknowledgements: readonly Nag
     ...acknowledgements.map((a) => ({ id: a.finding === undefined ? a.rule : `${a.rule}[${a.finding}]`, reason: a.reason })),
   );
   const existing = (resource.getMetadata(CDK_NAG_METADATA_KEY) as { rules_to_suppress?: Suppression[] } | undefined)?.rules_to_suppress;
-  const rules: Suppression[] = [...(existing ?? [])];
-  for (const a of acknowledgements) {
-    const same = rules.find((r) => r.id === a.rule && r.reason === a.reason && (r.applies_to === undefined) === (a.finding === undefined));
-    if (same && a.finding !== undefined) same.applies_to?.push(a.finding);
-    else if (!same) rules.push({ id: a.rule, reason: a.reason, ...(a.finding === undefined ? {} : { applies_to: [a.finding] }) });
-  }
+  const added = acknowledgements.map((a) => ({
+    id: a.rule,
+    reason: a.reason,
+    ...(a.finding === undefined ? {} : { applies_to: [a.finding] }),
+  }));
+  const rules: Suppression[] = [...(existing ?? []), ...added];
   resource.addMetadata(CDK_NAG_METADATA_KEY, { rules_to_suppress: rules });
 }
 
@@ -65,10 +64,13 @@ const NAG_ACCOUNT_ARN = (service: string) => `arn:<AWS::Partition>:${service}:<A
 /** The Redis OSS / Valkey default port (what AwsSolutions-AEC5 flags). */
 const REDIS_DEFAULT_PORT = 6379;
 
-/** The public-ingress CIDRs of a cell's load balancer (what AwsSolutions-EC23 flags). */
-function openIngress(cell: ResolvedCell): string[] {
+/** `0.0.0.0/0 and ::/0 on 443 and 80`: the open-to-any-address ingress of a cell's load balancer (what AwsSolutions-EC23 flags), or undefined. */
+function openIngress(cell: ResolvedCell): string | undefined {
   const open = cell.loadBalancerIngress.filter((r) => r.from === '0.0.0.0/0' || r.from === '::/0');
-  return [...new Set(open.map((r) => `${r.from} on ${r.port}`))];
+  if (open.length === 0) return undefined;
+  const cidrs = [...new Set(open.map((r) => r.from))].join(' and ');
+  const ports = [...new Set(open.map((r) => r.port))].join(' and ');
+  return `${cidrs} on ${ports}`;
 }
 
 /** The parts of a cell the acknowledgements sit on. */
@@ -82,14 +84,14 @@ export interface CellNagTargets {
 /** The acknowledgements of one cell. */
 export function acknowledgeCellNagFindings(cell: ResolvedCell, targets: CellNagTargets): void {
   const open = openIngress(cell);
-  if (open.length > 0) {
+  if (open !== undefined) {
+    const redirect = cell.loadBalancerType === 'application' ? '; port 80 only answers with a redirect to HTTPS' : '';
     acknowledgeNag(targets.loadBalancerSecurityGroup, [
       {
         rule: 'AwsSolutions-EC23',
         reason:
-          `Public WebSocket endpoint by design: the load balancer accepts clients from any address (${open.join(', ')}; ` +
-          '443 for WebSocket, 80 only for the ALB redirect to HTTPS). The instances accept traffic only from this ' +
-          'security group. Narrow it with `ingressCidrs` / `ingressIpv6Cidrs`.',
+          `Public WebSocket endpoint by design: the load balancer accepts clients from any address (${open}${redirect}). ` +
+          'The instances accept traffic only from this security group. Narrow it with `ingressCidrs` / `ingressIpv6Cidrs`.',
       },
     ]);
   }
@@ -115,7 +117,7 @@ export function acknowledgeCellNagFindings(cell: ResolvedCell, targets: CellNagT
       rule: 'AwsSolutions-IAM5',
       finding: `Resource::${NAG_ACCOUNT_ARN('logs')}:log-group:${EMF_LOG_GROUP}:log-stream:*`,
       reason:
-        'The CloudWatch agent writes the connection gauge to a log stream named per instance at run time; the grant is ' +
+        'The CloudWatch agent writes the connection gauge to a log stream it names at run time (by default the instance id); the grant is ' +
         `limited to streams of the one embedded-metric-format log group (${EMF_LOG_GROUP}).`,
     },
   ]);
@@ -146,8 +148,9 @@ export function acknowledgeTierNagFindings(
       {
         rule: 'AwsSolutions-S1',
         reason:
-          "This bucket is the destination of the load balancers' access and connection logs; a bucket cannot log its own " +
-          'server access into itself (each log write would be logged again), and another log bucket only moves the finding there.',
+          "This bucket is the destination of the load balancers' access and connection logs. Logging its own server access " +
+          'into itself would add a log record for every log object written, a loop AWS recommends against ' +
+          '(https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html); logging it into another bucket only moves the finding there.',
       },
     ]);
   }
