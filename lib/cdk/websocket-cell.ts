@@ -192,12 +192,7 @@ export class WebSocketCell extends Construct {
       route53HealthCheckId: this.route53HealthCheck?.healthCheckId,
     };
     this.alarms = renderAlarms(this, cell.operations.alarms, this.metricValues, props.alarmTopic);
-    acknowledgeCellNagFindings(cell, {
-      loadBalancerSecurityGroup: groups.loadBalancer,
-      autoScalingGroup: this.autoScalingGroup,
-      role: this.role,
-      loadBalancer: this.loadBalancer,
-    });
+    acknowledgeCellNagFindings(cell, this);
   }
 
   static {

@@ -171,12 +171,7 @@ export class WebSocketTier extends Construct {
         }),
     );
     for (const rule of tier.backplane?.ingress ?? []) this.backplane?.allowFrom(rule, this.cell(rule.fromCell).connections);
-    acknowledgeTierNagFindings(tier, {
-      logBucket: this.logBucket,
-      backplaneSecret: this.backplane?.secret,
-      backplaneReplicationGroup: this.backplane?.replicationGroup,
-      vpc: props.vpc === undefined ? this.vpc : undefined,
-    });
+    acknowledgeTierNagFindings(tier, this, props.vpc === undefined);
     this.dashboard = renderDashboard(this, ops.dashboard?.rows, new Map(this.cells.map((c, i) => [tier.cells[i].name, c.metricValues])));
 
     new CfnOutput(this, TIER_IDS.tierUrlOutput, {

@@ -212,6 +212,7 @@ describe('cdk-nag AwsSolutions over tiers without any user acknowledgement', () 
       'AWS::AutoScaling::AutoScalingGroup AwsSolutions-AS3',
       'AWS::EC2::SecurityGroup AwsSolutions-EC23',
       'AWS::EC2::SecurityGroup AwsSolutions-EC23',
+      'AWS::ElastiCache::ReplicationGroup AwsSolutions-AEC5',
       'AWS::IAM::Role AwsSolutions-IAM4 Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore',
       'AWS::IAM::Role AwsSolutions-IAM4 Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore',
       'AWS::IAM::Role AwsSolutions-IAM5 Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:emf/logs/default:log-stream:*',

@@ -3,9 +3,8 @@
  * reasons on the one CloudFormation resource that carries each, so every tier passes the pack
  * without the user copying suppressions. cdk-nag stays a dev dependency: the acknowledgements are
  * plain aws-cdk-lib calls and template metadata, written in the two forms cdk-nag reads:
- * - `Validations.of(resource).acknowledge({ id, reason })` (construct metadata
- *   `aws:cdk:acknowledged-rules`): what cdk-nag 3, a CDK policy-validation plugin, reads; one exact
- *   finding id per entry, e.g. `AwsSolutions-IAM5[Resource::arn:…:log-stream:*]`;
+ * - `Validations.of(resource).acknowledge({ id, reason })`: what cdk-nag 3 (a CDK policy-validation
+ *   plugin) reads, one exact finding id per entry, e.g. `AwsSolutions-IAM5[Resource::arn:…:*]`;
  * - CloudFormation metadata `cdk_nag: { rules_to_suppress: [{ id, reason, applies_to? }] }`: the form
  *   cdk-nag 2's `NagSuppressions` writes and reads (finding in `applies_to`; cdk-nag 3 ignores it,
  *   the tests run cdk-nag 3 only); it also keeps the reasons in the template for review.
@@ -58,8 +57,8 @@ export function acknowledgeNag(scope: IConstruct, acknowledgements: readonly Nag
   resource.addMetadata(CDK_NAG_METADATA_KEY, { rules_to_suppress: rules });
 }
 
-/** cdk-nag's rendering of an ARN built from pseudo parameters (`<AWS::Partition>` for `${AWS::Partition}`). */
-const NAG_ACCOUNT_ARN = (service: string) => `arn:<AWS::Partition>:${service}:<AWS::Region>:<AWS::AccountId>`;
+/** How cdk-nag prints `arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}` in findings. */
+const NAG_LOGS_ARN = 'arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>';
 
 /** The Redis OSS / Valkey default port (what AwsSolutions-AEC5 flags). */
 const REDIS_DEFAULT_PORT = 6379;
@@ -81,7 +80,7 @@ export interface CellNagTargets {
   readonly loadBalancer: IConstruct;
 }
 
-/** The acknowledgements of one cell. */
+/** The acknowledgements of one cell (`targets` is the `WebSocketCell`). */
 export function acknowledgeCellNagFindings(cell: ResolvedCell, targets: CellNagTargets): void {
   const open = openIngress(cell);
   if (open !== undefined) {
@@ -115,7 +114,7 @@ export function acknowledgeCellNagFindings(cell: ResolvedCell, targets: CellNagT
     },
     {
       rule: 'AwsSolutions-IAM5',
-      finding: `Resource::${NAG_ACCOUNT_ARN('logs')}:log-group:${EMF_LOG_GROUP}:log-stream:*`,
+      finding: `Resource::${NAG_LOGS_ARN}:log-group:${EMF_LOG_GROUP}:log-stream:*`,
       reason:
         'The CloudWatch agent writes the connection gauge to a log stream it names at run time (by default the instance id); the grant is ' +
         `limited to streams of the one embedded-metric-format log group (${EMF_LOG_GROUP}).`,
@@ -133,15 +132,15 @@ export function acknowledgeCellNagFindings(cell: ResolvedCell, targets: CellNagT
   }
 }
 
-/** The acknowledgements of the tier's shared resources. */
+/** The acknowledgements of the tier's shared resources (`targets` is the `WebSocketTier`). */
 export function acknowledgeTierNagFindings(
   tier: ResolvedTier,
   targets: {
     readonly logBucket?: IConstruct;
-    readonly backplaneSecret?: IConstruct;
-    readonly backplaneReplicationGroup?: IConstruct;
-    readonly vpc?: IConstruct;
+    readonly backplane?: { readonly secret: IConstruct; readonly replicationGroup: IConstruct };
+    readonly vpc: IConstruct;
   },
+  createdVpc: boolean,
 ): void {
   if (targets.logBucket) {
     acknowledgeNag(targets.logBucket, [
@@ -154,8 +153,8 @@ export function acknowledgeTierNagFindings(
       },
     ]);
   }
-  if (targets.backplaneSecret) {
-    acknowledgeNag(targets.backplaneSecret, [
+  if (targets.backplane) {
+    acknowledgeNag(targets.backplane.secret, [
       {
         rule: 'AwsSolutions-SMG4',
         reason:
@@ -167,8 +166,8 @@ export function acknowledgeTierNagFindings(
     ]);
   }
   const bp = tier.backplane;
-  if (targets.backplaneReplicationGroup && bp && bp.port === REDIS_DEFAULT_PORT) {
-    acknowledgeNag(targets.backplaneReplicationGroup, [
+  if (targets.backplane && bp && bp.port === REDIS_DEFAULT_PORT) {
+    acknowledgeNag(targets.backplane.replicationGroup, [
       {
         rule: 'AwsSolutions-AEC5',
         reason:
@@ -178,8 +177,8 @@ export function acknowledgeTierNagFindings(
       },
     ]);
   }
-  if (targets.backplaneReplicationGroup && bp && !bp.multiAzEnabled) {
-    acknowledgeNag(targets.backplaneReplicationGroup, [
+  if (targets.backplane && bp && !bp.multiAzEnabled) {
+    acknowledgeNag(targets.backplane.replicationGroup, [
       {
         rule: 'AwsSolutions-AEC4',
         reason:
@@ -188,7 +187,8 @@ export function acknowledgeTierNagFindings(
       },
     ]);
   }
-  if (targets.vpc && tier.operations.vpcFlowLog === undefined) {
+  // Only the VPC the tier creates: a VPC passed in, and its flow logs, are the user's.
+  if (createdVpc && tier.operations.vpcFlowLog === undefined) {
     acknowledgeNag(targets.vpc, [
       {
         rule: 'AwsSolutions-VPC7',
