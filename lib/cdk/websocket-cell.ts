@@ -23,6 +23,7 @@ import { renderFleet } from './private/fleet';
 import { amazonLinux2023 } from './private/image';
 import { renderApplicationLoadBalancer, renderNetworkLoadBalancer } from './private/load-balancer';
 import { renderLoadBalancerLogs } from './private/logs';
+import { acknowledgeCellNagFindings } from './private/nag-acknowledgements';
 import { bindCellMetric, type MetricDimensionValues, type MetricSpecValues } from './private/metrics';
 import { renderScalingPolicy } from './private/scaling';
 import { renderSecurityGroups } from './private/security-groups';
@@ -191,6 +192,7 @@ export class WebSocketCell extends Construct {
       route53HealthCheckId: this.route53HealthCheck?.healthCheckId,
     };
     this.alarms = renderAlarms(this, cell.operations.alarms, this.metricValues, props.alarmTopic);
+    acknowledgeCellNagFindings(cell, this);
   }
 
   static {

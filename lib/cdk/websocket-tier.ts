@@ -22,6 +22,7 @@ import { renderDashboard } from './private/dashboard';
 import { renderLogBucket } from './private/logs';
 import { renderVpc } from './private/vpc';
 import { addRenderedCheck } from './private/rendered-view';
+import { acknowledgeTierNagFindings } from './private/nag-acknowledgements';
 import { renderWebAcl } from './private/waf';
 import { WebSocketBackplane } from './websocket-backplane';
 import { WebSocketCell } from './websocket-cell';
@@ -164,6 +165,7 @@ export class WebSocketTier extends Construct {
     for (const rule of tier.backplane?.ingress ?? []) this.backplane?.allowFrom(rule, this.cell(rule.fromCell).connections);
     // Re-checks the invariants on the rendered resources after every escape hatch, override and aspect.
     addRenderedCheck(this, tier, this.cells, props);
+    acknowledgeTierNagFindings(tier, this, props.vpc === undefined);
     this.dashboard = renderDashboard(this, ops.dashboard?.rows, new Map(this.cells.map((c, i) => [tier.cells[i].name, c.metricValues])));
 
     new CfnOutput(this, TIER_IDS.tierUrlOutput, {

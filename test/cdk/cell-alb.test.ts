@@ -147,7 +147,7 @@ describe('ALB cell with defaults', () => {
     });
   });
 
-  test('lifecycle actions are allowed only on this group', () => {
+  test("lifecycle actions are allowed only on this group (its full ARN, no '*' for the group's UUID)", () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyName: Match.stringLikeRegexp('CellaLifecycleActionPolicy'),
       PolicyDocument: {
@@ -155,12 +155,7 @@ describe('ALB cell with defaults', () => {
           {
             Effect: 'Allow',
             Action: ['autoscaling:CompleteLifecycleAction', 'autoscaling:RecordLifecycleActionHeartbeat'],
-            Resource: {
-              'Fn::Join': [
-                '',
-                Match.arrayWith([':autoScalingGroup:*:autoScalingGroupName/', { Ref: Match.stringLikeRegexp('CellaAutoScalingGroup') }]),
-              ],
-            },
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('CellaAutoScalingGroup'), 'AutoScalingGroupARN'] },
           },
         ],
       },
@@ -423,10 +418,12 @@ describe('ALB cell variants', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: [
-          Match.objectLike({
-            Action: Match.arrayWith(['s3:GetObject*']),
-            Resource: Match.arrayWith([{ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/[0-9a-f]{64}\\.js$')])] }]),
-          }),
+          {
+            Sid: 'ReadServerBundle',
+            Effect: 'Allow',
+            Action: 's3:GetObject',
+            Resource: { 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('/[0-9a-f]{64}\\.js$')])] },
+          },
         ],
       },
     });

@@ -41,7 +41,8 @@ export interface RenderedFleet {
  *   policy tracks is extracted from those records);
  * - `AmazonSSMManagedInstanceCore`: operator shell access through Session Manager, because the
  *   instances have no SSH port and no key pair;
- * - read on the server bundle asset (when given); lifecycle actions are added by `renderFleet`.
+ * - `s3:GetObject` on the server bundle's object (when given) and the lifecycle actions on the
+ *   group's own ARN are added by `renderFleet`.
  */
 function renderRole(scope: Construct, cell: ResolvedCell): iam.Role {
   const logGroupArn = `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:${EMF_LOG_GROUP}`;
@@ -68,8 +69,17 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
   const { tier, cell } = inputs;
   const a = cell.autoScaling;
   const role = renderRole(scope, cell);
-  // Read on the bundle's object only, not the whole bootstrap assets bucket.
-  inputs.serverBundle?.bucket.grantRead(role, inputs.serverBundle.s3ObjectKey);
+  // `aws s3 cp` of the bundle needs s3:GetObject on its one object only (no bucket-level read,
+  // no List: the same statement Pulumi writes).
+  if (inputs.serverBundle) {
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ReadServerBundle',
+        actions: ['s3:GetObject'],
+        resources: [inputs.serverBundle.bucket.arnForObjects(inputs.serverBundle.s3ObjectKey)],
+      }),
+    );
+  }
 
   const userData = ec2.UserData.forLinux();
   userData.addCommands(
@@ -131,8 +141,9 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
     defaultResult: hook.defaultResult as autoscaling.DefaultResult, // explicit: the API default is ABANDON
   });
 
-  // The draining server completes (or extends) its own termination hook, on this group only.
-  const groupArn = `arn:${Aws.PARTITION}:autoscaling:${Aws.REGION}:${Aws.ACCOUNT_ID}:autoScalingGroup:*:autoScalingGroupName/${autoScalingGroup.autoScalingGroupName}`;
+  // The draining server completes (or extends) its own termination hook, on this group only: the
+  // group's full ARN (CloudFormation `Fn::GetAtt AutoScalingGroupARN`, UUID included), no wildcard.
+  const groupArn = (autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).attrAutoScalingGroupArn;
   new iam.Policy(scope, CELL_IDS.lifecycleActionPolicy, {
     roles: [role],
     statements: [
