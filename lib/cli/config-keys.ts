@@ -122,7 +122,16 @@ const DNS: ShapeOf<DnsConfig> = {
   healthCheckRequestIntervalSeconds: true,
   healthCheckFailureThreshold: true,
 };
-const SERVER: ShapeOf<ServerConfig> = { port: true, serviceName: true, nodePackage: true, environment: true };
+const SERVER: ShapeOf<ServerConfig> = {
+  port: true,
+  serviceName: true,
+  nodePackage: true,
+  environment: true,
+  command: { executable: true, args: true },
+  artifact: true,
+  preStart: true,
+  unitProvidedByImage: true,
+};
 
 /** Every key of `TierConfig`, nested. */
 export const TIER_CONFIG_SHAPE: ShapeOf<TierConfig> = {

@@ -18,3 +18,4 @@ export * from './capacity';
 export * from './operations';
 export * from './log-delivery';
 export * from './backplane';
+export * from './server-start';

@@ -21,6 +21,7 @@ import type {
   ResolvedTier,
 } from './resolved';
 import { DEFAULTS } from './defaults';
+import { resolveServerStart } from './server-start';
 import { SERVER_ENV, SERVER_KEEP_ALIVE_MARGIN_SECONDS, TERMINATION_HOOK_NAME } from './server-contract';
 
 /** Minimum lifecycle-hook heartbeat AWS accepts (see limits). */
@@ -61,6 +62,8 @@ export function resolveTier(config: TierConfig): ResolvedTier {
       serviceName: server.serviceName ?? DEFAULTS.server.serviceName,
       nodePackage: server.nodePackage ?? DEFAULTS.server.nodePackage,
       environment: { ...(server.environment ?? {}) },
+      start: resolveServerStart(server),
+      preStart: [...(server.preStart ?? [])],
     },
   };
   const cells = config.cells.map((cell) => resolveCell(config, cell, tier));
