@@ -16,6 +16,7 @@ import type { TierConfig } from '../core/config';
 import { BACKPLANE_IDS, cellId, cellUrlOutputId, OPERATIONS_TIER_IDS, TIER_IDS } from '../core/ids';
 import { WARNING_PREFIX } from '../core/issues';
 import { planTier } from '../core/plan';
+import { serverStartInputs } from '../core/server-start';
 import { validateDomainInZone } from '../core/validate';
 import type { ResolvedTier } from '../core/resolved';
 import { renderDashboard } from './private/dashboard';
@@ -54,10 +55,12 @@ export interface WebSocketTierProps extends TierConfig {
    */
   readonly certificate?: acm.ICertificate;
   /**
-   * Path of a single-file JavaScript bundle of the server (see examples/server/bundle.ts). Shipped
-   * as ONE S3 asset shared by all cells, downloaded by user data and run under systemd with the
-   * tier's limits and environment.
-   * @default - none: the image must ship the `server.serviceName` unit
+   * Path of a single-file JavaScript bundle of the server (see examples/server/bundle.ts): the same
+   * as `server.artifact` with that file and no `server.command`. Shipped as ONE S3 asset shared by
+   * all cells (as is `server.artifact`; CDK zips a directory), downloaded by user data and run
+   * under systemd with the tier's limits and environment. Giving it with `server.artifact`,
+   * `server.command` or `server.unitProvidedByImage` is an error (`server-start-conflict`).
+   * @default - none: `server.command` / `server.artifact` say what runs, or `server.unitProvidedByImage`
    */
   readonly serverBundleFile?: string;
   /**
@@ -81,7 +84,7 @@ export class WebSocketTier extends Construct {
   readonly vpc: ec2.IVpc;
   /** The listeners' certificate. */
   readonly certificate: acm.ICertificate;
-  /** The server bundle asset, when `serverBundleFile` was given. */
+  /** The server artifact asset (`server.artifact` or `serverBundleFile`), when there is one. */
   readonly serverBundle?: s3assets.Asset;
   /** The cells, in config order. */
   readonly cells: readonly WebSocketCell[];
@@ -106,12 +109,11 @@ export class WebSocketTier extends Construct {
    */
   constructor(scope: Construct, id: string, props: WebSocketTierProps) {
     super(scope, id);
-    const { tier, warnings } = planTier(
-      this.node.path,
-      props,
-      Token.isUnresolved,
-      validateDomainInZone(props.domainName, zoneNameOf(props.hostedZone), Token.isUnresolved),
-    );
+    const start = serverStartInputs(props, props.serverBundleFile, Token.isUnresolved);
+    const { tier, warnings } = planTier(this.node.path, start.config, Token.isUnresolved, [
+      ...validateDomainInZone(props.domainName, zoneNameOf(props.hostedZone), Token.isUnresolved),
+      ...start.issues,
+    ]);
     for (const issue of warnings) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}/${issue.code}`, issue.message);
     }
@@ -131,9 +133,8 @@ export class WebSocketTier extends Construct {
         subjectAlternativeNames: [tier.wildcardDomainName],
         validation: acm.CertificateValidation.fromDns(props.hostedZone),
       });
-    this.serverBundle = props.serverBundleFile
-      ? new s3assets.Asset(this, TIER_IDS.serverBundle, { path: props.serverBundleFile })
-      : undefined;
+    const artifact = tier.server.start.artifact; // a directory is zipped by the asset
+    this.serverBundle = artifact ? new s3assets.Asset(this, TIER_IDS.serverBundle, { path: artifact.path }) : undefined;
 
     const ops = tier.operations;
     this.logBucket = renderLogBucket(this, ops);

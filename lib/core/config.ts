@@ -342,6 +342,48 @@ export interface ServerConfig {
    */
   readonly environment?: Readonly<Record<string, string>>;
   /**
+   * Any server, in any language: the executable and arguments the tier's systemd unit runs
+   * (`ExecStart=`), with the same limits (`LimitNOFILE`), `EnvironmentFile=`, `Restart=on-failure`,
+   * `KillSignal=SIGTERM` and `TimeoutStopSec` (drain window + grace) as the bundled Node server, as
+   * user `websocket`, in the unpacked `artifact` directory (`/opt/websocket-tier/app`) when there is one.
+   * Arguments are quoted for systemd (https://www.freedesktop.org/software/systemd/man/latest/systemd.service.html#Command%20lines),
+   * with `$` and `%` doubled, so each reaches the process exactly as written: no shell, no
+   * variable expansion. Errors: `server-command-invalid`, `server-executable-invalid`,
+   * `server-command-control-char`, `server-command-too-long`, `server-start-conflict`.
+   * @default - none: the server is `artifact` (a single file) run with Node, or the image's own unit
+   */
+  readonly command?: ServerCommandConfig;
+  /**
+   * Path (on the machine that synthesizes or runs the program) of what the instances download and
+   * run: a directory, a `.zip`, a `.tar.gz`/`.tgz`, or a single file. Shipped as ONE S3 object
+   * shared by every cell (directories are zipped); a new artifact is a new launch-template version.
+   * On the instance a directory or archive is unpacked into `/opt/websocket-tier/app` and a single
+   * file lands in that directory under its own name (mode 0755); with a `command`, that directory is
+   * the unit's `WorkingDirectory`. Without a `command`, a single file is a Node bundle run as today
+   * (`serverBundleFile`); a directory or archive then needs a `command` (`server-artifact-no-command`).
+   * Errors: `server-artifact-invalid`, `server-artifact-missing`, `server-artifact-name`, `server-start-conflict`.
+   * @default - none
+   */
+  readonly artifact?: string;
+  /**
+   * Shell commands user data runs once, in order, as root, after the artifact is unpacked and before
+   * the server starts (e.g. `dnf install -y python3-pip`, `pip3 install -r /opt/websocket-tier/app/requirements.txt`),
+   * under the script's `set -euo pipefail`: a failing command stops the boot, so the instance
+   * never turns healthy. One command per entry, no line breaks, at most 8,192 characters in all
+   * (EC2 user data is limited to 16 KB: https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html).
+   * Errors: `server-prestart-invalid`, `server-prestart-too-long`.
+   * @default []
+   */
+  readonly preStart?: readonly string[];
+  /**
+   * True when the machine image already ships the `serviceName` unit: user data then only adds a
+   * drop-in with the limits, environment and `Restart=on-failure` and restarts it. Required when
+   * there is no `command`, no `artifact` and no `serverBundleFile`, so a tier never restarts a unit
+   * that does not exist (`server-no-start`); contradicts `command` and `artifact` (`server-start-conflict`).
+   * @default false
+   */
+  readonly unitProvidedByImage?: boolean;
+  /**
    * Per-process connection cap (`WST_MAX_CONNECTIONS`, docs/server-contract.md §8): beyond it the
    * server accepts the upgrade and closes at once with 1013 Try Again Later (IANA WebSocket close
    * code registry), so the client backs off and Route 53 / the load balancer place it
@@ -412,6 +454,25 @@ export interface ServerRebalanceConfig {
   readonly tolerance?: number;
   /** Largest fraction of a node's sockets closed per interval: 0–1 (at least one socket goes per interval while any must). @default 0.01 */
   readonly maxShedFraction?: number;
+}
+
+/** An executable and its arguments (`server.command`). */
+export interface ServerCommandConfig {
+  /**
+   * An absolute path (`/opt/websocket-tier/app/bin/server`, `/usr/bin/python3`) or a bare name systemd
+   * resolves on its fixed search path (`/usr/local/bin`, `/usr/bin`, …; e.g. `python3`). Characters
+   * `[A-Za-z0-9._+/-]`, not starting with `-`, `+`, `.`, at most 4,095 characters (Linux `PATH_MAX`).
+   * systemd allows neither variables nor specifiers in the executable, and reads a leading `@`, `-`,
+   * `:`, `+` or `!` as a prefix; relative paths with a slash are not resolved.
+   */
+  readonly executable: string;
+  /**
+   * Arguments, passed verbatim (quoted for systemd; `$` and `%` are literal, not expanded). Any
+   * characters but control characters (line breaks, tabs, NUL); the whole command line at most 4,096
+   * characters once quoted.
+   * @default []
+   */
+  readonly args?: readonly string[];
 }
 
 /** A whole WebSocket tier: weighted DNS over one or more cells. */

@@ -14,16 +14,20 @@
  * https://www.freedesktop.org/software/systemd/man/latest/systemd.exec.html#LimitCPU=
  */
 import { type BackplaneLocation, backplaneUserDataLines } from './backplane';
-import type { ResolvedCell, ResolvedTier } from './resolved';
+import type { ResolvedCell, ResolvedServerArtifact, ResolvedTier } from './resolved';
 import { ASG_NAME_ENV, EMF_ENDPOINT_ENV } from './server-contract';
+import { execStartLine, SERVER_PATHS } from './server-start';
 
 /** Where things live on the instance. */
 export const HOST_PATHS = {
   sysctl: '/etc/sysctl.d/90-websocket-tier.conf',
   envFile: '/etc/websocket-tier/server.env',
-  serverDir: '/opt/websocket-tier',
-  serverFile: '/opt/websocket-tier/server.js',
-  nodeLink: '/usr/local/bin/websocket-tier-node',
+  serverDir: SERVER_PATHS.root,
+  /** The Node bundle's path when it is a `.js` file (`.mjs` / `.cjs` keep their extension). */
+  serverFile: `${SERVER_PATHS.nodeBundle}.js`,
+  /** Where a directory or archive artifact is unpacked; the unit's `WorkingDirectory` with a `command`. */
+  appDir: SERVER_PATHS.app,
+  nodeLink: SERVER_PATHS.nodeLink,
   cloudWatchAgentConfig: '/opt/aws/amazon-cloudwatch-agent/etc/websocket-tier.json',
 } as const;
 
@@ -66,7 +70,9 @@ function serviceDirectives(tier: ResolvedTier, cell: ResolvedCell): string[] {
 }
 
 /**
- * A complete unit that runs the bundled server with Node.
+ * A complete unit that runs the server: the Node bundle with the Node link, or `server.command`
+ * (quoted for systemd by `execStartLine`, in the artifact directory when there is one). Both get
+ * the same limits, environment file, stop signal and timeout, and restart policy.
  *
  * `Restart=on-failure`, not `always`: a server that drained because the instance is leaving (the
  * lifecycle state turned `Terminated`, a Spot notice) exits 0 once its sockets are closed and its
@@ -79,6 +85,12 @@ function serviceDirectives(tier: ResolvedTier, cell: ResolvedCell): string[] {
  * drain (or on purpose), any other status for a failure.
  */
 export function systemdUnit(tier: ResolvedTier, cell: ResolvedCell): string {
+  const start = tier.server.start;
+  if (start.kind === 'image-unit') {
+    throw new Error(
+      `websocket-tier: cell "${cell.name}": the image ships the server's unit (server.unitProvidedByImage), so the tier writes a drop-in (systemdDropIn), not a unit. Fix: call systemdDropIn, or set server.command or an artifact.`,
+    );
+  }
   return [
     '[Unit]',
     `Description=WebSocket server (websocket-tier cell ${cell.name})`,
@@ -88,7 +100,8 @@ export function systemdUnit(tier: ResolvedTier, cell: ResolvedCell): string {
     '[Service]',
     'Type=simple',
     'User=websocket',
-    `ExecStart=${HOST_PATHS.nodeLink} ${HOST_PATHS.serverFile}`,
+    ...(start.workingDirectory !== undefined ? [`WorkingDirectory=${start.workingDirectory}`] : []),
+    `ExecStart=${execStartLine(start.argv)}`,
     ...serviceDirectives(tier, cell),
     'Restart=on-failure',
     'RestartSec=2',
@@ -127,19 +140,57 @@ export function environmentFile(cell: ResolvedCell): string {
     .join('\n');
 }
 
-/** Where the server bundle comes from, when the library installs it. */
+/** Where the server artifact (or single-file bundle) comes from, when the library installs it. */
 export interface ServerBundleLocation {
-  /** `s3://bucket/key` of a single-file JavaScript bundle. May contain late-bound text. */
+  /** `s3://bucket/key` of the artifact object (packed as `tier.server.start.artifact.packaging`). May contain late-bound text. */
   readonly s3Uri: string;
 }
 
+/** The same location, named for what it now holds. */
+export type ServerArtifactLocation = ServerBundleLocation;
+
+/** Lines that download the artifact and put it where the unit expects it. */
+function artifactLines(artifact: ResolvedServerArtifact, s3Uri: string): string[] {
+  const cp = (to: string) => `aws s3 cp '${s3Uri}' ${to}`;
+  if (artifact.packaging === 'file') {
+    if (artifact.installPath.startsWith(`${SERVER_PATHS.app}/`)) {
+      return [`mkdir -p ${SERVER_PATHS.app}`, cp(`'${artifact.installPath}'`), `chmod 0755 '${artifact.installPath}'`];
+    }
+    return [`mkdir -p ${HOST_PATHS.serverDir}`, cp(artifact.installPath)];
+  }
+  const archive = `${SERVER_PATHS.root}/artifact.${artifact.packaging}`;
+  const unpack =
+    artifact.packaging === 'zip'
+      ? `unzip -q -o ${archive} -d ${SERVER_PATHS.app}`
+      : `tar -xzf ${archive} -C ${SERVER_PATHS.app} --no-same-owner`;
+  return [`mkdir -p ${SERVER_PATHS.app}`, cp(archive), unpack, `rm -f ${archive}`];
+}
+
+/** The dnf packages the server start needs besides the CloudWatch agent. */
+function startPackages(tier: ResolvedTier): string[] {
+  const start = tier.server.start;
+  const packages = start.kind === 'node-bundle' ? [tier.server.nodePackage] : [];
+  if (start.artifact?.packaging === 'zip') packages.push('unzip');
+  if (start.artifact?.packaging === 'tar.gz') packages.push('tar');
+  return packages;
+}
+
+/** `server.preStart`, run once before the server starts. */
+function preStartLines(tier: ResolvedTier): string[] {
+  const cmds = tier.server.preStart;
+  return cmds.length > 0 ? ['# Server set-up (server.preStart), once, before the server starts', ...cmds] : [];
+}
+
 /**
- * The full user-data script (bash) for a cell's instances, as lines.
- * @param bundle - when given, Node and the bundle are installed and run as a unit; when absent, the
- *   image must already ship `serviceName.service`, which gets a drop-in with the limits and env.
+ * The full user-data script (bash) for a cell's instances, as lines. What starts the server is
+ * `tier.server.start`: the Node bundle or `server.command` run by the tier's unit (the artifact
+ * downloaded and unpacked first), or the image's own `serviceName.service` given a drop-in with the
+ * limits and environment. `server.preStart` runs just before the server starts.
+ * @param bundle - where the artifact is: required exactly when `tier.server.start.artifact` is set
  * @param backplane - where the tier's backplane is (required exactly when `tier.backplane` is set):
  *   the AUTH token is read from its secret at boot and `WST_REDIS_URL` appended to the env file.
- * @throws Error when the tier has a backplane and no location was given (a renderer defect)
+ * @throws Error when the tier has a backplane and no location was given, or an artifact and no
+ *   artifact location, or an artifact location without an artifact (renderer defects)
  */
 export function userDataLines(
   tier: ResolvedTier,
@@ -150,6 +201,12 @@ export function userDataLines(
   if (tier.backplane !== undefined && backplane === undefined) {
     throw new Error(
       `websocket-tier: cell "${cell.name}" belongs to a tier with a backplane, but its user data was rendered without the backplane's endpoint and secret. Fix: pass the BackplaneLocation (renderers do this; please report it if you did not call userDataLines yourself).`,
+    );
+  }
+  const start = tier.server.start;
+  if ((start.artifact !== undefined) !== (bundle !== undefined)) {
+    throw new Error(
+      `websocket-tier: cell "${cell.name}": ${start.artifact !== undefined ? `the server artifact ${JSON.stringify(start.artifact.path)} was given, but its user data was rendered without the artifact's S3 location` : 'user data was given a server artifact location, but the tier has no server.artifact (or serverBundleFile)'}. Fix: pass the location exactly when tier.server.start.artifact is set (renderers do this; please report it if you did not call userDataLines yourself).`,
     );
   }
   const svc = tier.server.serviceName;
@@ -163,7 +220,7 @@ export function userDataLines(
     'WST_EOF',
     'sysctl --system >/dev/null',
     '# Connection gauge: the CloudWatch agent turns embedded-metric-format records into the metric the scaling policy tracks',
-    `dnf install -y ${bundle ? `${tier.server.nodePackage} ` : ''}amazon-cloudwatch-agent`,
+    `dnf install -y ${[...startPackages(tier), 'amazon-cloudwatch-agent'].join(' ')}`,
     `cat > ${HOST_PATHS.cloudWatchAgentConfig} <<'WST_EOF'`,
     cloudWatchAgentConfig(),
     'WST_EOF',
@@ -180,29 +237,32 @@ export function userDataLines(
   if (tier.backplane !== undefined && backplane !== undefined) {
     lines.push(...backplaneUserDataLines(tier.backplane, backplane, HOST_PATHS.envFile));
   }
-  if (bundle) {
-    lines.push(
-      '# Server: bundled JavaScript run by Node under systemd',
-      'id -u websocket >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin websocket',
-      `ln -sf "$(command -v node-${nodeMajor} || command -v node)" ${HOST_PATHS.nodeLink}`,
-      `mkdir -p ${HOST_PATHS.serverDir}`,
-      `aws s3 cp '${bundle.s3Uri}' ${HOST_PATHS.serverFile}`,
-      `cat > /etc/systemd/system/${svc}.service <<'WST_EOF'`,
-      systemdUnit(tier, cell),
-      'WST_EOF',
-      'systemctl daemon-reload',
-      `systemctl enable --now ${svc}.service`,
-    );
-  } else {
+  if (start.kind === 'image-unit') {
     lines.push(
       `# Server: ${svc}.service ships with the image; add the limits and environment`,
       `mkdir -p /etc/systemd/system/${svc}.service.d`,
       `cat > /etc/systemd/system/${svc}.service.d/50-websocket-tier.conf <<'WST_EOF'`,
       systemdDropIn(tier, cell),
       'WST_EOF',
+      ...preStartLines(tier),
       'systemctl daemon-reload',
       `systemctl restart ${svc}.service`,
     );
+    return lines;
   }
+  lines.push(
+    start.kind === 'node-bundle'
+      ? '# Server: bundled JavaScript run by Node under systemd'
+      : `# Server: server.command run under systemd${start.artifact !== undefined ? `, from the artifact in ${SERVER_PATHS.app}` : ''}`,
+    'id -u websocket >/dev/null 2>&1 || useradd --system --no-create-home --shell /sbin/nologin websocket',
+    ...(start.kind === 'node-bundle' ? [`ln -sf "$(command -v node-${nodeMajor} || command -v node)" ${HOST_PATHS.nodeLink}`] : []),
+    ...(start.artifact !== undefined && bundle !== undefined ? artifactLines(start.artifact, bundle.s3Uri) : []),
+    ...preStartLines(tier),
+    `cat > /etc/systemd/system/${svc}.service <<'WST_EOF'`,
+    systemdUnit(tier, cell),
+    'WST_EOF',
+    'systemctl daemon-reload',
+    `systemctl enable --now ${svc}.service`,
+  );
   return lines;
 }

@@ -20,3 +20,4 @@ export * from './log-delivery';
 export * from './backplane';
 export * from './network';
 export * from './invariants';
+export * from './server-start';

@@ -68,3 +68,17 @@ export const RESERVED_COOKIE_PREFIXES = ['AWSALB', 'AWSALBAPP', 'AWSALBTG'] as c
 
 /** Maximum length of a cell name (keeps generated ELB names within AWS's 32-character limit headroom). */
 export const MAX_CELL_NAME_LENGTH = 32;
+
+/**
+ * Bounds of `server.command` and `server.preStart`. The whole user-data script must fit EC2's 16 KB
+ * (https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/user-data.html: "limited to 16 KB, in raw
+ * form, before it is base64-encoded"), which also holds the host tuning and environment file, so
+ * the command line may take a quarter and the set-up commands half. An executable path is at most
+ * `PATH_MAX` − 1 = 4,095 bytes (Linux include/uapi/linux/limits.h).
+ */
+export const SERVER_START_LIMITS = {
+  executableChars: 4095,
+  commandLineChars: 4096,
+  preStartChars: 8192,
+  userDataBytes: 16384,
+} as const;

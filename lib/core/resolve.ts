@@ -33,6 +33,7 @@ import {
   SERVER_KEEP_ALIVE_MARGIN_SECONDS,
   TERMINATION_HOOK_NAME,
 } from './server-contract';
+import { resolveServerStart } from './server-start';
 
 /** Minimum lifecycle-hook heartbeat AWS accepts (see limits). */
 const MIN_HEARTBEAT_SECONDS = 30;
@@ -76,6 +77,8 @@ export function resolveTier(config: TierConfig): ResolvedTier {
       maxMessageBytes: server.maxMessageBytes ?? DEFAULTS.server.maxMessageBytes,
       rebalance: resolveRebalance(server.rebalance),
       proxyProtocol: server.proxyProtocol ?? DEFAULTS.server.proxyProtocol,
+      start: resolveServerStart(server),
+      preStart: [...(server.preStart ?? [])],
     },
   };
   const cells = config.cells.map((cell) => resolveCell(config, cell, tier));

@@ -275,6 +275,41 @@ export interface ResolvedRebalance {
   readonly maxShedFraction: number;
 }
 
+/** How a server artifact travels (S3 object) and where it lands on the instance. */
+export interface ResolvedServerArtifact {
+  /** Path on the deploying machine (the renderer's asset / bucket object source). */
+  readonly path: string;
+  /** What the path is: a single file, a directory, or an archive. */
+  readonly format: 'file' | 'directory' | 'zip' | 'tar.gz';
+  /** How the S3 object is packed: directories are zipped by both renderers; user data unpacks accordingly. */
+  readonly packaging: 'file' | 'zip' | 'tar.gz';
+  /** Where it lands: the file's path on the instance, or the directory an archive is unpacked into. */
+  readonly installPath: string;
+}
+
+/**
+ * How the server starts. Narrow on `kind`:
+ * - `node-bundle`: a single-file Node bundle run by the tier's unit with the Node link (today's simple case);
+ * - `command`: any executable and arguments run by the tier's unit, with an optional artifact;
+ * - `image-unit`: the image ships `serviceName.service`; user data adds a drop-in and restarts it.
+ */
+export type ResolvedServerStart =
+  | {
+      readonly kind: 'node-bundle';
+      /** argv of `ExecStart=` (executable first). */
+      readonly argv: readonly string[];
+      readonly artifact: ResolvedServerArtifact;
+      readonly workingDirectory?: undefined;
+    }
+  | {
+      readonly kind: 'command';
+      readonly argv: readonly string[];
+      readonly artifact?: ResolvedServerArtifact;
+      /** `WorkingDirectory=`: the artifact directory, when there is an artifact. */
+      readonly workingDirectory?: string;
+    }
+  | { readonly kind: 'image-unit'; readonly argv?: undefined; readonly artifact?: undefined; readonly workingDirectory?: undefined };
+
 /** Resolved server process settings. */
 export interface ResolvedServer {
   readonly port: number;
@@ -289,6 +324,10 @@ export interface ResolvedServer {
   readonly rebalance?: ResolvedRebalance;
   /** PROXY protocol v2 on NLB cells. */
   readonly proxyProtocol: boolean;
+  /** What the unit runs (or that the image's unit does). */
+  readonly start: ResolvedServerStart;
+  /** `server.preStart`: shell commands user data runs once before the server starts. */
+  readonly preStart: readonly string[];
 }
 
 /** The whole tier, resolved. */

@@ -20,6 +20,7 @@ import {
   RESERVED_COOKIE_PREFIXES,
   ROUTE53_HEALTH_CHECK_INTERVALS,
 } from './limits';
+import { validateServerStartFields } from './server-start';
 import { classifyTlsPolicy, RECOMMENDED_TLS_POLICY } from './tls';
 
 const CELL_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -818,6 +819,8 @@ function validateServer(v: IssueCollector, config: TierConfig): void {
       );
     }
   }
+  // command, artifact, preStart, unitProvidedByImage (lib/core/server-start.ts)
+  validateServerStartFields(v, s);
 }
 
 /** `acknowledge`: known `rendered-*` codes only, cells the tier has (codes in lib/core/invariants/codes.ts). */

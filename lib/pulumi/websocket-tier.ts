@@ -10,6 +10,7 @@ import { resolveTier } from '../core/resolve';
 import { BACKPLANE_IDS, cellId, childName, TIER_IDS } from '../core/ids';
 import { errorsOf, formatIssues, type Issue, WARNING_PREFIX, warningsOf } from '../core/issues';
 import type { ResolvedTier } from '../core/resolved';
+import { serverStartInputs } from '../core/server-start';
 import { validateDomainInZone, validateTier } from '../core/validate';
 import { renderCertificate } from './private/certificate';
 import { renderDashboard } from './private/dashboard';
@@ -60,10 +61,13 @@ export interface WebSocketTierArgs extends TierConfig {
    */
   readonly certificateArn?: pulumi.Input<string>;
   /**
-   * Path of a single-file JavaScript bundle of the server (see examples/server/bundle.ts), stored
-   * once in a private, encrypted S3 bucket, downloaded by user data and run under systemd with the
-   * tier's limits and environment.
-   * @default - none: the image must ship the `server.serviceName` unit
+   * Path of a single-file JavaScript bundle of the server (see examples/server/bundle.ts): the same
+   * as `server.artifact` with that file and no `server.command`. Stored once (as is
+   * `server.artifact`; a directory is zipped) in a private, encrypted S3 bucket under a key named by
+   * its SHA-256, downloaded by user data and run under systemd with the tier's limits and
+   * environment. Giving it with `server.artifact`, `server.command` or `server.unitProvidedByImage`
+   * is an error (`server-start-conflict`).
+   * @default - none: `server.command` / `server.artifact` say what runs, or `server.unitProvidedByImage`
    */
   readonly serverBundleFile?: string;
   /**
@@ -128,9 +132,11 @@ export class WebSocketTier extends pulumi.ComponentResource {
   constructor(name: string, args: WebSocketTierArgs, opts?: pulumi.ComponentResourceOptions) {
     super(WebSocketTier.TYPE, name, {}, opts);
     this.tierName = name;
+    const start = serverStartInputs(args, args.serverBundleFile, pulumi.Output.isInstance);
     const issues = [
-      ...validateTier(args, pulumi.Output.isInstance),
+      ...validateTier(start.config, pulumi.Output.isInstance),
       ...validateDomainInZone(args.domainName, args.hostedZoneName, pulumi.Output.isInstance),
+      ...start.issues,
       ...pulumiArgIssues(args),
     ];
     const errors = errorsOf(issues);
@@ -138,7 +144,7 @@ export class WebSocketTier extends pulumi.ComponentResource {
     for (const issue of warningsOf(issues)) {
       pulumi.log.warn(`${issue.path}: ${issue.message} [${WARNING_PREFIX}/${issue.code}]`, this);
     }
-    const tier = resolveTier(args);
+    const tier = resolveTier(start.config);
     this.plan = tier;
     const scope: Scope = { name, parent: this };
 
@@ -148,7 +154,8 @@ export class WebSocketTier extends pulumi.ComponentResource {
         : renderVpc(scope, TIER_IDS.vpc, tier.ipAddressType, tier.operations.vpcFlowLog);
     const needsCertificate = tier.cells.some((cell) => cell.listener.usesCertificate);
     this.certificateArn = args.certificateArn ?? (needsCertificate ? renderCertificate(scope, tier, args.hostedZoneId) : undefined);
-    const serverBundle = args.serverBundleFile !== undefined ? renderServerBundle(scope, args.serverBundleFile) : undefined;
+    const artifact = tier.server.start.artifact;
+    const serverBundle = artifact !== undefined ? renderServerBundle(scope, artifact) : undefined;
 
     // Operations (lib/core/operations/): log bucket and web ACL; the cells add alarms and associations.
     const ops = tier.operations;

@@ -6,7 +6,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { validateDomainInZone } from '../../lib/core/validate';
 import { WebSocketTier } from '../../lib/cdk';
-import { createTestApp, oneCell, tierStack } from '../helpers/cdk-app';
+import { createTestApp, oneCell, tierStack, withServerStart } from '../helpers/cdk-app';
 
 describe('validateDomainInZone', () => {
   test.each([
@@ -45,7 +45,7 @@ describe('WebSocketTier refuses a domain outside its hosted zone', () => {
     expect(
       () =>
         new WebSocketTier(stack, 'Tier', {
-          ...oneCell(),
+          ...withServerStart(oneCell()),
           domainName: 'ws.example.com',
           hostedZone: zone,
           operations: { accessLogs: { enabled: false } },

@@ -14,6 +14,7 @@ import type { TierConfig } from '../../lib/core/config';
 import type { WebSocketCell } from '../../lib/cdk/websocket-cell';
 import { WebSocketTier } from '../../lib/cdk/websocket-tier';
 import { createTestApp, TEST_ZONE } from '../helpers/cdk-app';
+import { withServerStart } from '../helpers/server-start';
 
 /** No access logs: an env-agnostic stack with logs on warns once on the tier, which would hide new warnings. */
 const NO_LOGS = { operations: { accessLogs: { enabled: false } } } as const;
@@ -23,10 +24,7 @@ function build(config: Partial<TierConfig>, hatch: (cell: WebSocketCell, tier: W
   const stack = new Stack(app, 'Test');
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', TEST_ZONE);
   const tier = new WebSocketTier(stack, 'Tier', {
-    domainName: 'ws.example.com',
-    cells: [{ name: 'a' }],
-    ...NO_LOGS,
-    ...config,
+    ...withServerStart({ domainName: 'ws.example.com', cells: [{ name: 'a' }], ...NO_LOGS, ...config }),
     hostedZone,
   });
   hatch(tier.cells[0], tier);

@@ -21,6 +21,7 @@ import { bundleChatServer } from '../../examples/server/bundle';
 import type { CellConfig, TierConfig } from '../../lib/core/config';
 import { ALARM_KEYS } from '../../lib/core/operations';
 import { createTestApp, PINNED_CONTEXT, TEST_ZONE, testBundleFile, tierStack, type TierStack } from '../helpers/cdk-app';
+import { withServerStart } from '../helpers/server-start';
 
 /** The parts of the validation report (cloud-assembly schema `PolicyValidationReportJson`) read here. */
 interface ValidationReport {
@@ -314,7 +315,8 @@ function leanNagErrors(config: TierConfig, serverBundle: boolean): string[] {
   const app = new App({ context: { ...PINNED_CONTEXT, 'aws:cdk:disable-stack-trace': true }, treeMetadata: false });
   const stack = new Stack(app, 'Test', { env: ENV });
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', TEST_ZONE);
-  new WebSocketTier(stack, 'Tier', { ...config, hostedZone, ...(serverBundle ? { serverBundleFile: testBundleFile() } : {}) });
+  const serverBundleFile = serverBundle ? testBundleFile() : undefined;
+  new WebSocketTier(stack, 'Tier', { ...withServerStart(config, serverBundleFile), hostedZone, serverBundleFile });
   app.synth();
   const report = new AwsSolutionsChecks().validateScope(stack);
   return report.violations

@@ -10,7 +10,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { WebSocketTier } from '../../lib/cdk';
 import type { TierConfig } from '../../lib/core/config';
 import { ALARM_KEYS, type AlarmKey, type OperationsConfig } from '../../lib/core/operations';
-import { createTestApp, TEST_ZONE, tierStack, type TierStack } from '../helpers/cdk-app';
+import { createTestApp, TEST_ZONE, tierStack, type TierStack, withServerStart } from '../helpers/cdk-app';
 
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 const US_EAST_1 = { account: '123456789012', region: 'us-east-1' };
@@ -166,7 +166,7 @@ describe('alarm actions', () => {
     const stack = new Stack(createTestApp(), 'Test');
     const topic = new sns.Topic(stack, 'Alerts');
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', TEST_ZONE);
-    new WebSocketTier(stack, 'Tier', { ...oneAlb(), hostedZone, alarmTopic: topic });
+    new WebSocketTier(stack, 'Tier', { ...withServerStart(oneAlb()), hostedZone, alarmTopic: topic });
     const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.length).toBeGreaterThan(0);
     for (const a of alarms) {

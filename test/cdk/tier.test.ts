@@ -11,7 +11,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { TierConfig } from '../../lib/core/config';
 import { WebSocketTier } from '../../lib/cdk';
-import { createTestApp, oneCell, TEST_ZONE, testBundleFile, tierStack, type TierStack } from '../helpers/cdk-app';
+import { createTestApp, oneCell, TEST_ZONE, testBundleFile, tierStack, type TierStack, withServerStart } from '../helpers/cdk-app';
 
 const MIXED: TierConfig = {
   domainName: 'ws.example.com',
@@ -114,7 +114,7 @@ describe('tier options', () => {
     const vpc = new ec2.Vpc(stack, 'MyVpc', { maxAzs: 2, natGateways: 1 });
     const certificate = acm.Certificate.fromCertificateArn(stack, 'Cert', 'arn:aws:acm:us-east-1:111111111111:certificate/abc');
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', TEST_ZONE);
-    const tier = new WebSocketTier(stack, 'Tier', { ...oneCell(), hostedZone, vpc, certificate });
+    const tier = new WebSocketTier(stack, 'Tier', { ...withServerStart(oneCell()), hostedZone, vpc, certificate });
     const template = Template.fromStack(stack);
     expect(tier.vpc).toBe(vpc);
     template.resourceCountIs('AWS::EC2::VPC', 1);

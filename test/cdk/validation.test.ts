@@ -9,7 +9,7 @@ import type { TierConfig } from '../../lib/core/config';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { planTier, TierConfigError } from '../../lib/core/plan';
 import { WebSocketCell, WebSocketTier } from '../../lib/cdk';
-import { createTestApp, oneCell, TEST_ZONE, tierStack } from '../helpers/cdk-app';
+import { createTestApp, oneCell, TEST_ZONE, tierStack, withServerStart } from '../helpers/cdk-app';
 
 function build(config: TierConfig): void {
   tierStack(config);
@@ -79,7 +79,7 @@ describe('WebSocketTier validation', () => {
     const stack = new Stack(app, 'Test');
     const weight = new CfnParameter(stack, 'Weight', { type: 'Number' });
     const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', TEST_ZONE);
-    new WebSocketTier(stack, 'Tier', { ...oneCell({ name: 'a', weight: Token.asNumber(weight.value) }), hostedZone });
+    new WebSocketTier(stack, 'Tier', { ...withServerStart(oneCell({ name: 'a', weight: Token.asNumber(weight.value) })), hostedZone });
     Template.fromStack(stack).hasResourceProperties('AWS::Route53::RecordSet', { SetIdentifier: 'a', Weight: { Ref: 'Weight' } });
   });
 

@@ -193,7 +193,8 @@ describe('backplane user data', () => {
     expect(text).toContain(`echo "WST_REDIS_URL=rediss://:$WST_BACKPLANE_TOKEN@\${Token[ENDPOINT]}:6380" >> ${HOST_PATHS.envFile}`);
     expect(text).toContain(`chmod 600 ${HOST_PATHS.envFile}`);
     // After the env file exists and the IMDS token is set, before the server starts.
-    const lines = userDataLines(t, t.cells[0], { s3Uri: 's3://b/k' }, location);
+    const bundled = resolveTier({ ...withBackplane({ port: 6380 }), server: { artifact: __filename } });
+    const lines = userDataLines(bundled, bundled.cells[0], { s3Uri: 's3://b/k' }, location);
     const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
     expect(at(/^TOKEN=/)).toBeLessThan(at(/get-secret-value/));
     expect(at(/WST_AUTO_SCALING_GROUP_NAME/)).toBeLessThan(at(/WST_REDIS_URL/));

@@ -17,8 +17,15 @@ import {
 import { tier } from './fixtures';
 
 const BUNDLE = { s3Uri: 's3://bucket/key/server.js' };
-const resolved = (config: TierConfig = tier()): ResolvedTier => resolveTier(config);
-const script = (t: ResolvedTier, bundle = true): string => userDataLines(t, t.cells[0], bundle ? BUNDLE : undefined).join('\n');
+const BUNDLE_FILE = join(mkdtempSync(join(tmpdir(), 'wst-bundle-')), 'server.js');
+writeFileSync(BUNDLE_FILE, 'console.log(1);\n');
+/** The tier with a single-file Node bundle (serverBundleFile / server.artifact), as the renderers resolve it. */
+const resolved = (config: TierConfig = tier()): ResolvedTier =>
+  resolveTier({ ...config, server: { ...config.server, artifact: BUNDLE_FILE } });
+/** The tier whose image ships the unit. */
+const imageUnit = (config: TierConfig = tier()): ResolvedTier =>
+  resolveTier({ ...config, server: { ...config.server, unitProvidedByImage: true } });
+const script = (t: ResolvedTier): string => userDataLines(t, t.cells[0], t.server.start.artifact ? BUNDLE : undefined).join('\n');
 
 describe('sysctl.d', () => {
   it('raises somaxconn and the SYN backlog to the resolved values', () => {
@@ -48,7 +55,7 @@ describe('systemd', () => {
     [tier({ host: { fileDescriptorLimit: 200000 }, connection: { drainWindowSeconds: 900, drainGraceSeconds: 60 } }), 200000, 960],
   ])('unit and drop-in carry LimitNOFILE and TimeoutStopSec = drain + grace (%#)', (config, nofile, stop) => {
     const t = resolved(config);
-    for (const text of [systemdUnit(t, t.cells[0]), systemdDropIn(t, t.cells[0])]) {
+    for (const text of [systemdUnit(t, t.cells[0]), systemdDropIn(imageUnit(config), t.cells[0])]) {
       expect(text).toMatch(new RegExp(`^LimitNOFILE=${nofile}$`, 'm'));
       expect(text).toMatch(new RegExp(`^TimeoutStopSec=${stop}$`, 'm'));
       expect(text).toMatch(/^KillSignal=SIGTERM$/m);
@@ -87,18 +94,14 @@ describe('environment file', () => {
 });
 
 describe('user data', () => {
-  const variants: [string, ResolvedTier, boolean][] = [
-    ['bundle', resolved(), true],
-    ['image unit', resolved(), false],
-    [
-      'proxy + custom service',
-      resolved(tier({ host: { localProxy: true }, server: { serviceName: 'chat', nodePackage: 'nodejs20' } })),
-      true,
-    ],
+  const variants: [string, ResolvedTier][] = [
+    ['bundle', resolved()],
+    ['image unit', imageUnit()],
+    ['proxy + custom service', resolved(tier({ host: { localProxy: true }, server: { serviceName: 'chat', nodePackage: 'nodejs20' } }))],
   ];
 
-  it.each(variants)('%s: every heredoc is closed and no body line ends one early', (_what, t, bundle) => {
-    const lines = script(t, bundle).split('\n');
+  it.each(variants)('%s: every heredoc is closed and no body line ends one early', (_what, t) => {
+    const lines = script(t).split('\n');
     let open = false;
     let opened = 0;
     for (const line of lines) {
@@ -115,10 +118,10 @@ describe('user data', () => {
     expect(opened).toBeGreaterThanOrEqual(4);
   });
 
-  it.each(variants)('%s: bash accepts the script (bash -n)', (_what, t, bundle) => {
+  it.each(variants)('%s: bash accepts the script (bash -n)', (_what, t) => {
     const dir = mkdtempSync(join(tmpdir(), 'wst-userdata-'));
     const file = join(dir, 'user-data.sh');
-    writeFileSync(file, `#!/bin/bash\n${script(t, bundle)}\n`);
+    writeFileSync(file, `#!/bin/bash\n${script(t)}\n`);
     expect(() => execFileSync('bash', ['-n', file], { stdio: 'pipe' })).not.toThrow();
   });
 
@@ -139,7 +142,7 @@ describe('user data', () => {
   });
 
   it('without a bundle: adds a drop-in to the image unit and installs no Node', () => {
-    const text = script(resolved(), false);
+    const text = script(imageUnit());
     expect(text).toContain("cat > /etc/systemd/system/websocket-server.service.d/50-websocket-tier.conf <<'WST_EOF'");
     expect(text).toContain('systemctl restart websocket-server.service');
     expect(text).toContain('dnf install -y amazon-cloudwatch-agent');

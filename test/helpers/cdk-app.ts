@@ -10,6 +10,9 @@ import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type { TierConfig } from '../../lib/core/config';
 import { WebSocketTier, type WebSocketTierProps } from '../../lib/cdk/websocket-tier';
+import { withServerStart } from './server-start';
+
+export { withServerStart } from './server-start';
 
 /** Feature flags every test app uses. */
 export const PINNED_CONTEXT: Readonly<Record<string, unknown>> = {
@@ -61,7 +64,7 @@ export function tierStack(config: TierConfig, extras: TierExtras = {}, stackProp
   const app = createTestApp();
   const stack = new Stack(app, 'Test', stackProps);
   const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', TEST_ZONE);
-  const tier = new WebSocketTier(stack, 'Tier', { ...config, ...extras, hostedZone });
+  const tier = new WebSocketTier(stack, 'Tier', { ...withServerStart(config, extras.serverBundleFile), ...extras, hostedZone });
   return { app, stack, tier, template: Template.fromStack(stack) };
 }
 

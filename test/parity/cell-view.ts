@@ -192,6 +192,8 @@ export interface CellView {
   };
   /** User-data script lines after `#!/bin/bash`, S3 URIs replaced by BUNDLE_URI. */
   userData: string[];
+  /** `object`: the instance role may read the server artifact's S3 object (CDK asset key / Pulumi object key); `none`: no artifact read. */
+  artifactRead: 'object' | 'none';
   records: RecordView[];
   route53HealthCheck?: {
     type: string;

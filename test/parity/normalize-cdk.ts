@@ -65,6 +65,7 @@ export function cdkCellViews(stack: Stack, tier: WebSocketTier, template: Templa
   const extras = {
     logBucketId: tier.logBucket ? idOf(tier.logBucket) : undefined,
     webAclId: tier.webAcl ? idOf(tier.webAcl) : undefined,
+    artifactKey: tier.serverBundle?.s3ObjectKey,
   };
   return tier.cells.map((cell) => cellView(cell, props, idOf, extras));
 }
@@ -105,8 +106,16 @@ function cellView(
   cell: WebSocketCell,
   props: (c: IConstruct) => Props,
   idOf: (c: IConstruct) => string,
-  extras: { logBucketId?: string; webAclId?: string },
+  extras: { logBucketId?: string; webAclId?: string; artifactKey?: string },
 ): CellView {
+  const rolePolicy = cell.role.node.tryFindChild('DefaultPolicy') as IConstruct | undefined;
+  const artifactRead =
+    extras.artifactKey !== undefined &&
+    rolePolicy !== undefined &&
+    (props(rolePolicy).PolicyDocument.Statement as Props[]).some(
+      (st) =>
+        ([] as string[]).concat(st.Action).includes('s3:GetObject') && JSON.stringify(st.Resource).includes(`/${extras.artifactKey}"`),
+    );
   const lbId = idOf(cell.loadBalancer);
   const asgId = idOf(cell.autoScalingGroup);
   const lb = props(cell.loadBalancer);
@@ -278,6 +287,7 @@ function cellView(
       },
     },
     userData: userDataScriptLines(userDataText(lt.UserData)),
+    artifactRead: artifactRead ? 'object' : 'none',
     records: sortRecords(records),
     route53HealthCheck: hc && {
       type: hc.Type,

@@ -13,6 +13,7 @@ import {
   OPERATIONS_CELL_IDS,
   OPERATIONS_TIER_IDS,
   PULUMI_OPERATIONS_TIER_IDS,
+  PULUMI_TIER_IDS,
   TIER_IDS,
   VPC_FLOW_LOG_IDS,
 } from '../../lib/core/ids';
@@ -38,7 +39,8 @@ import { type NetworkView, networkView } from './network-view';
 
 /** Views of the named cells of the Pulumi tier `tierName`, in the order given. */
 export function pulumiCellViews(recorder: PulumiRecorder, tierName: string, cellNames: readonly string[]): CellView[] {
-  return cellNames.map((cellName) => cellView(recorder, tierName, childName(tierName, cellId(cellName))));
+  const artifactKey = recorder.resources.find((r) => r.name === childName(tierName, PULUMI_TIER_IDS.serverBundleObject))?.inputs.key;
+  return cellNames.map((cellName) => cellView(recorder, tierName, childName(tierName, cellId(cellName)), artifactKey));
 }
 
 /** The tier-level operations view (dashboard, log bucket, web ACL, VPC flow log). */
@@ -66,7 +68,7 @@ export function pulumiTierOperationsView(recorder: PulumiRecorder, tierName: str
   });
 }
 
-function cellView(recorder: PulumiRecorder, tierName: string, cell: string): CellView {
+function cellView(recorder: PulumiRecorder, tierName: string, cell: string, artifactKey: string | undefined): CellView {
   const get = (id: string) => recorder.resources.find((r) => r.name === childName(cell, id))?.inputs;
   const must = (id: string) => {
     const inputs = get(id);
@@ -244,6 +246,17 @@ function cellView(recorder: PulumiRecorder, tierName: string, cell: string): Cel
       },
     },
     userData: userDataScriptLines(Buffer.from(lt.userData, 'base64').toString('utf8')),
+    artifactRead: (must(CELL_IDS.instanceRole).inlinePolicies as { name: string; policy: string }[]).some(
+      (p) =>
+        artifactKey !== undefined &&
+        p.name === 'ServerBundleRead' &&
+        JSON.parse(p.policy).Statement.some(
+          (st: { Action: string[]; Resource: string[] }) =>
+            st.Action.includes('s3:GetObject') && st.Resource.every((r) => r.endsWith(`/${artifactKey}`)),
+        ),
+    )
+      ? 'object'
+      : 'none',
     records: sortRecords(records),
     route53HealthCheck: hc && {
       type: hc.type,

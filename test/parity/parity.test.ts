@@ -4,11 +4,24 @@
  * normalize-pulumi.ts into one `CellView`). Both views are also checked against core's plan, so a
  * normalizer that reads nothing cannot make the two sides agree.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
-import { errorsOf, resolveTier, subnetCidrBlocks, type TierConfig, TIER_VPC, userDataLines, validateTier } from '../../lib/core';
+import {
+  errorsOf,
+  resolveTier,
+  serverStartInputs,
+  subnetCidrBlocks,
+  type TierConfig,
+  TIER_VPC,
+  userDataLines,
+  validateTier,
+} from '../../lib/core';
 import { WebSocketTier as PulumiTier } from '../../lib/pulumi';
 import { testBundleFile, tierStack } from '../helpers/cdk-app';
 import { recordProgram } from '../helpers/pulumi-mocks';
+import { withServerStart } from '../helpers/server-start';
 import {
   BACKPLANE_ENDPOINT,
   BACKPLANE_SECRET,
@@ -29,6 +42,20 @@ interface Case {
 }
 
 const DOMAIN = 'ws.example.com';
+
+/** Server artifacts of the bring-your-own-server rows: a directory, a .tar.gz and a single binary. */
+const ARTIFACTS = (() => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'wst-parity-artifacts-'));
+  const dir = path.join(root, 'app');
+  fs.mkdirSync(path.join(dir, 'bin'), { recursive: true });
+  fs.writeFileSync(path.join(dir, 'server.py'), 'print("server")\n');
+  fs.writeFileSync(path.join(dir, 'bin', 'run'), '#!/bin/sh\nexec python3 server.py\n', { mode: 0o755 });
+  const tgz = path.join(root, 'app.tar.gz');
+  fs.writeFileSync(tgz, 'not unpacked at synthesis\n');
+  const binary = path.join(root, 'server');
+  fs.writeFileSync(binary, 'ELF\n', { mode: 0o755 });
+  return { dir, tgz, binary };
+})();
 const CASES: Case[] = [
   { title: '1 ALB cell, every default', config: { domainName: DOMAIN, cells: [{ name: 'a' }] } },
   { title: '1 NLB cell, TLS listener, defaults', config: { domainName: DOMAIN, cells: [{ name: 'n', loadBalancerType: 'network' }] } },
@@ -212,6 +239,58 @@ const CASES: Case[] = [
     config: { domainName: DOMAIN, cells: [{ name: 'a' }, { name: 'b' }], backplane: { replicasPerShard: 0, nodeType: 'cache.t4g.small' } },
   },
   {
+    title: 'any server: server.command + a directory artifact (zipped) + preStart, ALB and NLB cells',
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 'a' }, { name: 'n', loadBalancerType: 'network' }],
+      server: {
+        command: { executable: 'python3', args: ['/opt/websocket-tier/app/server.py', '--port', '8080'] },
+        artifact: ARTIFACTS.dir,
+        preStart: ['dnf install -y python3-pip', 'pip3 install -r /opt/websocket-tier/app/requirements.txt || true'],
+      },
+    },
+  },
+  {
+    title: 'any server: a .tar.gz artifact and arguments that need systemd quoting ($, %, quotes, spaces, empty)',
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 'a' }],
+      server: {
+        serviceName: 'chat',
+        command: {
+          executable: '/opt/websocket-tier/app/bin/run',
+          args: ['--name', 'cell a', '$HOME', '100%', 'say "hi"', 'back\\slash', ''],
+        },
+        artifact: ARTIFACTS.tgz,
+      },
+    },
+  },
+  {
+    title: 'any server: a single binary artifact run by its absolute path, NLB TCP cell',
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP' }],
+      healthCheck: { port: 8081 },
+      server: { command: { executable: '/opt/websocket-tier/app/server', args: ['-tls'] }, artifact: ARTIFACTS.binary },
+    },
+  },
+  {
+    title: 'any server: a command and no artifact (installed by preStart)',
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 'a' }],
+      server: { command: { executable: 'websocket-echo' }, preStart: ['dnf install -y websocket-echo'] },
+    },
+  },
+  {
+    title: 'the image ships the unit (unitProvidedByImage) and preStart prepares it',
+    config: {
+      domainName: DOMAIN,
+      cells: [{ name: 'a' }],
+      server: { unitProvidedByImage: true, preStart: ['systemctl mask other.service'] },
+    },
+  },
+  {
     title: 'operations off: no logs, no dashboard, no flow log, no alarms but one',
     config: {
       domainName: DOMAIN,
@@ -250,10 +329,18 @@ interface Views {
   pulumiNetwork: NetworkView;
 }
 
+/** The tier as both renderers plan it: the bundle folded into server.artifact, the image unit acknowledged when nothing else starts the server. */
+function planOf(c: Case) {
+  const bundleFile = c.serverBundle ? testBundleFile() : undefined;
+  return resolveTier(serverStartInputs(withServerStart(c.config, bundleFile), bundleFile).config);
+}
+
 async function views(c: Case): Promise<Views> {
   const bundle = c.serverBundle ? { serverBundleFile: testBundleFile() } : {};
   const { stack, tier, template } = tierStack(c.config, bundle, CDK_STACK_PROPS);
-  const { recorder } = await recordProgram(() => new PulumiTier('tier', { ...c.config, ...bundle, hostedZoneId: 'Z0123456789TESTZONE' }));
+  const { recorder } = await recordProgram(
+    () => new PulumiTier('tier', { ...withServerStart(c.config, bundle.serverBundleFile), ...bundle, hostedZoneId: 'Z0123456789TESTZONE' }),
+  );
   return {
     cdk: cdkCellViews(stack, tier, template),
     pulumi: pulumiCellViews(
@@ -287,6 +374,10 @@ test('the table covers ALB and NLB, TCP and TLS listeners, stickiness on and off
   expect(cells.some((c) => c.ipAddressType === 'dualstack')).toBe(true);
   expect(cells.some((c) => c.dns.healthCheck !== undefined)).toBe(true);
   for (const c of CASES) expect(errorsOf(validateTier(c.config))).toEqual([]);
+  const starts = CASES.map(planOf).map((t) => t.server.start);
+  expect(new Set(starts.map((s) => s.kind))).toEqual(new Set(['node-bundle', 'command', 'image-unit']));
+  expect(new Set(starts.map((s) => s.artifact?.format ?? 'none'))).toEqual(new Set(['none', 'file', 'directory', 'tar.gz']));
+  expect(CASES.some((c) => (c.config.server?.preStart ?? []).length > 0)).toBe(true);
 });
 
 describe.each(CASES)('$title', (c) => {
@@ -298,7 +389,7 @@ describe.each(CASES)('$title', (c) => {
   let pulBackplane: BackplaneView | undefined;
   let cdkNetwork: NetworkView;
   let pulNetwork: NetworkView;
-  const plan = resolveTier(c.config);
+  const plan = planOf(c);
   beforeAll(async () => {
     ({
       cdk,
@@ -452,13 +543,14 @@ describe.each(CASES)('$title', (c) => {
         (cell.ipAddressType === 'dualstack' ? [0, 1] : [0]).map(() => [cell.dns.setIdentifier, cell.dns.weight, true, true]),
       );
       expect(v.route53HealthCheck?.fqdn).toBe(cell.dns.healthCheck?.fqdn);
+      expect(v.artifactRead).toBe(plan.server.start.artifact ? 'object' : 'none');
     });
   });
 
   test("the host-tuning user data on both sides is exactly core's script", () => {
     plan.cells.forEach((cell, i) => {
       const backplane = plan.backplane ? { endpointAddress: BACKPLANE_ENDPOINT, authTokenSecretArn: BACKPLANE_SECRET } : undefined;
-      const expected = userDataLines(plan, cell, c.serverBundle ? { s3Uri: BUNDLE_URI } : undefined, backplane)
+      const expected = userDataLines(plan, cell, plan.server.start.artifact ? { s3Uri: BUNDLE_URI } : undefined, backplane)
         .join('\n')
         .split('\n');
       expect(cdk[i].userData).toEqual(expected);

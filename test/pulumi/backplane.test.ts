@@ -9,6 +9,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { BackplaneConfig, TierConfig } from '../../lib/core';
 import { WebSocketTier } from '../../lib/pulumi';
 import { type PulumiRecorder, recordProgram, valueOf } from '../helpers/pulumi-mocks';
+import { withServerStart } from '../helpers/server-start';
 
 const ZONE = 'Z00000000000000000000';
 const config = (backplane: BackplaneConfig): TierConfig => ({
@@ -178,12 +179,12 @@ test('the generated token stays: the secret version ignores changes to its value
     return undefined;
   };
   const first = await recordProgram(
-    () => new WebSocketTier('t1', { ...config({}), hostedZoneId: ZONE }, { transformations: [transformation] }),
+    () => new WebSocketTier('t1', { ...withServerStart(config({})), hostedZoneId: ZONE }, { transformations: [transformation] }),
   );
   expect(seen.find((x) => x.name === 't1-backplane-auth-token-version')?.ignoreChanges).toEqual(['secretString']);
   // Nothing else ignores changes: the replication group follows the secret version's (stable) output.
   expect(seen.filter((x) => x.ignoreChanges !== undefined).map((x) => x.name)).toEqual(['t1-backplane-auth-token-version']);
-  const second = await recordProgram(() => new WebSocketTier('t1', { ...config({}), hostedZoneId: ZONE }));
+  const second = await recordProgram(() => new WebSocketTier('t1', { ...withServerStart(config({})), hostedZoneId: ZONE }));
   const token = (r: PulumiRecorder) => secretValue(r.named('t1-backplane-auth-token-version').inputs.secretString);
   expect(token(second.recorder)).not.toBe(token(first.recorder));
 });
@@ -219,7 +220,13 @@ describe('backplane settings', () => {
 
   test('no backplane: nothing of it, and no backplane lines in user data', async () => {
     const { recorder: r } = await recordProgram(
-      () => new WebSocketTier('t1', { domainName: 'ws.example.com', cells: [{ name: 'a' }], hostedZoneId: ZONE }),
+      () =>
+        new WebSocketTier('t1', {
+          domainName: 'ws.example.com',
+          cells: [{ name: 'a' }],
+          server: { unitProvidedByImage: true },
+          hostedZoneId: ZONE,
+        }),
     );
     expect(r.ofType(RG)).toHaveLength(0);
     expect(r.ofType('aws:secretsmanager/secret:Secret')).toHaveLength(0);
@@ -229,7 +236,11 @@ describe('backplane settings', () => {
   test('validation errors are a ResourceError naming the tier and every field', async () => {
     await expect(
       recordProgram(
-        () => new WebSocketTier('t1', { ...config({ engine: 'redis', engineVersion: '8.0', replicasPerShard: 9 }), hostedZoneId: ZONE }),
+        () =>
+          new WebSocketTier('t1', {
+            ...withServerStart(config({ engine: 'redis', engineVersion: '8.0', replicasPerShard: 9 })),
+            hostedZoneId: ZONE,
+          }),
       ),
     ).rejects.toThrow(
       /t1: invalid WebSocket tier configuration \(2 problems\)[\s\S]*backplane\.engineVersion[\s\S]*backplane\.replicasPerShard/,

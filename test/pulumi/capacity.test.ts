@@ -6,6 +6,7 @@ import { planCapacity } from '../../lib/core/capacity';
 import type { TierConfig } from '../../lib/core/config';
 import { WebSocketTier } from '../../lib/pulumi';
 import { recordProgram } from '../helpers/pulumi-mocks';
+import { withServerStart } from '../helpers/server-start';
 
 test('capacity derives minSize, maxSize and the target-tracking value of each cell', async () => {
   const config: TierConfig = {
@@ -14,7 +15,9 @@ test('capacity derives minSize, maxSize and the target-tracking value of each ce
     capacity: { peakConnections: 1_500_000 },
   };
   const plan = planCapacity({ peakConnections: 1_500_000, cells: 1, loadBalancerType: 'network', instanceType: 'c7g.xlarge' });
-  const { recorder } = await recordProgram(() => new WebSocketTier('t1', { ...config, hostedZoneId: 'Z00000000000000000000' }));
+  const { recorder } = await recordProgram(
+    () => new WebSocketTier('t1', { ...withServerStart(config), hostedZoneId: 'Z00000000000000000000' }),
+  );
   expect(recorder.named('t1-cell-a-auto-scaling-group').inputs).toMatchObject({
     minSize: plan.perCell.minCapacity,
     maxSize: plan.perCell.maxCapacity,

@@ -2,11 +2,14 @@
  * Every WebSocket-critical input of the Pulumi renderer, asserted on the inputs recorded by the
  * mocks (the same list the CDK tests check on the template).
  */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { formatIssues, resolveTier, userDataLines, validateTier, errorsOf, type TierConfig } from '../../lib/core';
 import { WebSocketTier, type WebSocketTierArgs } from '../../lib/pulumi';
 import { recordProgram, type PulumiRecorder } from '../helpers/pulumi-mocks';
+import { withServerStart } from '../helpers/server-start';
 
 const ZONE = 'Z00000000000000000000';
 const CONFIG: TierConfig = {
@@ -48,7 +51,9 @@ const cellPlan = (name: string) => plan.cells.find((c) => c.name === name)!;
 const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
 
 async function build(args: Partial<WebSocketTierArgs> = {}, config: TierConfig = CONFIG): Promise<PulumiRecorder> {
-  const { recorder } = await recordProgram(() => new WebSocketTier('t1', { ...config, hostedZoneId: ZONE, ...args }));
+  const { recorder } = await recordProgram(
+    () => new WebSocketTier('t1', { ...withServerStart(config, args.serverBundleFile), hostedZoneId: ZONE, ...args }),
+  );
   return recorder;
 }
 
@@ -365,24 +370,26 @@ describe('WebSocketTier (Pulumi): optional inputs change which resources exist',
     expect(r.ofType('aws:route53/healthCheck:HealthCheck')).toHaveLength(0);
   });
 
-  test('server bundle: private encrypted bucket, one object, role reads only that object, user data fetches it', async () => {
+  test('server bundle: private encrypted bucket, one content-addressed object, role reads only that object, user data fetches it', async () => {
     const file = path.join(__dirname, 'cell.test.ts');
+    const sha = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
     const r = await build({ serverBundleFile: file }, ALB_ONLY);
     expect(r.named('t1-server-bundle-encryption').inputs.rules).toEqual([
       { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
     ]);
     const deny = JSON.parse(r.named('t1-server-bundle-policy').inputs.policy).Statement[0];
     expect(deny).toMatchObject({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
-    expect(r.named('t1-server-bundle-object').inputs).toMatchObject({ key: 'server.js', bucket: 't1-server-bundle-id' });
+    const key = `server-${sha}.ts`;
+    expect(r.named('t1-server-bundle-object').inputs).toMatchObject({ key, bucket: 't1-server-bundle-id' });
     const role = r.named('t1-cell-a-instance-role').inputs;
     const read = JSON.parse(role.inlinePolicies.find((p: any) => p.name === 'ServerBundleRead').policy).Statement[0];
     expect(read).toMatchObject({
       Action: ['s3:GetObject'],
-      Resource: ['arn:aws:mock:us-east-1:123456789012:Bucket/t1-server-bundle/server.js'],
+      Resource: [`arn:aws:mock:us-east-1:123456789012:Bucket/t1-server-bundle/${key}`],
     });
-    const resolved = resolveTier(ALB_ONLY);
+    const resolved = resolveTier({ ...ALB_ONLY, server: { artifact: file } });
     expect(decode(r.named('t1-cell-a-launch-template').inputs.userData)).toBe(
-      ['#!/bin/bash', ...userDataLines(resolved, resolved.cells[0], { s3Uri: 's3://t1-server-bundle-id/server.js' })].join('\n'),
+      ['#!/bin/bash', ...userDataLines(resolved, resolved.cells[0], { s3Uri: `s3://t1-server-bundle-id/${key}` })].join('\n'),
     );
   });
 });
@@ -392,6 +399,7 @@ describe('WebSocketTier (Pulumi): validation', () => {
     domainName: 'ws.example.com',
     cells: [{ name: 'a', weight: 300 }],
     connection: { pingIntervalSeconds: 200, albIdleTimeoutSeconds: 60 },
+    server: { unitProvidedByImage: true },
   };
 
   test("errors surface as one pulumi.ResourceError carrying core's message for every problem", async () => {
@@ -416,11 +424,20 @@ describe('WebSocketTier (Pulumi): validation', () => {
           new WebSocketTier('zone', {
             domainName: 'ws.other.com',
             cells: [{ name: 'a' }],
+            server: { unitProvidedByImage: true },
             hostedZoneId: ZONE,
             hostedZoneName: 'example.com',
           }),
       ).toThrow(/domainName is "ws\.other\.com" but the hosted zone is "example\.com".*\[domain-outside-zone\]/s);
-      expect(() => new WebSocketTier('nozone', { domainName: 'ws.other.com', cells: [{ name: 'a' }], hostedZoneId: ZONE })).not.toThrow();
+      expect(
+        () =>
+          new WebSocketTier('nozone', {
+            domainName: 'ws.other.com',
+            cells: [{ name: 'a' }],
+            server: { unitProvidedByImage: true },
+            hostedZoneId: ZONE,
+          }),
+      ).not.toThrow();
     });
   });
 
@@ -442,7 +459,7 @@ describe('WebSocketTier (Pulumi): validation', () => {
     expect(issues.length).toBeGreaterThan(0);
     const warn = jest.spyOn(pulumi.log, 'warn').mockImplementation(() => Promise.resolve());
     try {
-      const { recorder } = await recordProgram(() => new WebSocketTier('warned', { ...warning, hostedZoneId: ZONE }));
+      const { recorder } = await recordProgram(() => new WebSocketTier('warned', { ...withServerStart(warning), hostedZoneId: ZONE }));
       for (const issue of issues) {
         expect(warn).toHaveBeenCalledWith(expect.stringContaining(issue.message), expect.any(WebSocketTier));
         expect(warn).toHaveBeenCalledWith(expect.stringContaining(`@websocket-tier/${issue.code}`), expect.anything());

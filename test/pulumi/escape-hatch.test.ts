@@ -13,6 +13,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { Issue, TierConfig } from '../../lib/core';
 import { WebSocketTier } from '../../lib/pulumi';
 import { recordProgram, valueOf } from '../helpers/pulumi-mocks';
+import { withServerStart } from '../helpers/server-start';
 
 type Transform = pulumi.ResourceTransformation;
 
@@ -37,7 +38,7 @@ async function run(config: Partial<TierConfig>, transformations: Transform[]): P
     () =>
       new WebSocketTier(
         'tier',
-        { domainName: 'ws.example.com', cells: [{ name: 'a' }], ...config, hostedZoneId: 'Z1' },
+        { ...withServerStart({ domainName: 'ws.example.com', cells: [{ name: 'a' }], ...config }), hostedZoneId: 'Z1' },
         { transformations },
       ),
   );
@@ -155,7 +156,7 @@ describe('Pulumi: transformations that break an invariant are found on the regis
         process.exit(1);
       });
       setupPulumiMocks().then(async () => {
-        new WebSocketTier('tier', { domainName: 'ws.example.com', cells: [{ name: 'a' }], hostedZoneId: 'Z1' }, {
+        new WebSocketTier('tier', { domainName: 'ws.example.com', cells: [{ name: 'a' }], server: { unitProvidedByImage: true }, hostedZoneId: 'Z1' }, {
           transformations: [(a) => a.type === '${TG}' ? { props: { ...a.props, deregistrationDelay: 5 }, opts: a.opts } : undefined],
         });
         await settle();

@@ -10,6 +10,7 @@ import { dashboardBody, elbLogDeliveryPrincipalKind, resolveTier, type TierConfi
 import { type WebSocketCell, WebSocketTier, type WebSocketTierArgs } from '../../lib/pulumi';
 import { dashboardName } from '../../lib/pulumi/private/dashboard';
 import { type PulumiRecorder, recordProgram, valueOf } from '../helpers/pulumi-mocks';
+import { withServerStart } from '../helpers/server-start';
 
 const ZONE = 'Z00000000000000000000';
 const CONFIG: TierConfig = {
@@ -25,7 +26,7 @@ const CONFIG: TierConfig = {
 const plan = resolveTier(CONFIG);
 
 async function build(config: TierConfig = CONFIG, args: Partial<WebSocketTierArgs> = {}): Promise<PulumiRecorder> {
-  const { recorder } = await recordProgram(() => new WebSocketTier('t1', { ...config, hostedZoneId: ZONE, ...args }));
+  const { recorder } = await recordProgram(() => new WebSocketTier('t1', { ...withServerStart(config), hostedZoneId: ZONE, ...args }));
   return recorder;
 }
 
@@ -362,7 +363,7 @@ describe('metric helpers', () => {
   test('bound to the cell, with stated default statistics, overridable, usable as MetricAlarm arguments', async () => {
     let tier!: WebSocketTier;
     await recordProgram(() => {
-      tier = new WebSocketTier('t5', { ...CONFIG, hostedZoneId: ZONE });
+      tier = new WebSocketTier('t5', { ...withServerStart(CONFIG), hostedZoneId: ZONE });
     });
     const a = tier.cell('a');
     const n = tier.cell('n');
@@ -404,7 +405,7 @@ describe('metric helpers', () => {
   test('a helper for the other load-balancer type, or a missing health check, throws naming the fix', async () => {
     let tier!: WebSocketTier;
     await recordProgram(() => {
-      tier = new WebSocketTier('t6', { ...CONFIG, dns: { healthChecks: false }, hostedZoneId: ZONE });
+      tier = new WebSocketTier('t6', { ...withServerStart(CONFIG), dns: { healthChecks: false }, hostedZoneId: ZONE });
     });
     expect(() => tier.cell('n').metricElb5xx()).toThrow(
       /t6-cell-n: metricElb5xx\(\) reads AWS\/ApplicationELB HTTPCode_ELB_5XX_Count, but cell "n" is an NLB cell\. Fix: call it on an ALB cell/,
@@ -427,7 +428,7 @@ describe('log delivery principal and pure helpers', () => {
   });
 
   test('in a region launched after August 2022 the bucket policy names the ELB log-delivery service principal (no ELB account lookup)', async () => {
-    const { recorder } = await recordProgram(() => new WebSocketTier('t4', { ...CONFIG, hostedZoneId: ZONE }), {
+    const { recorder } = await recordProgram(() => new WebSocketTier('t4', { ...withServerStart(CONFIG), hostedZoneId: ZONE }), {
       'aws:index/getRegion:getRegion': () => ({ region: 'ap-south-2', name: 'ap-south-2', id: 'ap-south-2' }),
       'aws:elb/getServiceAccount:getServiceAccount': () => {
         throw new Error('ap-south-2 has no ELB account; getServiceAccount must not be called');

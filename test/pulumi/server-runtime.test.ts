@@ -7,12 +7,13 @@ import * as pulumi from '@pulumi/pulumi';
 import { type TierConfig } from '../../lib/core';
 import { WebSocketTier } from '../../lib/pulumi';
 import { recordProgram, type PulumiRecorder } from '../helpers/pulumi-mocks';
+import { withServerStart } from '../helpers/server-start';
 
 const ZONE = 'Z00000000000000000000';
 const decode = (b64: string) => Buffer.from(b64, 'base64').toString('utf8');
 
 async function build(config: TierConfig): Promise<PulumiRecorder> {
-  const { recorder } = await recordProgram(() => new WebSocketTier('t1', { ...config, hostedZoneId: ZONE }));
+  const { recorder } = await recordProgram(() => new WebSocketTier('t1', { ...withServerStart(config), hostedZoneId: ZONE }));
   return recorder;
 }
 const envLines = (r: PulumiRecorder, cell: string): string[] =>
@@ -51,7 +52,7 @@ describe('PROXY protocol v2 (server.proxyProtocol)', () => {
       };
       let thrown: unknown;
       try {
-        new WebSocketTier('bad', { ...config, hostedZoneId: ZONE });
+        new WebSocketTier('bad', { ...withServerStart(config), hostedZoneId: ZONE });
       } catch (e) {
         thrown = e;
       }
