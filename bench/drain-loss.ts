@@ -131,6 +131,9 @@ interface RunResult {
   readonly reconnects: number;
   readonly recoveredSessions: number;
   readonly connectErrors: number;
+  /** Every client's connect errors and disconnects in the scenario, by message. */
+  readonly connectErrorReasons: Record<string, number>;
+  readonly disconnectReasons: Record<string, number>;
   /** Clients not connected when the run ended. */
   readonly notReconnected: number;
   readonly peakReconnectsPerSecond: number;
@@ -140,6 +143,7 @@ interface RunResult {
   readonly scenarioMs: number;
   /** Clients that never received the last seq (counted as lost from their gap). */
   readonly missingLast: number;
+  /** Timelines of clients with a loss: up to 100 in a paced drain (where any loss is a defect), 5 otherwise. */
   readonly lossDetails: LossDetail[];
 }
 
@@ -292,6 +296,13 @@ async function oneRun(scenario: Scenario, hog: boolean, run: number): Promise<Ru
       await tw.restartRedis(1000);
     }
     const scenarioMs = Date.now() - t0;
+    // A killed node's clients notice the closed TCP connection only when their event loop gets to it:
+    // wait for every client that was on n1 to have seen its disconnect before waiting for reconnects.
+    if (scenario !== 'redis') {
+      await eventually(`every client of ${n1.name} saw its disconnect`, 30_000, () =>
+        clients.every((c) => c.initialNode !== n1.name || c.disconnected),
+      );
+    }
     await eventually('every client connected again', (WINDOW_S + 30) * 1000, () => clients.every((c) => c.socket.connected));
     await sleep(2000);
     clearInterval(ticker);
@@ -320,7 +331,7 @@ async function oneRun(scenario: Scenario, hog: boolean, run: number): Promise<Ru
       dup += dups;
       if (missing.length) withLoss++;
       if (dups) withDup++;
-      if (missing.length && lossDetails.length < 25) {
+      if (missing.length && lossDetails.length < (scenario === 'paced' ? 100 : 5)) {
         const lo = missing[0].seq;
         const hi = missing[missing.length - 1].seq;
         let before: { seq: number; atMs: number } | undefined;
@@ -350,6 +361,12 @@ async function oneRun(scenario: Scenario, hog: boolean, run: number): Promise<Ru
       }
     });
     const affected = clients.filter((c) => c.disconnected);
+    const tally = (kind: ClientEvent['e']) => {
+      const out: Record<string, number> = {};
+      for (const c of clients)
+        for (const e of c.events) if (e.e === kind && e.t >= t0) out[e.detail ?? ''] = (out[e.detail ?? ''] ?? 0) + 1;
+      return out;
+    };
     const times = clients.flatMap((c) => c.reconnectTimes.filter((t) => t >= t0));
     const buckets = new Map<number, number>();
     for (const t of times) buckets.set(Math.floor((t - t0) / 1000), (buckets.get(Math.floor((t - t0) / 1000)) ?? 0) + 1);
@@ -372,6 +389,8 @@ async function oneRun(scenario: Scenario, hog: boolean, run: number): Promise<Ru
       reconnects: clients.reduce((a, c) => a + c.reconnects, 0),
       recoveredSessions: clients.reduce((a, c) => a + c.recovered, 0),
       connectErrors: clients.reduce((a, c) => a + c.connectErrors, 0),
+      connectErrorReasons: tally('connect_error'),
+      disconnectReasons: tally('disconnect'),
       notReconnected: clients.filter((c) => !c.socket.connected).length,
       peakReconnectsPerSecond: peak,
       reconnectRateRatioToUniform: uniform ? Math.round((peak / uniform) * 100) / 100 : null,
