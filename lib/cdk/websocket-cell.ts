@@ -3,20 +3,16 @@
  * from a resolved cell. Usually created by `WebSocketTier`; use it directly only with a plan from
  * `planTier()`.
  */
-import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as route53 from 'aws-cdk-lib/aws-route53';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
-import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
-import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { type CellMetricHelpers, installCellMetricHelpers } from '../core/metrics';
-import type { ResolvedCell, ResolvedTier } from '../core/resolved';
+import type { ResolvedCell } from '../core/resolved';
 import { type CellAlarms, renderAlarms } from './private/alarms';
 import { renderDns } from './private/dns';
 import { renderFleet } from './private/fleet';
@@ -28,60 +24,7 @@ import { bindCellMetric, type MetricDimensionValues, type MetricSpecValues } fro
 import { renderScalingPolicy } from './private/scaling';
 import { renderSecurityGroups } from './private/security-groups';
 import { renderWebAclAssociation } from './private/waf';
-import type { WebSocketBackplane } from './websocket-backplane';
-
-/** Properties of a `WebSocketCell`. */
-export interface WebSocketCellProps {
-  /** The resolved tier the cell belongs to (from `planTier()`); supplies host tuning and server settings. */
-  readonly tier: ResolvedTier;
-  /** The resolved cell to render; one of `tier.cells`. */
-  readonly cell: ResolvedCell;
-  /** VPC: the load balancer goes in its public subnets, the instances in its private subnets with egress. */
-  readonly vpc: ec2.IVpc;
-  /**
-   * Certificate for the HTTPS (ALB) or TLS (NLB) listener; must cover `cell.dns.cellDomainName`
-   * and the tier name.
-   * @default - none; synthesis throws if the cell's listener terminates TLS
-   */
-  readonly certificate?: acm.ICertificate;
-  /**
-   * Hosted zone for the weighted record, the direct cell record and AAAA twins.
-   * @default - no DNS records and no Route 53 health check
-   */
-  readonly hostedZone?: route53.IHostedZone;
-  /**
-   * Single-file JavaScript server bundle, installed by user data and run under systemd.
-   * @default - none: the image must ship the `tier.server.serviceName` unit
-   */
-  readonly serverBundle?: s3assets.Asset;
-  /**
-   * Image of the instances; its architecture must match `cell.autoScaling.architecture`.
-   * @default - latest Amazon Linux 2023 (SSM public parameter) for the instance type's architecture
-   */
-  readonly machineImage?: ec2.IMachineImage;
-  /**
-   * Bucket for access (and ALB connection) logs when `cell.operations.accessLogPrefix` is set; must
-   * use S3-managed encryption (ALB log delivery supports no KMS keys).
-   * @default - no logs written
-   */
-  readonly logBucket?: s3.IBucket;
-  /**
-   * Regional web ACL associated with the ALB when `cell.operations.webAclAssociation` is true.
-   * @default - no WAF association
-   */
-  readonly webAcl?: wafv2.CfnWebACL;
-  /**
-   * SNS topic notified when one of the cell's alarms fires or recovers.
-   * @default - alarms without actions
-   */
-  readonly alarmTopic?: sns.ITopic;
-  /**
-   * The tier's backplane; required when `tier.backplane` is set. User data appends `WST_REDIS_URL`
-   * (token read from its secret at boot) and the instance role may read that one secret.
-   * @default - no backplane
-   */
-  readonly backplane?: WebSocketBackplane;
-}
+import type { WebSocketCellProps } from './websocket-cell-props';
 
 /** One cell: load balancer, listener(s), target group, Auto Scaling group, scaling policy, DNS. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -206,3 +149,5 @@ export class WebSocketCell extends Construct {
 // Declaration merging adds the generated helpers to the class type; the interface has no members of its own.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface WebSocketCell extends CellMetricHelpers<cloudwatch.Metric, cloudwatch.MetricOptions> {}
+
+export type { WebSocketCellProps } from './websocket-cell-props';

@@ -151,3 +151,23 @@ describe('lib/ import structure', () => {
     expect(bad).toEqual([]);
   });
 });
+
+const ROOT_FOR_SIZE = path.join(__dirname, '..', '..');
+function walkTs(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? walkTs(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+}
+
+describe('renderers stay thin', () => {
+  // lib/pulumi/testing.ts is the shipped mock helper for users' own tests, not a renderer.
+  const NOT_RENDERERS = new Set(['lib/pulumi/testing.ts']);
+  const files = ['lib/cdk', 'lib/pulumi']
+    .flatMap((d) => walkTs(path.join(ROOT_FOR_SIZE, d)))
+    .map((f) => path.relative(ROOT_FOR_SIZE, f))
+    .filter((f) => !NOT_RENDERERS.has(f));
+  test.each(files)('%s has at most 200 lines', (f) => {
+    const lines = fs.readFileSync(path.join(ROOT_FOR_SIZE, f), 'utf8').split('\n').length - 1;
+    expect({ file: f, lines: Math.min(lines, 200) }).toEqual({ file: f, lines });
+  });
+});
