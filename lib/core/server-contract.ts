@@ -47,7 +47,10 @@ export const ASG_NAME_ENV = 'WST_AUTO_SCALING_GROUP_NAME';
  */
 export const BACKPLANE_URL_ENV = 'WST_REDIS_URL';
 
-/** Variables only the runtime reads (set them yourself, or let the tier set the ones it owns). */
+/**
+ * Variables the runtime reads beyond {@link SERVER_ENV}: the tier writes the ones it owns (the cap,
+ * origins, message size, rebalancing, PROXY protocol, the hook name); set the others yourself.
+ */
 export const RUNTIME_ENV = {
   /** Termination lifecycle hook name; turns on heartbeat + CompleteLifecycleAction (written by the renderers). */
   lifecycleHookName: SERVER_ENV.lifecycleHookName,

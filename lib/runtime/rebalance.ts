@@ -7,6 +7,7 @@
  * Prior art: Ably's active rebalancing, Netflix Zuul Push's bounded lifetime
  * (the shedding pattern of Netflix Zuul Push connection rebalancing).
  */
+import { DEFAULTS } from '../core/defaults';
 
 /** Rebalancing knobs. */
 export interface RebalanceOptions {
@@ -24,8 +25,8 @@ export interface RebalanceOptions {
   readonly intervalMs?: number;
 }
 
-/** Rebalancing defaults. */
-export const REBALANCE_DEFAULTS = { tolerance: 0.1, maxShedFraction: 0.01, intervalMs: 10_000 } as const;
+/** Rebalancing defaults: the tier's own (`DEFAULTS.server.rebalance`), one table for both. */
+export const REBALANCE_DEFAULTS = DEFAULTS.server.rebalance;
 
 /**
  * How many sockets this node should close now.

@@ -242,7 +242,7 @@ export const RUNTIME_DEFAULTS = {
   drainCloseCode: CLOSE_GOING_AWAY,
   retryAfterMs: 1000,
   livenessPath: '/livez',
-  maxMessageBytes: 1024 * 1024,
+  maxMessageBytes: DEFAULTS.server.maxMessageBytes,
   imdsPollIntervalMs: 5000,
   heartbeatIntervalMs: 20_000,
   completeAttempts: 5,

@@ -173,6 +173,7 @@ beforeAll(() => {
       'LICENSE',
       'CHANGELOG.md',
       'README.md',
+      'docs/server-contract.md',
       'dist/lib/index.js',
       'dist/lib/cli/bin.js',
       'dist/lib/pulumi/testing.d.ts',
