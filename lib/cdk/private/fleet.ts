@@ -3,7 +3,7 @@
  * group with ELB health checks, and the termination lifecycle hook that gives sockets time to
  * drain (https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html).
  */
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Fn } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -143,7 +143,11 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
 
   // The draining server completes (or extends) its own termination hook, on this group only: the
   // group's full ARN (CloudFormation `Fn::GetAtt AutoScalingGroupARN`, UUID included), no wildcard.
-  const groupArn = (autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).attrAutoScalingGroupArn;
+  // (Fn.getAtt rather than `attrAutoScalingGroupArn`, which aws-cdk-lib 2.182.0, the peer floor, lacks.)
+  const groupArn = Fn.getAtt(
+    (autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).logicalId,
+    'AutoScalingGroupARN',
+  ).toString();
   new iam.Policy(scope, CELL_IDS.lifecycleActionPolicy, {
     roles: [role],
     statements: [
