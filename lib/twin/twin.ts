@@ -9,11 +9,12 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { SERVER_ENV } from '../core/server-contract';
-import { localTwinHaproxyConfig, type LocalTwinNode, twinBackendName } from './haproxy-config';
+import { localTwinHaproxyConfig, type LocalTwinNode, twinBackendName, twinProxyProtocol } from './haproxy-config';
 import type { ResolvedCell, ResolvedTier } from '../core/resolved';
 import { startWatchdog } from './watchdog';
 
@@ -136,14 +137,51 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-async function httpStatus(url: string): Promise<{ status: number; json?: unknown }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(2000) });
-  const text = await res.text();
-  try {
-    return { status: res.status, json: JSON.parse(text) };
-  } catch {
-    return { status: res.status };
-  }
+/**
+ * PROXY protocol v2 header with the LOCAL command and no addresses (signature, 0x20, family 0,
+ * length 0): what a load balancer's own health check sends, so a server that requires the header
+ * answers it (https://www.haproxy.org/download/2.9/doc/proxy-protocol.txt §2.2).
+ */
+const PROXY_V2_LOCAL = Buffer.from([0x0d, 0x0a, 0x0d, 0x0a, 0x00, 0x0d, 0x0a, 0x51, 0x55, 0x49, 0x54, 0x0a, 0x20, 0x00, 0x00, 0x00]);
+
+/** GET `url` (loopback), with a PROXY v2 LOCAL header first when the node requires one. */
+function httpStatus(url: string, proxyV2 = false): Promise<{ status: number; json?: unknown }> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = http.get(
+      {
+        host: u.hostname,
+        port: Number(u.port),
+        path: `${u.pathname}${u.search}`,
+        timeout: 2000,
+        // A fresh connection per probe; `createConnection` is used only without an agent.
+        ...(proxyV2
+          ? {
+              createConnection: () => {
+                const s = net.connect(Number(u.port), u.hostname);
+                s.write(PROXY_V2_LOCAL);
+                return s;
+              },
+            }
+          : { agent: false }),
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => (text += c));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) });
+          } catch {
+            resolve({ status: res.statusCode ?? 0 });
+          }
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error(`${url}: no answer within 2000 ms`)));
+    req.on('error', reject);
+  });
 }
 
 function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
@@ -188,6 +226,8 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     throw new Error(
       `cellName is ${JSON.stringify(options.cellName)}; allowed: ${options.tier.cells.map((c) => c.name).join(', ')}. Fix: pick one of those cells.`,
     );
+  // Nodes that require a PROXY v2 header (NLB cells with proxy protocol) get a LOCAL one on the twin's own probes.
+  const proxyV2 = twinProxyProtocol(cell);
   const redisBin = options.redisServerPath ?? 'redis-server';
   const haproxyBin = options.haproxyPath ?? 'haproxy';
   for (const [bin, pkg] of [
@@ -307,7 +347,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       await until(
         `backend ${node.name} health check ${healthUrl}`,
         timeout,
-        async () => (await httpStatus(healthUrl)).status === 200,
+        async () => (await httpStatus(healthUrl, proxyV2)).status === 200,
         () => (node.running ? undefined : backendExitMessage(node.name, child.exitCode, tail)),
       );
       progress(`backend ${node.name} healthy`);
@@ -387,9 +427,9 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         const running = nodes.filter((n) => n.running);
         return Promise.all(
           running.map(async (n) => {
-            const r = await httpStatus(`http://127.0.0.1:${n.port}/livez`).catch(() => ({ status: 0, json: undefined }));
+            const r = await httpStatus(`http://127.0.0.1:${n.port}/livez`, proxyV2).catch(() => ({ status: 0, json: undefined }));
             const j = (r.json ?? {}) as { connections?: number };
-            const h = await httpStatus(`http://127.0.0.1:${n.port}${cell.targetGroup.healthCheck.path}`).catch(() => ({
+            const h = await httpStatus(`http://127.0.0.1:${n.port}${cell.targetGroup.healthCheck.path}`, proxyV2).catch(() => ({
               status: 0,
               json: undefined,
             }));
