@@ -11,31 +11,13 @@ import { WebSocketBackplane } from '../../lib/cdk';
 import type { BackplaneConfig } from '../../lib/core/backplane';
 import type { TierConfig } from '../../lib/core/config';
 import { planTier } from '../../lib/core/plan';
-import { createTestApp, testBundleFile, tierStack, type TierStack } from '../helpers/cdk-app';
+import { createTestApp, testBundleFile, tierStack, type TierStack, userDataOf } from '../helpers/cdk-app';
 
 const config = (backplane: BackplaneConfig): TierConfig => ({
   domainName: 'ws.example.com',
   cells: [{ name: 'a' }, { name: 'b', loadBalancerType: 'network' }],
   backplane,
 });
-
-/** The user data of a cell's launch template with Fn::Join flattened (tokens shown as JSON). */
-function userDataOf(t: TierStack, cell: string): string {
-  const lt = t.tier.cell(cell).launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate;
-  const data = Stack.of(lt).resolve((lt.launchTemplateData as ec2.CfnLaunchTemplate.LaunchTemplateDataProperty).userData) as unknown;
-  const flatten = (v: unknown): string => {
-    if (typeof v === 'string') return v;
-    if (Array.isArray(v)) return v.map(flatten).join('');
-    const o = v as Record<string, unknown>;
-    if (o['Fn::Base64'] !== undefined) return flatten(o['Fn::Base64']);
-    if (o['Fn::Join'] !== undefined) {
-      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-      return parts.map(flatten).join(sep);
-    }
-    return JSON.stringify(v);
-  };
-  return flatten(data);
-}
 
 describe('a tier with the default backplane', () => {
   let t: TierStack;

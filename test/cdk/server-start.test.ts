@@ -7,11 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Stack } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import { WebSocketTier } from '../../lib/cdk';
 import { SERVER_PATHS } from '../../lib/core';
-import { createTestApp, oneCell, TEST_ZONE, testBundleFile, tierStack, type TierStack } from '../helpers/cdk-app';
+import { createTestApp, oneCell, TEST_ZONE, testBundleFile, tierStack, type TierStack, userDataOf } from '../helpers/cdk-app';
 
 const ROOT = fs.mkdtempSync(path.join(os.tmpdir(), 'wst-cdk-artifact-'));
 const DIR = path.join(ROOT, 'app');
@@ -19,24 +18,6 @@ fs.mkdirSync(path.join(DIR, 'bin'), { recursive: true });
 fs.writeFileSync(path.join(DIR, 'bin', 'server'), '#!/bin/sh\n', { mode: 0o755 });
 const TGZ = path.join(ROOT, 'app.tar.gz');
 fs.writeFileSync(TGZ, 'tgz\n');
-
-/** The user data of cell `a` with Fn::Join flattened (tokens shown as JSON). */
-function userDataOf(t: TierStack): string {
-  const lt = t.tier.cell('a').launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate;
-  const data = Stack.of(lt).resolve((lt.launchTemplateData as ec2.CfnLaunchTemplate.LaunchTemplateDataProperty).userData) as unknown;
-  const flatten = (v: unknown): string => {
-    if (typeof v === 'string') return v;
-    if (Array.isArray(v)) return v.map(flatten).join('');
-    const o = v as Record<string, unknown>;
-    if (o['Fn::Base64'] !== undefined) return flatten(o['Fn::Base64']);
-    if (o['Fn::Join'] !== undefined) {
-      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
-      return parts.map(flatten).join(sep);
-    }
-    return JSON.stringify(v);
-  };
-  return flatten(data);
-}
 
 describe('a directory artifact run by server.command', () => {
   let t: TierStack;
@@ -70,7 +51,7 @@ describe('a directory artifact run by server.command', () => {
   });
 
   test('user data unzips it into the app directory, runs preStart, then the command in that directory', () => {
-    const ud = userDataOf(t);
+    const ud = userDataOf(t, 'a');
     expect(ud).toContain('dnf install -y unzip amazon-cloudwatch-agent');
     expect(ud).toContain(`/${t.tier.serverBundle!.s3ObjectKey}"}' /opt/websocket-tier/artifact.zip\n`);
     expect(ud).toContain(`unzip -q -o /opt/websocket-tier/artifact.zip -d ${SERVER_PATHS.app}`);
@@ -86,13 +67,13 @@ test('a .tar.gz artifact is uploaded as is and untarred', () => {
   const t = tierStack(oneCell({ name: 'a' }, { server: { command: { executable: 'python3', args: ['app.py'] }, artifact: TGZ } }));
   expect(t.tier.serverBundle!.isFile).toBe(true); // uploaded as is (CDK zips only directories)
   expect(t.tier.serverBundle!.s3ObjectKey).toMatch(/^[0-9a-f]{64}\.gz$/);
-  expect(userDataOf(t)).toContain(`tar -xzf /opt/websocket-tier/artifact.tar.gz -C ${SERVER_PATHS.app} --no-same-owner`);
+  expect(userDataOf(t, 'a')).toContain(`tar -xzf /opt/websocket-tier/artifact.tar.gz -C ${SERVER_PATHS.app} --no-same-owner`);
 });
 
 test('a command with no artifact creates no asset', () => {
   const t = tierStack(oneCell({ name: 'a' }, { server: { command: { executable: 'websocket-echo' } } }));
   expect(t.tier.serverBundle).toBeUndefined();
-  expect(userDataOf(t)).toContain('ExecStart=websocket-echo\n');
+  expect(userDataOf(t, 'a')).toContain('ExecStart=websocket-echo\n');
 });
 
 describe('refused at synthesis', () => {

@@ -8,6 +8,7 @@ import * as path from 'path';
 import { App, Stack, type StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as route53 from 'aws-cdk-lib/aws-route53';
+import type * as ec2 from 'aws-cdk-lib/aws-ec2';
 import type { TierConfig } from '../../lib/core/config';
 import { WebSocketTier, type WebSocketTierProps } from '../../lib/cdk/websocket-tier';
 import { withServerStart } from './server-start';
@@ -71,4 +72,22 @@ export function tierStack(config: TierConfig, extras: TierExtras = {}, stackProp
 /** A one-cell config at ws.example.com; `cell` and the rest override. */
 export function oneCell(cell: TierConfig['cells'][number] = { name: 'a' }, rest: Partial<TierConfig> = {}): TierConfig {
   return { domainName: 'ws.example.com', cells: [cell], ...rest };
+}
+
+/** The user data of a cell's launch template with Fn::Join flattened (tokens shown as JSON). */
+export function userDataOf(t: TierStack, cell: string): string {
+  const lt = t.tier.cell(cell).launchTemplate.node.defaultChild as ec2.CfnLaunchTemplate;
+  const data = Stack.of(lt).resolve((lt.launchTemplateData as ec2.CfnLaunchTemplate.LaunchTemplateDataProperty).userData) as unknown;
+  const flatten = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    if (Array.isArray(v)) return v.map(flatten).join('');
+    const o = v as Record<string, unknown>;
+    if (o['Fn::Base64'] !== undefined) return flatten(o['Fn::Base64']);
+    if (o['Fn::Join'] !== undefined) {
+      const [sep, parts] = o['Fn::Join'] as [string, unknown[]];
+      return parts.map(flatten).join(sep);
+    }
+    return JSON.stringify(v);
+  };
+  return flatten(data);
 }
