@@ -13,7 +13,7 @@ export type CheckId =
 /** What one check asserts and which contract section it tests. */
 export interface CheckSpec {
   readonly id: CheckId;
-  /** docs/server-contract.md section, e.g. `§2 Health`. */
+  /** docs/server-contract.md section heading(s) it tests, e.g. `§8 Admission` (test/conformance checks each exists). */
   readonly section: string;
   /** What a conforming server does. */
   readonly expectation: string;
@@ -21,21 +21,25 @@ export interface CheckSpec {
 
 /** Every check, in report order. */
 export const CHECKS: readonly CheckSpec[] = [
-  { id: 'health-ready', section: '§2 Health', expectation: 'health path answers 200 once the server is ready' },
-  { id: 'ping', section: '§6 Ping and keep-alive', expectation: 'pings arrive on an idle socket within the ping interval' },
-  { id: 'keep-alive', section: '§6 Ping and keep-alive', expectation: 'an idle HTTP keep-alive connection outlives the LB idle timeout' },
-  { id: 'origin', section: '§7 Admission', expectation: 'an upgrade with a foreign Origin is refused with HTTP 403' },
-  { id: 'max-message', section: '§7 Admission', expectation: 'a message above the maximum size closes the socket with 1009' },
-  { id: 'cap', section: '§7 Admission', expectation: 'beyond the connection cap the next client is closed with 1013' },
-  { id: 'gauge', section: '§9 Gauge', expectation: 'EMF gauge datagrams report the real connection count within 1 s' },
-  { id: 'health-503', section: '§2 Health, §3 Drain triggers', expectation: 'on SIGTERM health answers 503 before the first close' },
-  { id: 'pacing', section: '§4 Pacing', expectation: 'closes are spread over the drain window (peak ≤ 2× the uniform rate)' },
+  { id: 'health-ready', section: '§3 Listening and the health endpoint', expectation: 'health path answers 200 once the server is ready' },
+  { id: 'ping', section: '§7 Ping and keep-alive', expectation: 'pings arrive on an idle socket within the ping interval' },
+  { id: 'keep-alive', section: '§7 Ping and keep-alive', expectation: 'an idle HTTP keep-alive connection outlives the LB idle timeout' },
+  { id: 'origin', section: '§8 Admission', expectation: 'an upgrade with a foreign Origin is refused with HTTP 403' },
+  { id: 'max-message', section: '§8 Admission', expectation: 'a message above the maximum size closes the socket with 1009' },
+  { id: 'cap', section: '§8 Admission', expectation: 'beyond the connection cap the next client is closed with 1013' },
+  { id: 'gauge', section: '§10 Connection gauge', expectation: 'EMF gauge datagrams report the real connection count within 1 s' },
+  {
+    id: 'health-503',
+    section: '§3 Listening and the health endpoint, §4 Drain triggers',
+    expectation: 'on SIGTERM health answers 503 before the first close',
+  },
+  { id: 'pacing', section: '§5 Paced drain', expectation: 'closes are spread over the drain window (peak ≤ 2× the uniform rate)' },
   {
     id: 'close-codes',
-    section: '§5 Close codes and retry hints',
+    section: '§6 Close codes and the retry hint',
     expectation: 'drain closes use 1001 or 1012 with a JSON retry hint {"retryAfterMs":N}',
   },
-  { id: 'exit', section: '§10 Lifecycle', expectation: 'the process exits 0 within drain window + grace' },
+  { id: 'exit', section: '§11 Lifecycle heartbeat and completion', expectation: 'the process exits 0 within drain window + grace' },
 ];
 
 /** A verdict on one check. */

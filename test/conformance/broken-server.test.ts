@@ -28,7 +28,7 @@ test('the broken server fails exactly the ping, health-503 and pacing rows, and 
   expect(detail('ping')).toMatch(/^no ping frame in \d/);
   expect(detail('health-503')).toMatch(/no probe answered 503|answered 200/);
   expect(detail('pacing')).toMatch(/bursty/);
-  expect(report.checks.find((c) => c.id === 'pacing')!.section).toBe('§4 Pacing');
+  expect(report.checks.find((c) => c.id === 'pacing')!.section).toBe('§5 Paced drain');
   expect(code).toBe(1);
   expect(err).toMatch(/conformance: ping, health-503, pacing failed/);
 });
