@@ -148,7 +148,9 @@ describe('one default for the tier and the Node runtime', () => {
 });
 
 describe('allowedOrigins: the tier accepts only what the Node runtime can match', () => {
-  const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/);
+  // "--" in the third and fourth places is reserved for IDNA A-labels ("xn--…", RFC 5891 §4.2.3.1);
+  // a URL parser rejects a malformed one such as "xn--a", so such labels are not plain host labels.
+  const label = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/).filter((l) => l.slice(2, 4) !== '--');
   const entry = fc
     .record({
       scheme: fc.constantFrom('http', 'https'),
