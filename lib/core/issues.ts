@@ -22,6 +22,32 @@ export type IsUnresolved = (value: unknown) => boolean;
 /** The predicate for plain data: nothing is late-bound. */
 export const neverUnresolved: IsUnresolved = () => false;
 
+/**
+ * A value as a message shows it: JSON for plain data, and what JSON cannot write spelled out
+ * (`10n` for a BigInt, `NaN`, `Infinity`, `undefined`), so a message never throws
+ * (`JSON.stringify` throws on a BigInt) and never says `null` for NaN.
+ */
+export function showValue(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return String(value);
+  try {
+    const seen = new WeakSet<object>();
+    const text = JSON.stringify(value, (_key, v: unknown) => {
+      if (typeof v === 'bigint') return `${v}n`;
+      if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+      if (typeof v === 'object' && v !== null) {
+        if (seen.has(v)) return '[circular]';
+        seen.add(v);
+      }
+      return v;
+    });
+    return text ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
 /** Issues of severity `error`. */
 export function errorsOf(issues: readonly Issue[]): Issue[] {
   return issues.filter((i) => i.severity === 'error');
@@ -118,7 +144,7 @@ export class IssueCollector {
       this.error(
         'not-an-integer',
         field,
-        `${p} must be an integer${unit ? ` (${unit})` : ''}; got ${JSON.stringify(value) ?? String(value)}. Fix: give a whole number from ${range.min} to ${range.max}${u}.`,
+        `${p} must be an integer${unit ? ` (${unit})` : ''}; got ${showValue(value)}. Fix: give a whole number from ${range.min} to ${range.max}${u}.`,
       );
       return false;
     }
@@ -162,7 +188,11 @@ export class IssueCollector {
   /** Boolean check (code `not-a-boolean`). */
   bool(field: string, value: unknown): void {
     if (this.known(value) && typeof value !== 'boolean') {
-      this.error('not-a-boolean', field, `${this.name(field)} is ${JSON.stringify(value)}; allowed: true or false. Fix: use a boolean.`);
+      this.error(
+        'not-a-boolean',
+        field,
+        `${this.name(field)} is ${showValue(value)}; allowed: true or false (a string such as "false" is not a boolean). Fix: use the literal true or false, without quotes.`,
+      );
     }
   }
 
@@ -176,11 +206,7 @@ export class IssueCollector {
     const range = `${rule.exclusiveMin ? `greater than ${rule.min}` : `${rule.min}`}${rule.max !== undefined ? `${rule.exclusiveMin ? ' and at most' : '–'}${rule.max}` : rule.exclusiveMin ? '' : ' or more'}`;
     const kind = rule.integer ? 'an integer' : 'a number';
     if (typeof value !== 'number' || !Number.isFinite(value) || (rule.integer && !Number.isInteger(value))) {
-      this.error(
-        'capacity-not-a-number',
-        field,
-        `${p} must be ${kind} ${range}; got ${JSON.stringify(value) ?? String(value)}. Fix: ${rule.fix}.`,
-      );
+      this.error('capacity-not-a-number', field, `${p} must be ${kind} ${range}; got ${showValue(value)}. Fix: ${rule.fix}.`);
       return false;
     }
     if ((rule.exclusiveMin ? value <= rule.min : value < rule.min) || (rule.max !== undefined && value > rule.max)) {

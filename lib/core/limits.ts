@@ -82,3 +82,36 @@ export const SERVER_START_LIMITS = {
   preStartChars: 8192,
   userDataBytes: 16384,
 } as const;
+
+/**
+ * Limits AWS enforces only when a stack deploys (or CDK only at synthesis), checked by
+ * `lib/core/deploy-limits.ts` before either can fail.
+ */
+export const DEPLOY_LIMITS = {
+  /** Resources one CloudFormation stack may declare. */
+  stackResources: { max: 500, source: 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html' },
+  /** Smallest LCU reservation of an Application Load Balancer (aws-cdk-lib refuses less at synthesis). */
+  albMinimumCapacityUnits: {
+    min: 100,
+    source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/application/capacity-unit-reservation.html',
+  },
+  /** LCU reservation of a Network Load Balancer per Availability Zone (reserved capacity is split evenly across AZs). */
+  nlbCapacityUnitsPerAz: {
+    min: 2750,
+    max: 45000,
+    source: 'https://docs.aws.amazon.com/elasticloadbalancing/latest/network/capacity-unit-reservation.html',
+  },
+  /** Route 53 `HealthCheckConfig.ResourcePath`: at most 255 characters. */
+  route53ResourcePathChars: { max: 255, source: 'https://docs.aws.amazon.com/Route53/latest/APIReference/API_HealthCheckConfig.html' },
+  /** EC2 security-group description (`GroupDescription`): at most 255 characters. */
+  securityGroupDescriptionChars: {
+    max: 255,
+    source: 'https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html',
+  },
+  /**
+   * The first name of an ACM certificate (its subject CN) is at most 64 characters (X.509
+   * `ub-common-name`, RFC 5280 Appendix A.1); aws-cdk-lib's `Certificate` refuses a longer
+   * `domainName` at synthesis ("Domain name must be 64 characters or less").
+   */
+  certificateDomainChars: { max: 64, source: 'https://docs.aws.amazon.com/acm/latest/userguide/acm-certificate.html' },
+} as const;

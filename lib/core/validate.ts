@@ -9,6 +9,8 @@ import { sizeCell, validateTierCapacity } from './capacity/tier';
 import { validateOperations } from './operations/validate';
 import type { CellConfig, TierConfig } from './config';
 import { CAPACITY_DEFAULTS, DEFAULTS } from './defaults';
+import { deployLimitIssues } from './deploy-limits';
+import { checkFieldTypes } from './field-types';
 import { isInstanceTypeName } from './instance-types';
 import { isRenderedIssueCode, RENDERED_ISSUE_CODES } from './invariants/codes';
 import { type Issue, IssueCollector, isPlainObject, type IsUnresolved, neverUnresolved } from './issues';
@@ -43,8 +45,10 @@ function show(value: unknown, unit = ''): string {
  * @param isUnresolved - tells late-bound values apart; they are not range-checked
  * @returns every issue found, errors and warnings, in config order
  */
-export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
+export function validateTier(given: TierConfig, isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
   const v = new IssueCollector(isUnresolved);
+  // BigInt, NaN, "false" for a boolean, a list for a string: reported, then left out (lib/core/field-types.ts).
+  const input = checkFieldTypes(v, given);
   if (!Array.isArray(input.cells)) {
     v.error(
       'cells-missing',
@@ -72,6 +76,8 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   v.issues.push(...validateTierCapacity(config, isUnresolved));
   v.issues.push(...validateOperations(input, isUnresolved));
   v.issues.push(...validateBackplane(input, isUnresolved));
+  // Limits AWS enforces only at deploy (500 resources a stack, LCU ranges, name lengths): lib/core/deploy-limits.ts.
+  v.issues.push(...deployLimitIssues(config, v.issues, isUnresolved));
   return v.issues;
 }
 

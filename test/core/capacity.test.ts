@@ -263,7 +263,7 @@ describe('bad input: the field, the value, what works', () => {
     ['negative connections', { peakConnections: -5 }, 'peakConnections', /peakConnections is -5; allowed an integer 1–1000000000/],
     ['zero connections', { peakConnections: 0 }, 'peakConnections', /peakConnections is 0/],
     ['non-numeric connections', { peakConnections: 'lots' as unknown as number }, 'peakConnections', /must be an integer .* got "lots"/],
-    ['NaN', { peakConnections: NaN }, 'peakConnections', /got null/],
+    ['NaN', { peakConnections: NaN }, 'peakConnections', /got NaN/],
     ['zero message size', { peakConnections: 10, messageBytes: 0 }, 'messageBytes', /messageBytes is 0/],
     ['zero new connections', { peakConnections: 10, newConnectionsPerSecond: 0 }, 'newConnectionsPerSecond', /greater than 0/],
     ['negative messages', { peakConnections: 10, messagesPerSecond: -1 }, 'messagesPerSecond', /messagesPerSecond is -1/],
@@ -338,7 +338,7 @@ describe('bad input: the field, the value, what works', () => {
       fc.property(fc.double({ max: 0, noNaN: true }), (n) => {
         const e = errorFor({ peakConnections: n }, 'peakConnections');
         expect(e).toBeDefined();
-        expect(e!.message).toContain(Number.isInteger(n) ? `peakConnections is ${n}` : `got ${JSON.stringify(n)}`);
+        expect(e!.message).toContain(Number.isInteger(n) ? `peakConnections is ${n}` : `got ${String(n)}`);
       }),
     );
   });

@@ -82,6 +82,13 @@ export function cellScalingFromCapacity(config: TierConfig, index: number): Deri
   };
 }
 
+/**
+ * Instances a capacity-derived `maxCapacity` keeps above `minCapacity`, so the target-tracking
+ * policy can always scale out (a group with MaxSize = MinSize cannot: cfn-lint E3712,
+ * https://docs.aws.amazon.com/autoscaling/ec2/userguide/as-scaling-target-tracking.html).
+ */
+export const SCALE_OUT_HEADROOM_INSTANCES = 1;
+
 /** Scaling values given explicitly on the tier or the cell (each may be absent). */
 export interface ExplicitCellScaling {
   readonly minCapacity?: number;
@@ -111,7 +118,10 @@ export function sizeCell(config: TierConfig, index: number, explicit: ExplicitCe
       ? Math.max(d.minInstancesPerCell ?? 1, Math.ceil(d.connectionsPerCell / target))
       : d.maxCapacity);
   let min = explicit.minCapacity ?? Math.min(d.minCapacity, max);
-  if (explicit.maxCapacity === undefined) max = Math.max(max, min);
+  // A derived max leaves the target-tracking policy room to add at least one instance: a plan whose
+  // peak fits the floor (e.g. peakConnections 20,000 on two instances) would otherwise render
+  // MaxSize = MinSize, a group the policy can never scale (cfn-lint E3712).
+  if (explicit.maxCapacity === undefined) max = Math.max(max, min + SCALE_OUT_HEADROOM_INSTANCES);
   if (explicit.minCapacity === undefined) min = Math.min(min, max);
   return { minCapacity: min, maxCapacity: max, targetConnectionsPerInstance: target };
 }
