@@ -16,6 +16,9 @@
  * - client → `whoami` (ack): `{ node, id, recovered }`.
  *
  * SIGTERM drains (paced, over the drain window) then exits; SIGINT exits at once.
+ *
+ * The conformance kit checks it in socket.io mode (`websocket-tier conformance --protocol
+ * socket.io`, test/conformance/chat-server.test.ts): every row of docs/server-contract.md passes.
  */
 import * as http from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
