@@ -146,6 +146,9 @@ maybe('eager session persistence (socket.io + Redis Streams adapter, real redis-
     expect(r.recovered).toBe(true);
     expect(r.received).toEqual([1, 2, 3]);
     expect(r.roomsOnB).toEqual(['room-r']);
+    // The adapter's fire-and-forget SET has a rejection handler (a write in flight when Redis drops must not end the process).
+    const util = jest.requireActual<{ SET: { __wstHandled?: true } }>('@socket.io/redis-streams-adapter/dist/util');
+    expect(util.SET.__wstHandled).toBe(true);
   });
 
   test('a session the server ended (socket.disconnect) has its eager record removed', async () => {
