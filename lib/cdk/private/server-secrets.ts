@@ -7,7 +7,7 @@
  * Sources: https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html,
  * https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html
  */
-import { Aws } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { SERVER_SECRETS_CELL_IDS } from '../../core/ids';
@@ -18,7 +18,9 @@ import { serverSecretGrants } from '../../core/server-secrets';
 export function grantServerSecrets(scope: Construct, role: iam.IRole, tier: ResolvedTier): iam.Policy | undefined {
   const secrets = tier.server.secrets ?? [];
   if (secrets.length === 0) return undefined;
-  const g = serverSecretGrants(secrets, { partition: Aws.PARTITION, region: Aws.REGION, account: Aws.ACCOUNT_ID });
+  // The stack's own values: literals when its environment is known, pseudo parameters otherwise.
+  const stack = Stack.of(scope);
+  const g = serverSecretGrants(secrets, { partition: stack.partition, region: stack.region, account: stack.account });
   const statements = [
     g.ssmParameterArns.length > 0 &&
       new iam.PolicyStatement({ sid: 'ServerSecretsParameters', actions: ['ssm:GetParameter'], resources: [...g.ssmParameterArns] }),
