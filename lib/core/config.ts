@@ -342,6 +342,23 @@ export interface ServerConfig {
    */
   readonly environment?: Readonly<Record<string, string>>;
   /**
+   * Environment variables whose values are read ON THE INSTANCE AT BOOT from SSM Parameter Store or
+   * Secrets Manager into the server's root-only environment file: user data and the template hold
+   * only the name or ARN and the `aws ssm get-parameter --with-decryption` /
+   * `aws secretsmanager get-secret-value` line, and the instance role may read exactly these
+   * parameters and secrets (`ssm:GetParameter`, `secretsmanager:GetSecretValue`; `kms:Decrypt` only
+   * on a `kmsKeyArn` you give). Keys as in `environment` (`[A-Z_][A-Z0-9_]*`, not `WST_`, not also
+   * in `environment`). Values are read once per boot: after a rotation, refresh the instances.
+   * A CDK token stands for an ARN. Errors: `server-secrets-invalid`, `server-secret-name-invalid`,
+   * `server-secret-name-reserved`, `server-secret-name-collision`, `server-secret-reference-invalid`,
+   * `server-secret-json-key-invalid`, `server-secret-kms-key-invalid`; a secret-looking
+   * `environment` value is the warning `env-value-looks-secret`.
+   * Sources: https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html,
+   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html
+   * @default {}
+   */
+  readonly secrets?: Readonly<Record<string, ServerSecretConfig>>;
+  /**
    * Any server, in any language: the executable and arguments the tier's systemd unit runs
    * (`ExecStart=`), with the same limits (`LimitNOFILE`), `EnvironmentFile=`, `Restart=on-failure`,
    * `KillSignal=SIGTERM` and `TimeoutStopSec` (drain window + grace) as the bundled Node server, as
@@ -440,6 +457,45 @@ export interface ServerConfig {
    * @default false
    */
   readonly proxyProtocol?: boolean;
+}
+
+/** One `server.secrets` entry: an SSM parameter or a Secrets Manager secret. */
+export type ServerSecretConfig = SsmParameterSecretConfig | SecretsManagerSecretConfig;
+
+/** A value in SSM Parameter Store (String or SecureString; SecureString is decrypted at boot). */
+export interface SsmParameterSecretConfig {
+  /**
+   * Parameter name (`/app/db-password`, or `db-password`) in the stack's region and account, or a
+   * parameter ARN (`arn:aws:ssm:<region>:<account>:parameter/app/db-password`).
+   * Source: https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html
+   */
+  readonly ssmParameter: string;
+  /**
+   * Customer managed KMS key of a SecureString: the role gets `kms:Decrypt` on it.
+   * @default - the AWS managed key aws/ssm, which needs no KMS permission
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/** A Secrets Manager secret (its `SecretString`). */
+export interface SecretsManagerSecretConfig {
+  /**
+   * Secret name (`prod/db`) in the stack's region and account (the role may read
+   * `…:secret:prod/db-??????`), or the complete secret ARN (with the 6-character suffix).
+   * Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html
+   */
+  readonly secretsManagerSecret: string;
+  /**
+   * A top-level key of a JSON `SecretString` (e.g. `password` of an RDS secret): its value is used.
+   * 1–128 of `[A-Za-z0-9_.-]`.
+   * @default - the whole SecretString
+   */
+  readonly jsonKey?: string;
+  /**
+   * Customer managed KMS key of the secret: the role gets `kms:Decrypt` on it.
+   * @default - the AWS managed key aws/secretsmanager, which needs no KMS permission
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /** Thresholds of `server.rebalance` (the same ranges the runtime accepts). */

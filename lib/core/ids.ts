@@ -176,3 +176,8 @@ export const PULUMI_BACKPLANE_IDS = {
 export const BACKPLANE_CELL_IDS = {
   authTokenReadPolicy: 'BackplaneAuthTokenRead',
 } as const;
+
+/** Children of a cell whose tier has `server.secrets` (same rule: ids are API). */
+export const SERVER_SECRETS_CELL_IDS = {
+  readPolicy: 'ServerSecretsRead',
+} as const;

@@ -141,6 +141,7 @@ const SERVER: ShapeOf<ServerConfig> & { readonly [key: string]: KeyShape } = {
   serviceName: true,
   nodePackage: true,
   environment: true,
+  secrets: true, // names and entries: checked by validateServerSecrets (lib/core/server-secrets.ts)
   maxConnections: true,
   allowedOrigins: true,
   maxMessageBytes: true,

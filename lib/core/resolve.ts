@@ -11,6 +11,7 @@ import { instanceArchitecture } from './instance-types';
 import { activeConnectionsMetric, CONNECTION_GAUGE, GROUP_METRICS, IN_SERVICE_INSTANCES } from './metrics';
 import { NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS } from './limits';
 import { resolveCellOperations, resolveTierOperations } from './operations/resolve';
+import { resolveServerSecrets } from './server-secrets';
 import type {
   ResolvedAlbCell,
   ResolvedCellWithoutOperations,
@@ -79,6 +80,7 @@ export function resolveTier(config: TierConfig): ResolvedTier {
       proxyProtocol: server.proxyProtocol ?? DEFAULTS.server.proxyProtocol,
       start: resolveServerStart(server),
       preStart: [...(server.preStart ?? [])],
+      ...(server.secrets !== undefined ? { secrets: resolveServerSecrets(server.secrets) } : {}),
     },
   };
   const cells = config.cells.map((cell) => resolveCell(config, cell, tier));

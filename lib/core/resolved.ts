@@ -4,6 +4,7 @@
  */
 import type { IpAddressType, ScalingSignal, StickinessType } from './primitives';
 import type { ResolvedBackplane } from './backplane';
+import type { ResolvedServerSecret } from './server-secrets';
 import type { ResolvedCellOperations, ResolvedTierOperations } from './operations/types';
 
 /** Resolved stickiness of one target group. */
@@ -328,6 +329,8 @@ export interface ResolvedServer {
   readonly start: ResolvedServerStart;
   /** `server.preStart`: shell commands user data runs once before the server starts. */
   readonly preStart: readonly string[];
+  /** `server.secrets`, sorted by name; present only when the config has `server.secrets`. */
+  readonly secrets?: readonly ResolvedServerSecret[];
 }
 
 /** The whole tier, resolved. */

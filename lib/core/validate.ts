@@ -20,8 +20,11 @@ import {
   RESERVED_COOKIE_PREFIXES,
   ROUTE53_HEALTH_CHECK_INTERVALS,
 } from './limits';
+import { validateServerSecrets } from './server-secrets';
 import { validateServerStartFields } from './server-start';
 import { classifyTlsPolicy, RECOMMENDED_TLS_POLICY } from './tls';
+import { validateFleetCoupling } from './validate-fleet';
+import { validateHostCoupling } from './validate-host';
 
 const CELL_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -72,6 +75,9 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   v.issues.push(...validateTierCapacity(config, isUnresolved));
   v.issues.push(...validateOperations(input, isUnresolved));
   v.issues.push(...validateBackplane(input, isUnresolved));
+  v.issues.push(...validateHostCoupling(config, isUnresolved)); // fd limit, backlog vs the plan (validate-host.ts)
+  v.issues.push(...validateFleetCoupling(config, isUnresolved)); // grace, zero capacity, drain 0, socket.io (validate-fleet.ts)
+  v.issues.push(...validateServerSecrets(config, isUnresolved)); // server.secrets, secret-looking environment (server-secrets.ts)
   return v.issues;
 }
 

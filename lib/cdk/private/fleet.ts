@@ -13,6 +13,7 @@ import type { BackplaneLocation } from '../../core/backplane';
 import { EMF_LOG_GROUP, userDataLines } from '../../core/host-tuning';
 import { BACKPLANE_CELL_IDS, CELL_IDS } from '../../core/ids';
 import type { ResolvedCell, ResolvedTier } from '../../core/resolved';
+import { grantServerSecrets } from './server-secrets';
 import { seconds } from './util';
 
 /** Inputs of the fleet renderer. */
@@ -98,6 +99,9 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
       ],
     });
   }
+
+  // Read on exactly the tier's server.secrets: user data fetches them at boot.
+  grantServerSecrets(scope, role, tier);
 
   const launchTemplate = new ec2.LaunchTemplate(scope, CELL_IDS.launchTemplate, {
     machineImage: inputs.machineImage,
