@@ -169,6 +169,7 @@ export const TIER_CONFIG_KEYS: ShapeOf<TierConfig> = {
   capacity: CAPACITY,
   operations: OPERATIONS,
   backplane: BACKPLANE,
+  release: true,
   acknowledge: true,
 };
 

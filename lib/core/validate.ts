@@ -21,6 +21,7 @@ import {
   ROUTE53_HEALTH_CHECK_INTERVALS,
 } from './limits';
 import { validateServerStartFields } from './server-start';
+import { validateRelease } from './release';
 import { classifyTlsPolicy, RECOMMENDED_TLS_POLICY } from './tls';
 
 const CELL_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
@@ -72,6 +73,16 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   v.issues.push(...validateTierCapacity(config, isUnresolved));
   v.issues.push(...validateOperations(input, isUnresolved));
   v.issues.push(...validateBackplane(input, isUnresolved));
+  // Release rules read each cell's sizes as resolve computes them (capacity plan included).
+  const sizes = (i: number) => {
+    const s = cells[i].scaling ?? {};
+    return sizeCell(config, i, {
+      minCapacity: s.minCapacity ?? config.scaling?.minCapacity,
+      maxCapacity: s.maxCapacity ?? config.scaling?.maxCapacity,
+      targetConnectionsPerInstance: undefined,
+    });
+  };
+  v.issues.push(...validateRelease(config, sizes, isUnresolved));
   return v.issues;
 }
 
