@@ -13,6 +13,7 @@ import type { BackplaneLocation } from '../../core/backplane';
 import { EMF_LOG_GROUP, userDataLines } from '../../core/host-tuning';
 import { BACKPLANE_CELL_IDS, CELL_IDS } from '../../core/ids';
 import type { ResolvedCell, ResolvedTier } from '../../core/resolved';
+import { renderRelease } from './release';
 import { seconds } from './util';
 
 /** Inputs of the fleet renderer. */
@@ -82,8 +83,11 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
   }
 
   const userData = ec2.UserData.forLinux();
-  userData.addCommands(
-    ...userDataLines(tier, cell, inputs.serverBundle ? { s3Uri: inputs.serverBundle.s3ObjectUrl } : undefined, inputs.backplane),
+  const hostLines = userDataLines(
+    tier,
+    cell,
+    inputs.serverBundle ? { s3Uri: inputs.serverBundle.s3ObjectUrl } : undefined,
+    inputs.backplane,
   );
   if (inputs.backplane) {
     // Read on the backplane's AUTH token secret only: user data fetches it at boot.
@@ -131,6 +135,9 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
     maxHealthyPercentage: a.maxHealthyPercentage,
     groupMetrics: [new autoscaling.GroupMetrics(...a.groupMetrics.map((name) => new autoscaling.GroupMetric(name)))],
   });
+
+  // Signal-gated rolling update; the user data is written there, around the host lines (./release.ts).
+  renderRelease(cell, autoScalingGroup, userData, hostLines);
 
   const hook = a.lifecycleHook;
   const terminationHook = new autoscaling.LifecycleHook(scope, CELL_IDS.terminationHook, {
