@@ -20,6 +20,7 @@ import { validateDomainInZone } from '../core/validate';
 import type { ResolvedTier } from '../core/resolved';
 import { renderDashboard } from './private/dashboard';
 import { renderLogBucket } from './private/logs';
+import { chainCellReleases } from './private/release';
 import { renderVpc } from './private/vpc';
 import { addRenderedCheck } from './private/rendered-view';
 import { acknowledgeTierNagFindings } from './private/nag-acknowledgements';
@@ -116,6 +117,10 @@ export class WebSocketTier extends Construct {
         }),
     );
     for (const rule of tier.backplane?.ingress ?? []) this.backplane?.allowFrom(rule, this.cell(rule.fromCell).connections);
+    chainCellReleases(
+      tier.cells,
+      this.cells.map((c) => c.autoScalingGroup),
+    ); // releases roll cell by cell, in config order
     // Re-checks the invariants on the rendered resources after every escape hatch, override and aspect.
     addRenderedCheck(this, tier, this.cells, props);
     acknowledgeTierNagFindings(tier, this, props.vpc === undefined);

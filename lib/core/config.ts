@@ -10,6 +10,7 @@
  * Sources for ranges and defaults: `lib/core/limits.ts` (each with its AWS doc URL).
  */
 import type { BackplaneConfig } from './backplane';
+import type { ReleaseConfig } from './release';
 import type { TierCapacityConfig } from './capacity/config';
 import type { OperationsConfig } from './operations/config';
 import type { RenderedIssueCode } from './invariants/codes';
@@ -25,6 +26,7 @@ import type {
 // Every *Config type a user writes is reachable from here.
 export type * from './primitives';
 export type { BackplaneConfig, BackplaneEngine } from './backplane';
+export type { ReleaseConfig, ReleasePercent } from './release';
 export type {
   BackplaneMode,
   CapacityConfig,
@@ -603,6 +605,14 @@ export interface TierConfig {
    * @default - no backplane
    */
   readonly backplane?: BackplaneConfig;
+  /**
+   * How a change that replaces instances (new server artifact, AMI, user data) rolls out: cell by
+   * cell in config order, in batches, new instances launched and healthy before old ones drain under
+   * the termination hook; a batch that does not become healthy stops and rolls back the release.
+   * See `lib/core/release.ts` and the README's Releases section.
+   * @default - batches of 25% of each cell, capacity kept (launch before terminate), timeouts derived
+   */
+  readonly release?: ReleaseConfig;
   /**
    * Deliberate exceptions to the post-synthesis check. After every escape hatch, property override
    * and aspect, both renderers re-read the rendered resources of each cell and re-apply the

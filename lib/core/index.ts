@@ -22,3 +22,4 @@ export * from './network';
 export * from './invariants';
 export * from './server-start';
 export * from './server-secrets';
+export * from './release';

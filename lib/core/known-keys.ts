@@ -170,6 +170,7 @@ export const TIER_CONFIG_KEYS: ShapeOf<TierConfig> = {
   capacity: CAPACITY,
   operations: OPERATIONS,
   backplane: BACKPLANE,
+  release: true,
   acknowledge: true,
 };
 

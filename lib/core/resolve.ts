@@ -35,6 +35,7 @@ import {
   TERMINATION_HOOK_NAME,
 } from './server-contract';
 import { resolveServerStart } from './server-start';
+import { resolveRelease } from './release';
 
 /** Minimum lifecycle-hook heartbeat AWS accepts (see limits). */
 const MIN_HEARTBEAT_SECONDS = 30;
@@ -152,6 +153,19 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     instanceIngress.push({ port: healthCheck.port, from: 'loadBalancer', description: 'Health checks from the cell load balancer' });
   }
 
+  const index = config.cells.indexOf(cell);
+  const release = resolveRelease(config.release, {
+    order: index,
+    after: index > 0 ? config.cells[index - 1].name : undefined,
+    minCapacity: sized.minCapacity,
+    maxCapacity: sized.maxCapacity,
+    desiredCapacity: cs.desiredCapacity ?? sc.desiredCapacity,
+    healthCheckGracePeriodSeconds: sc.healthCheckGracePeriodSeconds ?? DEFAULTS.scaling.healthCheckGracePeriodSeconds,
+    healthCheck,
+    drainWindowSeconds: drain,
+    drainGraceSeconds: grace,
+    proxyProtocolV2: proxyProtocol,
+  });
   return {
     name: cell.name,
     ...lb,
@@ -213,6 +227,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     drainWindowSeconds: drain,
     drainGraceSeconds: grace,
     pingIntervalSeconds: ping,
+    release,
   };
 }
 

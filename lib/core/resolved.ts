@@ -5,6 +5,7 @@
 import type { IpAddressType, ScalingSignal, StickinessType } from './primitives';
 import type { ResolvedBackplane } from './backplane';
 import type { ResolvedServerSecret } from './server-secrets';
+import type { ResolvedRelease } from './release';
 import type { ResolvedCellOperations, ResolvedTierOperations } from './operations/types';
 
 /** Resolved stickiness of one target group. */
@@ -227,6 +228,8 @@ interface ResolvedCellBase {
   readonly pingIntervalSeconds: number;
   /** Alarms, logs, WAF association, LCU reservation and deletion protection of this cell. */
   readonly operations: ResolvedCellOperations;
+  /** How a release replaces this cell's instances (batches, capacity kept, signal, timings, order). */
+  readonly release: ResolvedRelease;
 }
 
 /** A cell behind an Application Load Balancer. */

@@ -22,6 +22,7 @@ import {
 } from './limits';
 import { validateServerSecrets } from './server-secrets';
 import { validateServerStartFields } from './server-start';
+import { validateRelease } from './release';
 import { classifyTlsPolicy, RECOMMENDED_TLS_POLICY } from './tls';
 import { validateFleetCoupling } from './validate-fleet';
 import { validateHostCoupling } from './validate-host';
@@ -78,6 +79,16 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   v.issues.push(...validateHostCoupling(config, isUnresolved)); // fd limit, backlog vs the plan (validate-host.ts)
   v.issues.push(...validateFleetCoupling(config, isUnresolved)); // grace, zero capacity, drain 0, socket.io (validate-fleet.ts)
   v.issues.push(...validateServerSecrets(config, isUnresolved)); // server.secrets, secret-looking environment (server-secrets.ts)
+  // Release rules read each cell's sizes as resolve computes them (capacity plan included).
+  const sizes = (i: number) => {
+    const s = cells[i].scaling ?? {};
+    return sizeCell(config, i, {
+      minCapacity: s.minCapacity ?? config.scaling?.minCapacity,
+      maxCapacity: s.maxCapacity ?? config.scaling?.maxCapacity,
+      targetConnectionsPerInstance: undefined,
+    });
+  };
+  v.issues.push(...validateRelease(config, sizes, isUnresolved));
   return v.issues;
 }
 
