@@ -10,6 +10,7 @@
  * Sources for ranges and defaults: `lib/core/limits.ts` (each with its AWS doc URL).
  */
 import type { BackplaneConfig } from './backplane';
+import type { CellBackendConfig } from './ecs/config';
 import type { TierCapacityConfig } from './capacity/config';
 import type { OperationsConfig } from './operations/config';
 import type { RenderedIssueCode } from './invariants/codes';
@@ -43,6 +44,15 @@ export type {
   WafConfig,
 } from './operations/config';
 export type { RenderedIssueCode } from './invariants/codes';
+// ECS cell backends (lib/core/ecs/config.ts).
+export type {
+  CellBackendConfig,
+  CellBackendType,
+  ContainerHealthCheckConfig,
+  ContainerImageConfig,
+  Ec2CellBackendConfig,
+  FargateCellBackendConfig,
+} from './ecs/config';
 
 /** One cell: one load balancer in front of one Auto Scaling group. */
 export interface CellConfig {
@@ -91,6 +101,15 @@ export interface CellConfig {
 
   /** Per-cell overrides of the tier's scaling settings. @default - the tier's `scaling` */
   readonly scaling?: CellScalingConfig;
+
+  /**
+   * Where the cell's servers run: an EC2 Auto Scaling group (`{ type: 'ec2' }`, the default) or
+   * ECS tasks on Fargate (`{ type: 'fargate', image, cpu, memoryMiB, … }`, lib/core/ecs/config.ts).
+   * ALB and NLB cells support both; a tier may mix them. On ECS cells `scaling` counts tasks
+   * (`targetConnectionsPerInstance` is connections per task).
+   * @default { type: 'ec2' }
+   */
+  readonly backend?: CellBackendConfig;
 }
 
 /** Sizes of one cell's Auto Scaling group. */

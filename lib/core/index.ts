@@ -21,3 +21,4 @@ export * from './backplane';
 export * from './network';
 export * from './invariants';
 export * from './server-start';
+export * from './ecs';

@@ -34,6 +34,7 @@ import {
   TERMINATION_HOOK_NAME,
 } from './server-contract';
 import { resolveServerStart } from './server-start';
+import { ecsLoadBalancerPart, resolveCellBackend } from './ecs/resolve';
 
 /** Minimum lifecycle-hook heartbeat AWS accepts (see limits). */
 const MIN_HEARTBEAT_SECONDS = 30;
@@ -115,9 +116,14 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     healthyHttpCodes: hc.healthyHttpCodes ?? DEFAULTS.healthCheck.healthyHttpCodes,
   };
   const stickiness = resolveStickiness(config, isAlb);
-  const lb: AlbPart | NlbPart = isAlb
-    ? resolveAlbPart(config, tier, healthCheck, stickiness, drain + grace)
-    : resolveNlbPart(config, cell, tier, healthCheck, stickiness);
+  const lb: AlbPart | NlbPart = ecsLoadBalancerPart(
+    config,
+    cell,
+    isAlb
+      ? resolveAlbPart(config, tier, healthCheck, stickiness, drain + grace)
+      : resolveNlbPart(config, cell, tier, healthCheck, stickiness),
+    drain + grace,
+  );
   const proxyProtocol = lb.loadBalancerType === 'network' && tier.server.proxyProtocol;
   const listener = lb.listener;
 
@@ -150,6 +156,23 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     instanceIngress.push({ port: healthCheck.port, from: 'loadBalancer', description: 'Health checks from the cell load balancer' });
   }
 
+  const desiredCapacity = cs.desiredCapacity ?? sc.desiredCapacity;
+  const healthCheckGracePeriodSeconds = sc.healthCheckGracePeriodSeconds ?? DEFAULTS.scaling.healthCheckGracePeriodSeconds;
+  // ECS cells (lib/core/ecs/resolve.ts): undefined for EC2 cells.
+  const backend = resolveCellBackend(cell, {
+    loadBalancerType: type,
+    port,
+    healthPort: healthCheck.port,
+    drainWindowSeconds: drain,
+    drainGraceSeconds: grace,
+    minCapacity: sized.minCapacity,
+    maxCapacity: sized.maxCapacity,
+    desiredCapacity,
+    targetValue,
+    healthCheckGracePeriodSeconds,
+    host: tier.host,
+  });
+
   return {
     name: cell.name,
     ...lb,
@@ -158,9 +181,9 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
       architecture: safeArchitecture(instanceType),
       minCapacity: sized.minCapacity,
       maxCapacity: sized.maxCapacity,
-      desiredCapacity: cs.desiredCapacity ?? sc.desiredCapacity,
+      desiredCapacity,
       defaultInstanceWarmupSeconds: sc.defaultInstanceWarmupSeconds ?? DEFAULTS.scaling.defaultInstanceWarmupSeconds,
-      healthCheckGracePeriodSeconds: sc.healthCheckGracePeriodSeconds ?? DEFAULTS.scaling.healthCheckGracePeriodSeconds,
+      healthCheckGracePeriodSeconds,
       minHealthyPercentage: sc.minHealthyPercentage ?? DEFAULTS.scaling.minHealthyPercentage,
       maxHealthyPercentage: sc.maxHealthyPercentage ?? DEFAULTS.scaling.maxHealthyPercentage,
       groupMetrics: GROUP_METRICS,
@@ -211,6 +234,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     drainWindowSeconds: drain,
     drainGraceSeconds: grace,
     pingIntervalSeconds: ping,
+    ...(backend !== undefined ? { backend } : {}),
   };
 }
 

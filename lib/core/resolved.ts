@@ -5,6 +5,9 @@
 import type { IpAddressType, ScalingSignal, StickinessType } from './primitives';
 import type { ResolvedBackplane } from './backplane';
 import type { ResolvedCellOperations, ResolvedTierOperations } from './operations/types';
+import type { ResolvedCellBackend } from './ecs/types';
+
+export type * from './ecs/types';
 
 /** Resolved stickiness of one target group. */
 export interface ResolvedStickiness {
@@ -76,7 +79,8 @@ export type ResolvedListener = ResolvedAlbListener | ResolvedNlbListener;
 /** Fields every target group has, whatever the load balancer. */
 interface ResolvedTargetGroupBase {
   readonly port: number;
-  readonly targetType: 'instance';
+  /** `instance` for EC2 cells; `ip` for ECS cells (awsvpc tasks register by IP). */
+  readonly targetType: 'instance' | 'ip';
   readonly deregistrationDelaySeconds: number;
   readonly stickiness?: ResolvedStickiness;
   readonly healthCheck: ResolvedHealthCheck;
@@ -226,6 +230,12 @@ interface ResolvedCellBase {
   readonly pingIntervalSeconds: number;
   /** Alarms, logs, WAF association, LCU reservation and deletion protection of this cell. */
   readonly operations: ResolvedCellOperations;
+  /**
+   * ECS cells only: the task definition, service and service scaling (lib/core/ecs/types.ts).
+   * Undefined on EC2 cells, which run `autoScaling`. On ECS cells `autoScaling` still carries the
+   * sizes (tasks) the alarms read; the renderers draw no Auto Scaling group from it.
+   */
+  readonly backend?: ResolvedCellBackend;
 }
 
 /** A cell behind an Application Load Balancer. */
