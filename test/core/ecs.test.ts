@@ -348,6 +348,7 @@ describe('resolveTier: ECS cells', () => {
         enableEcsManagedTags: true,
       },
       scaling: {
+        policyName: 'websocket-connections-per-task',
         minCapacity: 3,
         maxCapacity: 30,
         targetValue: 5000,

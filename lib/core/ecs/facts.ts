@@ -76,4 +76,5 @@ export const ECS_DEFAULTS = {
   maximumPercent: 200,
   /** Seconds between two scale-outs (a scale-in waits for the drain instead: drain window + grace). */
   scaleOutCooldownSeconds: 60,
+  scalingPolicyName: 'websocket-connections-per-task',
 } as const;

@@ -124,6 +124,7 @@ function ecsScaling(v: EcsCellInputs): ResolvedEcsScaling {
     },
   ];
   return {
+    policyName: ECS_DEFAULTS.scalingPolicyName,
     minCapacity: v.minCapacity,
     maxCapacity: v.maxCapacity,
     targetValue: v.targetValue,

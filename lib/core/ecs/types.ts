@@ -23,6 +23,8 @@ export interface ResolvedEcsMetricQuery {
 
 /** Service auto scaling: target tracking on connections per running task, never CPU or request count. */
 export interface ResolvedEcsScaling {
+  /** `PolicyName` (required by Application Auto Scaling; unique per scalable target, so a constant is safe). */
+  readonly policyName: string;
   readonly minCapacity: number;
   readonly maxCapacity: number;
   /** Concurrent WebSocket connections per task. */
