@@ -6,6 +6,7 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import {
   type CellConfig,
+  ecrRepository,
   ecsRendererIssues,
   fargateMemoryChoices,
   type FargateCellBackendConfig,
@@ -319,7 +320,7 @@ describe('resolveTier: ECS cells', () => {
       runtimePlatform: { cpuArchitecture: 'X86_64', operatingSystemFamily: 'LINUX' },
       container: {
         name: 'server',
-        image: { kind: 'uri', uri: URI },
+        image: { kind: 'uri', uri: URI, ecrRepositoryArn: 'arn:aws:ecr:us-east-1:123456789012:repository/chat' },
         essential: true,
         portMappings: [
           { containerPort: 8080, protocol: 'tcp' },
@@ -415,6 +416,17 @@ describe('resolveTier: ECS cells', () => {
     const alone = resolveTier(tier([{ name: 'e' }], { healthCheck: { port: 8081 }, host: { localProxy: true } })).cells[0];
     expect(e).toEqual(alone);
     expect(e.targetGroup.targetType).toBe('instance');
+  });
+
+  it('only private ECR URIs name a repository to pull from', () => {
+    expect(ecrRepository('123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/chat@sha256:' + 'a'.repeat(64))).toEqual({
+      ecrRepositoryArn: 'arn:aws:ecr:eu-west-1:123456789012:repository/team/chat',
+    });
+    expect(ecrRepository('123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/chat')).toEqual({
+      ecrRepositoryArn: 'arn:aws-cn:ecr:cn-north-1:123456789012:repository/chat',
+    });
+    expect(ecrRepository('public.ecr.aws/nginx/nginx:1.27')).toEqual({});
+    expect(ecrRepository('nginx:1.27')).toEqual({});
   });
 
   it('an image directory resolves to a directory image; desiredCapacity becomes the service desired count', () => {

@@ -16,7 +16,8 @@ export function acknowledgeEcsNagFindings(cell: ResolvedCell, ecs: EcsCellResour
         'get in their environment file) plus server.environment, which is documented as plain configuration; none of it is secret.',
     },
   ]);
-  if (cell.backend?.container.image.kind === 'directory') {
+  const image = cell.backend?.container.image;
+  if (image?.kind === 'directory' || image?.ecrRepositoryArn !== undefined) {
     const policy = ecs.executionRole.node.tryFindChild('DefaultPolicy');
     if (policy) {
       acknowledgeNag(policy, [

@@ -117,6 +117,17 @@ export function renderEcsService(scope: Construct, inputs: EcsServiceInputs): Ec
     propagateTags: s.propagateTags as ecs.PropagatedTagSource,
     enableECSManagedTags: s.enableEcsManagedTags,
   });
+  const repository = c.image.kind === 'uri' ? c.image.ecrRepositoryArn : undefined;
+  if (repository !== undefined) {
+    // A private ECR image given by URI: pull from that one repository (ContainerImage.fromRegistry grants nothing).
+    executionRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ecr:BatchCheckLayerAvailability', 'ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+        resources: [repository],
+      }),
+    );
+    executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['ecr:GetAuthorizationToken'], resources: ['*'] }));
+  }
   inputs.targetGroup.addTarget(service.loadBalancerTarget({ containerName: c.name, containerPort: c.portMappings[0].containerPort }));
 
   const sc = b.scaling;

@@ -47,7 +47,7 @@ export function resolveCellBackend(cell: CellConfig, v: EcsCellInputs): Resolved
   const image =
     b.image.directory !== undefined
       ? { kind: 'directory' as const, directory: b.image.directory }
-      : { kind: 'uri' as const, uri: b.image.uri };
+      : { kind: 'uri' as const, uri: b.image.uri, ...ecrRepository(b.image.uri) };
   const hc = b.containerHealthCheck;
   return {
     type: 'fargate',
@@ -95,6 +95,17 @@ export function resolveCellBackend(cell: CellConfig, v: EcsCellInputs): Resolved
     },
     scaling: ecsScaling(v),
   };
+}
+
+/**
+ * `{ ecrRepositoryArn }` for a private ECR image URI (`<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag|@digest]`,
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/Repositories.html), else nothing (a public registry needs no grant).
+ */
+export function ecrRepository(uri: string): { ecrRepositoryArn?: string } {
+  const m = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([a-z0-9._/-]+?)(?::[\w.-]+|@sha256:[a-f0-9]{64})?$/.exec(uri);
+  if (!m) return {};
+  const [, account, region, cn, repository] = m;
+  return { ecrRepositoryArn: `arn:${cn ? 'aws-cn' : 'aws'}:ecr:${region}:${account}:repository/${repository}` };
 }
 
 function ecsScaling(v: EcsCellInputs): ResolvedEcsScaling {

@@ -39,7 +39,13 @@ export interface ResolvedEcsScaling {
 /** The image of the task's one container. */
 export type ResolvedContainerImage =
   | { readonly kind: 'directory'; readonly directory: string; readonly uri?: undefined }
-  | { readonly kind: 'uri'; readonly uri: string; readonly directory?: undefined };
+  | {
+      readonly kind: 'uri';
+      readonly uri: string;
+      readonly directory?: undefined;
+      /** A private ECR repository URI: the repository the execution role may pull from (plus `ecr:GetAuthorizationToken`). */
+      readonly ecrRepositoryArn?: string;
+    };
 
 /** An ECS cell on AWS Fargate. */
 export interface ResolvedFargateBackend {
