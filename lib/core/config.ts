@@ -11,6 +11,7 @@
  */
 import type { BackplaneConfig } from './backplane';
 import type { ReleaseConfig } from './release';
+import type { CellBackendConfig } from './ecs/config';
 import type { TierCapacityConfig } from './capacity/config';
 import type { OperationsConfig } from './operations/config';
 import type { RenderedIssueCode } from './invariants/codes';
@@ -45,6 +46,15 @@ export type {
   WafConfig,
 } from './operations/config';
 export type { RenderedIssueCode } from './invariants/codes';
+// ECS cell backends (lib/core/ecs/config.ts).
+export type {
+  CellBackendConfig,
+  CellBackendType,
+  ContainerHealthCheckConfig,
+  ContainerImageConfig,
+  Ec2CellBackendConfig,
+  FargateCellBackendConfig,
+} from './ecs/config';
 
 /** One cell: one load balancer in front of one Auto Scaling group. */
 export interface CellConfig {
@@ -93,6 +103,15 @@ export interface CellConfig {
 
   /** Per-cell overrides of the tier's scaling settings. @default - the tier's `scaling` */
   readonly scaling?: CellScalingConfig;
+
+  /**
+   * Where the cell's servers run: an EC2 Auto Scaling group (`{ type: 'ec2' }`, the default) or
+   * ECS tasks on Fargate (`{ type: 'fargate', image, cpu, memoryMiB, … }`, lib/core/ecs/config.ts).
+   * ALB and NLB cells support both; a tier may mix them. On ECS cells `scaling` counts tasks
+   * (`targetConnectionsPerInstance` is connections per task).
+   * @default { type: 'ec2' }
+   */
+  readonly backend?: CellBackendConfig;
 }
 
 /** Sizes of one cell's Auto Scaling group. */

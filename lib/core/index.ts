@@ -23,3 +23,4 @@ export * from './invariants';
 export * from './server-start';
 export * from './server-secrets';
 export * from './release';
+export * from './ecs';

@@ -36,6 +36,7 @@ import {
 } from './server-contract';
 import { resolveServerStart } from './server-start';
 import { resolveRelease } from './release';
+import { ecsLoadBalancerPart, resolveCellBackend } from './ecs/resolve';
 
 /** Minimum lifecycle-hook heartbeat AWS accepts (see limits). */
 const MIN_HEARTBEAT_SECONDS = 30;
@@ -118,9 +119,14 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     healthyHttpCodes: hc.healthyHttpCodes ?? DEFAULTS.healthCheck.healthyHttpCodes,
   };
   const stickiness = resolveStickiness(config, isAlb);
-  const lb: AlbPart | NlbPart = isAlb
-    ? resolveAlbPart(config, tier, healthCheck, stickiness, drain + grace)
-    : resolveNlbPart(config, cell, tier, healthCheck, stickiness);
+  const lb: AlbPart | NlbPart = ecsLoadBalancerPart(
+    config,
+    cell,
+    isAlb
+      ? resolveAlbPart(config, tier, healthCheck, stickiness, drain + grace)
+      : resolveNlbPart(config, cell, tier, healthCheck, stickiness),
+    drain + grace,
+  );
   const proxyProtocol = lb.loadBalancerType === 'network' && tier.server.proxyProtocol;
   const listener = lb.listener;
 
@@ -166,6 +172,23 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     drainGraceSeconds: grace,
     proxyProtocolV2: proxyProtocol,
   });
+  const desiredCapacity = cs.desiredCapacity ?? sc.desiredCapacity;
+  const healthCheckGracePeriodSeconds = sc.healthCheckGracePeriodSeconds ?? DEFAULTS.scaling.healthCheckGracePeriodSeconds;
+  // ECS cells (lib/core/ecs/resolve.ts): undefined for EC2 cells.
+  const backend = resolveCellBackend(cell, {
+    loadBalancerType: type,
+    port,
+    healthPort: healthCheck.port,
+    drainWindowSeconds: drain,
+    drainGraceSeconds: grace,
+    minCapacity: sized.minCapacity,
+    maxCapacity: sized.maxCapacity,
+    desiredCapacity,
+    targetValue,
+    healthCheckGracePeriodSeconds,
+    host: tier.host,
+  });
+
   return {
     name: cell.name,
     ...lb,
@@ -174,9 +197,9 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
       architecture: safeArchitecture(instanceType),
       minCapacity: sized.minCapacity,
       maxCapacity: sized.maxCapacity,
-      desiredCapacity: cs.desiredCapacity ?? sc.desiredCapacity,
+      desiredCapacity,
       defaultInstanceWarmupSeconds: sc.defaultInstanceWarmupSeconds ?? DEFAULTS.scaling.defaultInstanceWarmupSeconds,
-      healthCheckGracePeriodSeconds: sc.healthCheckGracePeriodSeconds ?? DEFAULTS.scaling.healthCheckGracePeriodSeconds,
+      healthCheckGracePeriodSeconds,
       minHealthyPercentage: sc.minHealthyPercentage ?? DEFAULTS.scaling.minHealthyPercentage,
       maxHealthyPercentage: sc.maxHealthyPercentage ?? DEFAULTS.scaling.maxHealthyPercentage,
       groupMetrics: GROUP_METRICS,
@@ -228,6 +251,7 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     drainGraceSeconds: grace,
     pingIntervalSeconds: ping,
     release,
+    ...(backend !== undefined ? { backend } : {}),
   };
 }
 

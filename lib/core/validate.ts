@@ -5,6 +5,7 @@
  * are skipped through the `isUnresolved` predicate.
  */
 import { validateBackplane } from './backplane';
+import { validateEcsCells } from './ecs/validate';
 import { sizeCell, validateTierCapacity } from './capacity/tier';
 import { validateOperations } from './operations/validate';
 import type { CellConfig, TierConfig } from './config';
@@ -89,6 +90,7 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
     });
   };
   v.issues.push(...validateRelease(config, sizes, isUnresolved));
+  v.issues.push(...validateEcsCells(config, cells, isUnresolved));
   return v.issues;
 }
 
