@@ -74,10 +74,11 @@ export function renderRelease(
  * so CloudFormation updates (and rolls) them in config order.
  * @param groups - the cells' groups, in config order
  */
-export function chainCellReleases(cells: readonly ResolvedCell[], groups: readonly autoscaling.AutoScalingGroup[]): void {
+export function chainCellReleases(cells: readonly ResolvedCell[], groups: readonly (autoscaling.AutoScalingGroup | undefined)[]): void {
   const byName = new Map(cells.map((c, i) => [c.name, groups[i]]));
   cells.forEach((cell, i) => {
     const previous = cell.release.after !== undefined ? byName.get(cell.release.after) : undefined;
-    if (previous) cfnGroup(groups[i]).addDependency(cfnGroup(previous));
+    const group = groups[i]; // undefined on ECS cells: their service deployment is not chained yet
+    if (previous && group) cfnGroup(group).addDependency(cfnGroup(previous));
   });
 }
