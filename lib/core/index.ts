@@ -21,3 +21,5 @@ export * from './backplane';
 export * from './network';
 export * from './invariants';
 export * from './server-start';
+export * from './cell-state';
+export * from './release-plan';
