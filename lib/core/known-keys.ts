@@ -92,6 +92,7 @@ const CELL: ShapeOf<CellConfig> = {
   weight: true,
   instanceType: true,
   scaling: CELL_SCALING,
+  state: true,
 };
 const STICKINESS: ShapeOf<StickinessConfig> = { enabled: true, albType: true, cookieDurationSeconds: true, cookieName: true };
 const CONNECTION: ShapeOf<ConnectionProfileConfig> = {

@@ -6,6 +6,7 @@
  */
 import { validateBackplane } from './backplane';
 import { sizeCell, validateTierCapacity } from './capacity/tier';
+import { validateCellStates } from './cell-state';
 import { validateOperations } from './operations/validate';
 import type { CellConfig, TierConfig } from './config';
 import { CAPACITY_DEFAULTS, DEFAULTS } from './defaults';
@@ -70,6 +71,7 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   // Renderer props extend TierConfig at the top level, so there only likely typos are reported.
   v.issues.push(...unknownKeyIssues(input, { isUnresolved, topLevel: 'likely-typos' }));
   v.issues.push(...validateTierCapacity(config, isUnresolved));
+  v.issues.push(...validateCellStates(config, isUnresolved));
   v.issues.push(...validateOperations(input, isUnresolved));
   v.issues.push(...validateBackplane(input, isUnresolved));
   return v.issues;
