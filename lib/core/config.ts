@@ -112,7 +112,21 @@ export interface CellConfig {
    * @default { type: 'ec2' }
    */
   readonly backend?: CellBackendConfig;
+  /**
+   * Whether the cell takes clients (see {@link CellState}; rules in `lib/core/cell-state.ts`).
+   * `draining`: Route 53 weight 0 (no new clients; existing sockets stay), scaling bounds kept so
+   * scale-in drains it through the lifecycle hook; `retired`: weight 0, min/max/desired 0, no
+   * alarms. At least one cell must stay `active`.
+   * @default 'active'
+   */
+  readonly state?: CellState;
 }
+
+/**
+ * A cell's place in rotation: `active` (weighted DNS sends it new clients), `draining` (weight 0,
+ * instances kept until you retire it) or `retired` (weight 0, no instances).
+ */
+export type CellState = 'active' | 'draining' | 'retired';
 
 /** Sizes of one cell's Auto Scaling group. */
 export interface CellScalingConfig {

@@ -24,3 +24,5 @@ export * from './server-start';
 export * from './server-secrets';
 export * from './release';
 export * from './ecs';
+export * from './cell-state';
+export * from './release-plan';

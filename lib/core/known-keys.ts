@@ -93,6 +93,7 @@ const CELL: ShapeOf<CellConfig> = {
   instanceType: true,
   scaling: CELL_SCALING,
   backend: true, // its fields: lib/core/ecs/validate.ts (`ecs-backend-unknown-field`)
+  state: true,
 };
 const STICKINESS: ShapeOf<StickinessConfig> = { enabled: true, albType: true, cookieDurationSeconds: true, cookieName: true };
 const CONNECTION: ShapeOf<ConnectionProfileConfig> = {

@@ -4,6 +4,7 @@
  */
 import type { CellConfig, LoadBalancerType, ScalingSignal, TierConfig } from './config';
 import { resolveBackplane } from './backplane';
+import { applyCellState, cellStateAlarms } from './cell-state';
 import { evaluate } from './capacity/plan';
 import { cellCapacityInput, sizeCell } from './capacity/tier';
 import { errorsOf, neverUnresolved } from './issues';
@@ -85,10 +86,14 @@ export function resolveTier(config: TierConfig): ResolvedTier {
       ...(server.secrets !== undefined ? { secrets: resolveServerSecrets(server.secrets) } : {}),
     },
   };
-  const cells = config.cells.map((cell) => resolveCell(config, cell, tier));
+  // A cell's state (cell-state.ts) sets its weight, bounds and alarms after the rest is resolved.
+  const cells = config.cells.map((cell) => applyCellState(cell, resolveCell(config, cell, tier)));
   return {
     ...tier,
-    cells: cells.map((cell) => ({ ...cell, operations: resolveCellOperations(cell, config) })),
+    cells: cells.map((cell, i) => {
+      const operations = resolveCellOperations(cell, config);
+      return { ...cell, operations: { ...operations, alarms: cellStateAlarms(config.cells[i], operations.alarms) } };
+    }),
     operations: resolveTierOperations(config, cells),
     ...(config.backplane !== undefined ? { backplane: resolveBackplane(config) } : {}),
   };

@@ -7,6 +7,7 @@
 import { validateBackplane } from './backplane';
 import { validateEcsCells } from './ecs/validate';
 import { sizeCell, validateTierCapacity } from './capacity/tier';
+import { validateCellStates } from './cell-state';
 import { validateOperations } from './operations/validate';
 import type { CellConfig, TierConfig } from './config';
 import { CAPACITY_DEFAULTS, DEFAULTS } from './defaults';
@@ -75,6 +76,7 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   // Renderer props extend TierConfig at the top level, so there only likely typos are reported.
   v.issues.push(...unknownKeyIssues(input, { isUnresolved, topLevel: 'likely-typos' }));
   v.issues.push(...validateTierCapacity(config, isUnresolved));
+  v.issues.push(...validateCellStates(config, isUnresolved));
   v.issues.push(...validateOperations(input, isUnresolved));
   v.issues.push(...validateBackplane(input, isUnresolved));
   v.issues.push(...validateHostCoupling(config, isUnresolved)); // fd limit, backlog vs the plan (validate-host.ts)
