@@ -94,7 +94,11 @@ test('release settings flow into the policy: batch 2 of 8, 7 kept, 15 min timeou
 });
 
 test('a cell planned at 0 instances has the update policy but no CreationPolicy (nothing would signal)', () => {
-  const t = tierStack(oneCell({ name: 'a', scaling: { minCapacity: 0, maxCapacity: 3 } }));
+  // The load-balancer signal: under the gauge, every cell at 0 is refused (all-cells-at-zero-gauge).
+  const t = tierStack({
+    ...oneCell({ name: 'a', scaling: { minCapacity: 0, maxCapacity: 3 } }),
+    scaling: { signal: 'load-balancer-connections' },
+  });
   expect(groupOf(t, 'a').UpdatePolicy.AutoScalingRollingUpdate.MinInstancesInService).toBe(0);
   expect(groupOf(t, 'a').CreationPolicy).toBeUndefined();
 });
