@@ -20,7 +20,9 @@
  * Options (environment): DRAIN_LOSS_CLIENTS (300), DRAIN_LOSS_RATE (messages/s, 75), DRAIN_LOSS_RUNS (5),
  * DRAIN_LOSS_SCENARIOS (paced,sigterm,kill,redis), DRAIN_LOSS_HOG (both | on | off; on = two busy-loop
  * processes for the whole run), DRAIN_LOSS_WINDOW_S (drain window, 6), DRAIN_LOSS_NODES (3),
- * DRAIN_LOSS_OUT (bench/results/drain-loss.json).
+ * DRAIN_LOSS_OUT (bench/results/drain-loss.json), DRAIN_LOSS_MERGE (1: replace only the runs of
+ * the scenarios run now in the existing DRAIN_LOSS_OUT, keep the others, recompute the summary and
+ * append this invocation to its `invocations`), DRAIN_LOSS_NOTE (with MERGE: the file's new `note`).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -436,22 +438,41 @@ async function main(): Promise<void> {
       }
     }
   }
+  const config = { clients: CLIENTS, rate: RATE, runs: RUNS, scenarios: SCENARIOS, hog: HOG, drainWindowSeconds: WINDOW_S, nodes: NODES };
+  const invocation = { startedAt, finishedAt: new Date().toISOString(), machine, config, scenariosKept: SCENARIOS };
+  if (process.env.DRAIN_LOSS_MERGE === '1') {
+    const old = JSON.parse(fs.readFileSync(OUT, 'utf8')) as {
+      note?: string;
+      invocations?: (typeof invocation & { changes?: string })[];
+      summary: Record<string, unknown>;
+      runs: RunResult[];
+    };
+    const merged = [...old.runs.filter((r) => !(SCENARIOS.includes(r.scenario) && HOGS.includes(r.hog))), ...runs];
+    const summary: Record<string, unknown> = {};
+    for (const key of Object.keys(old.summary)) {
+      const [scenario, hogKey] = key.split('+');
+      summary[key] = summarize(merged.filter((r) => r.scenario === scenario && r.hog === (hogKey === 'hog')));
+    }
+    const order = (r: RunResult) => (r.hog ? 1 : 0) * 100 + ALL_SCENARIOS.indexOf(r.scenario);
+    merged.sort((a, b) => order(a) - order(b) || a.run - b.run);
+    const result = {
+      ...old,
+      note: process.env.DRAIN_LOSS_NOTE ?? old.note,
+      invocations: [
+        ...(old.invocations ?? []).map((i) => ({ ...i, scenariosKept: i.scenariosKept.filter((s) => !SCENARIOS.includes(s)) })),
+        invocation,
+      ],
+      summary,
+      runs: merged,
+    };
+    fs.writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`merged into ${OUT}\n`);
+    return;
+  }
   const summary: Record<string, Record<string, Stat | null>> = {};
   for (const hog of HOGS) {
     for (const scenario of SCENARIOS) {
-      const rs = runs.filter((r) => r.scenario === scenario && r.hog === hog);
-      summary[`${scenario}${hog ? '+hog' : ''}`] = {
-        lostDeliveries: stat(rs.map((r) => r.lostDeliveries)),
-        clientsWithLoss: stat(rs.map((r) => r.clientsWithLoss)),
-        duplicatedDeliveries: stat(rs.map((r) => r.duplicatedDeliveries)),
-        clientsDisconnected: stat(rs.map((r) => r.clientsDisconnected)),
-        reconnects: stat(rs.map((r) => r.reconnects)),
-        recoveredSessions: stat(rs.map((r) => r.recoveredSessions)),
-        connectErrors: stat(rs.map((r) => r.connectErrors)),
-        reconnectRateRatioToUniform: stat(rs.map((r) => r.reconnectRateRatioToUniform).filter((x): x is number => x !== null)),
-        messageRate: stat(rs.map((r) => r.messageRate)),
-        messagesSent: stat(rs.map((r) => r.messagesSent)),
-      };
+      summary[`${scenario}${hog ? '+hog' : ''}`] = summarize(runs.filter((r) => r.scenario === scenario && r.hog === hog));
     }
   }
   const result = {
@@ -459,13 +480,28 @@ async function main(): Promise<void> {
     startedAt,
     finishedAt: new Date().toISOString(),
     machine,
-    config: { clients: CLIENTS, rate: RATE, runs: RUNS, scenarios: SCENARIOS, hog: HOG, drainWindowSeconds: WINDOW_S, nodes: NODES },
+    config,
     summary,
     runs,
   };
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
   process.stdout.write(`wrote ${OUT}\n`);
+}
+
+function summarize(rs: readonly RunResult[]): Record<string, Stat | null> {
+  return {
+    lostDeliveries: stat(rs.map((r) => r.lostDeliveries)),
+    clientsWithLoss: stat(rs.map((r) => r.clientsWithLoss)),
+    duplicatedDeliveries: stat(rs.map((r) => r.duplicatedDeliveries)),
+    clientsDisconnected: stat(rs.map((r) => r.clientsDisconnected)),
+    reconnects: stat(rs.map((r) => r.reconnects)),
+    recoveredSessions: stat(rs.map((r) => r.recoveredSessions)),
+    connectErrors: stat(rs.map((r) => r.connectErrors)),
+    reconnectRateRatioToUniform: stat(rs.map((r) => r.reconnectRateRatioToUniform).filter((x): x is number => x !== null)),
+    messageRate: stat(rs.map((r) => r.messageRate)),
+    messagesSent: stat(rs.map((r) => r.messagesSent)),
+  };
 }
 
 main().then(

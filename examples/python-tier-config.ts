@@ -7,8 +7,11 @@
  *   on each instance, the unit's working directory;
  * - `preStart`: installs the websockets library once before the first start. The server is written
  *   for websockets 10.4 (Debian 12's `python3-websockets`, which the conformance kit runs in CI).
- *   Amazon Linux 2023's package set was not checked here (no network), so the version is pinned
- *   through pip instead of an assumed dnf package name;
+ *   Whether Amazon Linux 2023 has a `python3-websockets` package, and at which version, is not
+ *   confirmed here (no AWS access), so the version CI runs is pinned through pip instead of an
+ *   assumed dnf package name. These commands were not run on an instance: `python3-pip` as the
+ *   AL2023 package name is likewise unconfirmed, and pip needs a route to PyPI (NAT) or a wheel in
+ *   the artifact (examples/python-server/README.md, "Deploying it with the tier");
  * - `command`: `/usr/bin/python3 server.py`, run in the unpacked folder.
  *
  * test/examples/python-tier.test.ts synthesizes it with CDK and Pulumi.

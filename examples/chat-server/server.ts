@@ -13,9 +13,13 @@
  *
  * Protocol (socket.io events):
  * - client → `chat` `{ text, seq? }`: broadcast to everyone as `chat` `{ text, seq?, from, node }`;
- * - client → `whoami` (ack): `{ node, id, recovered }`.
+ * - client → `whoami` (ack): `{ node, id, recovered, build }`, `build` being `APP_BUILD_ID` from the
+ *   environment (a label of the code version, e.g. a commit; the release test tells old code from new by it).
  *
  * SIGTERM drains (paced, over the drain window) then exits; SIGINT exits at once.
+ *
+ * The conformance kit checks it in socket.io mode (`websocket-tier conformance --protocol
+ * socket.io`, test/conformance/chat-server.test.ts): every row of docs/server-contract.md passes.
  */
 import * as http from 'node:http';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
@@ -81,7 +85,7 @@ async function main(): Promise<void> {
       });
     });
     socket.on('whoami', (ack: unknown) => {
-      if (typeof ack === 'function') ack({ node: runtime.nodeId, id: socket.id, recovered: socket.recovered });
+      if (typeof ack === 'function') ack({ node: runtime.nodeId, id: socket.id, recovered: socket.recovered, build: env.APP_BUILD_ID });
     });
   });
 

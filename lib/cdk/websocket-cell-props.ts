@@ -1,6 +1,7 @@
 /** Properties of the CDK `WebSocketCell` (its implementation is in websocket-cell.ts). */
 import type * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -59,4 +60,10 @@ export interface WebSocketCellProps {
    * @default - no backplane
    */
   readonly backplane?: WebSocketBackplane;
+  /**
+   * The ECS cluster of the tier; required when `cell.backend` is set (an ECS cell). The service's
+   * scaling divides by Container Insights' `RunningTaskCount`, so Container Insights must be on.
+   * @default - none (EC2 cells need none)
+   */
+  readonly ecsCluster?: ecs.ICluster;
 }

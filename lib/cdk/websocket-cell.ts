@@ -15,13 +15,12 @@ import { type CellMetricHelpers, installCellMetricHelpers } from '../core/metric
 import type { ResolvedCell } from '../core/resolved';
 import { type CellAlarms, renderAlarms } from './private/alarms';
 import { renderDns } from './private/dns';
-import { renderFleet } from './private/fleet';
+import { type EcsCellResources, renderCellServers } from './private/ecs-cell';
 import { amazonLinux2023 } from './private/image';
 import { renderApplicationLoadBalancer, renderNetworkLoadBalancer } from './private/load-balancer';
 import { renderLoadBalancerLogs } from './private/logs';
 import { acknowledgeCellNagFindings } from './private/nag-acknowledgements';
-import { bindCellMetric, type MetricDimensionValues, type MetricSpecValues } from './private/metrics';
-import { renderScalingPolicy } from './private/scaling';
+import { bindCellMetric, type MetricSpecValues } from './private/metrics';
 import { renderSecurityGroups } from './private/security-groups';
 import { renderWebAclAssociation } from './private/waf';
 import type { WebSocketCellProps } from './websocket-cell-props';
@@ -41,16 +40,19 @@ export class WebSocketCell extends Construct {
   readonly httpRedirectListener?: elbv2.ApplicationListener;
   /** The target group the Auto Scaling group registers into. */
   readonly targetGroup: elbv2.ApplicationTargetGroup | elbv2.NetworkTargetGroup;
-  /** The Auto Scaling group. */
-  readonly autoScalingGroup: autoscaling.AutoScalingGroup;
-  /** The launch template of the group's instances. */
-  readonly launchTemplate: ec2.LaunchTemplate;
-  /** The instances' role. */
-  readonly role: iam.IRole;
-  /** The termination lifecycle hook under which servers drain. */
-  readonly terminationHook: autoscaling.LifecycleHook;
-  /** The target-tracking policy on connections per instance. */
-  readonly scalingPolicy: autoscaling.CfnScalingPolicy;
+  // EC2 cells only (on ECS cells reading them throws with the fix: use `ecs`).
+  /** The Auto Scaling group. @throws on ECS cells */
+  declare readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  /** The launch template of the group's instances. @throws on ECS cells */
+  declare readonly launchTemplate: ec2.LaunchTemplate;
+  /** The instances' role. @throws on ECS cells */
+  declare readonly role: iam.IRole;
+  /** The termination lifecycle hook under which servers drain. @throws on ECS cells */
+  declare readonly terminationHook: autoscaling.LifecycleHook;
+  /** The target-tracking policy on connections per instance. @throws on ECS cells */
+  declare readonly scalingPolicy: autoscaling.CfnScalingPolicy;
+  /** ECS cells only: cluster, task definition, container, service, roles, log group, scaling. */
+  declare readonly ecs?: EcsCellResources;
   /** Connections of the instances' security group (ingress only from the load balancer). */
   readonly connections: ec2.Connections;
   /** The load balancer's security group. */
@@ -75,51 +77,36 @@ export class WebSocketCell extends Construct {
     this.connections = groups.instances.connections;
 
     const lbInputs = { vpc, securityGroup: groups.loadBalancer, certificate: props.certificate };
-    const fleetInputs = {
-      tier,
-      cell,
-      vpc,
-      securityGroup: groups.instances,
-      machineImage: props.machineImage ?? amazonLinux2023(cell),
-      serverBundle: props.serverBundle,
-      backplane: props.backplane?.location,
-    };
     if (cell.loadBalancerType === 'application') {
       const alb = renderApplicationLoadBalancer(this, { ...lbInputs, cell });
-      const fleet = renderFleet(this, fleetInputs);
-      fleet.autoScalingGroup.attachToApplicationTargetGroup(alb.targetGroup);
       this.applicationLoadBalancer = alb.loadBalancer;
       this.loadBalancer = alb.loadBalancer;
       this.listener = alb.listener;
       this.httpRedirectListener = alb.httpRedirectListener;
       this.targetGroup = alb.targetGroup;
-      ({
-        autoScalingGroup: this.autoScalingGroup,
-        launchTemplate: this.launchTemplate,
-        role: this.role,
-        terminationHook: this.terminationHook,
-      } = fleet);
     } else {
       const nlb = renderNetworkLoadBalancer(this, { ...lbInputs, cell });
-      const fleet = renderFleet(this, fleetInputs);
-      fleet.autoScalingGroup.attachToNetworkTargetGroup(nlb.targetGroup);
       this.networkLoadBalancer = nlb.loadBalancer;
       this.loadBalancer = nlb.loadBalancer;
       this.listener = nlb.listener;
       this.targetGroup = nlb.targetGroup;
-      ({
-        autoScalingGroup: this.autoScalingGroup,
-        launchTemplate: this.launchTemplate,
-        role: this.role,
-        terminationHook: this.terminationHook,
-      } = fleet);
     }
-
-    const dimensionValues: MetricDimensionValues = {
-      autoScalingGroupName: this.autoScalingGroup.autoScalingGroupName,
-      loadBalancerFullName: this.loadBalancer.loadBalancerFullName,
-    };
-    this.scalingPolicy = renderScalingPolicy(this, cell.autoScaling.scalingPolicy, dimensionValues);
+    // The servers: an Auto Scaling group, or an ECS service when `cell.backend` is set (./private/ecs-cell.ts).
+    const dimensionValues = renderCellServers(
+      this,
+      {
+        tier,
+        cell,
+        vpc,
+        securityGroup: groups.instances,
+        machineImage: () => props.machineImage ?? amazonLinux2023(cell),
+        serverBundle: props.serverBundle,
+        backplane: props.backplane?.location,
+        cluster: props.ecsCluster,
+      },
+      this.targetGroup,
+      this.loadBalancer,
+    );
     if (props.hostedZone) {
       this.route53HealthCheck = renderDns(this, tier, cell, props.hostedZone, this.loadBalancer).healthCheck;
     }

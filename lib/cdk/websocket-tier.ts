@@ -6,6 +6,7 @@ import { Annotations, CfnOutput, Token } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import type * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
@@ -19,7 +20,9 @@ import { serverStartInputs } from '../core/server-start';
 import { validateDomainInZone } from '../core/validate';
 import type { ResolvedTier } from '../core/resolved';
 import { renderDashboard } from './private/dashboard';
+import { renderEcsCluster } from './private/ecs-cluster';
 import { renderLogBucket } from './private/logs';
+import { chainCellReleases } from './private/release';
 import { renderVpc } from './private/vpc';
 import { addRenderedCheck } from './private/rendered-view';
 import { acknowledgeTierNagFindings } from './private/nag-acknowledgements';
@@ -54,6 +57,8 @@ export class WebSocketTier extends Construct {
   readonly vpcFlowLog?: ec2.FlowLog;
   /** The ElastiCache backplane, when the config has `backplane`; reachable only from the cells' instances. */
   readonly backplane?: WebSocketBackplane;
+  /** The ECS cluster of the ECS cells (Container Insights on), when some cell has a `backend`. */
+  readonly ecsCluster?: ecs.Cluster;
 
   /**
    * @throws TierConfigError when the config has errors; the message starts with this construct's
@@ -99,6 +104,7 @@ export class WebSocketTier extends Construct {
       ? new WebSocketBackplane(this, BACKPLANE_IDS.backplane, { backplane: tier.backplane, vpc: this.vpc })
       : undefined;
 
+    this.ecsCluster = renderEcsCluster(this, tier, this.vpc);
     this.cells = tier.cells.map(
       (cell) =>
         new WebSocketCell(this, cellId(cell.name), {
@@ -113,9 +119,14 @@ export class WebSocketTier extends Construct {
           webAcl: this.webAcl,
           alarmTopic,
           backplane: this.backplane,
+          ecsCluster: this.ecsCluster,
         }),
     );
     for (const rule of tier.backplane?.ingress ?? []) this.backplane?.allowFrom(rule, this.cell(rule.fromCell).connections);
+    chainCellReleases(
+      tier.cells,
+      this.cells.map((c, i) => (tier.cells[i].backend === undefined ? c.autoScalingGroup : undefined)),
+    ); // releases roll cell by cell, in config order
     // Re-checks the invariants on the rendered resources after every escape hatch, override and aspect.
     addRenderedCheck(this, tier, this.cells, props);
     acknowledgeTierNagFindings(tier, this, props.vpc === undefined);

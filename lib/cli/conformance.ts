@@ -1,16 +1,18 @@
 /**
- * `websocket-tier conformance [--json] [--config tier.json] [--direct] -- <server command…>`: run the
+ * `websocket-tier conformance [--json] [--config tier.json] [--direct] [--protocol socket.io] -- <server command…>`: run the
  * conformance kit (lib/conformance) against any server and print a pass/fail table, or the report
  * as JSON. Exits 1 when any check fails.
  *
  * ```
  * npx websocket-tier conformance -- node dist/server.js
  * npx websocket-tier conformance --json -- /usr/bin/python3 examples/python-server/server.py
+ * npx websocket-tier conformance --protocol socket.io -- node dist/chat-server.js
  * ```
  */
 import type { Command } from 'commander';
 import { CliError, type CliIo } from './io';
 import { readTierConfig } from './local';
+import type { ConformanceProtocol } from '../conformance';
 
 /** Options of the `conformance` command (as parsed by commander). */
 export interface ConformanceCommandOptions {
@@ -22,6 +24,8 @@ export interface ConformanceCommandOptions {
   readonly cell?: string;
   /** `--direct`: connect straight to the server, no HAProxy. @default false */
   readonly direct?: boolean;
+  /** `--protocol`: what the kit's clients speak, `websocket` or `socket.io`. @default 'websocket' */
+  readonly protocol?: string;
   /** `--verbose`: show the server's output. @default false */
   readonly verbose?: boolean;
 }
@@ -36,6 +40,7 @@ export function addConformanceCommand(program: Command, io: CliIo): void {
     .option('-c, --config <file>', "tier config (.json or .js) whose cell the kit models; default: the kit's short-timer tier")
     .option('--cell <name>', 'which cell to model (default: the first)')
     .option('--direct', "connect straight to the server instead of through the local twin's HAProxy")
+    .option('--protocol <name>', 'what the clients speak: websocket (RFC 6455) or socket.io (socket.io-client)', 'websocket')
     .option('-v, --verbose', "show the server's output on stderr")
     .action(async (command: string[], opts: ConformanceCommandOptions) => {
       // Loaded here: the kit needs `ws`, an optional peer the other commands do not.
@@ -45,6 +50,7 @@ export function addConformanceCommand(program: Command, io: CliIo): void {
         tier: opts.config ? readTierConfig(opts.config) : undefined,
         cellName: opts.cell,
         loadBalancer: opts.direct ? 'none' : 'haproxy',
+        protocol: opts.protocol as ConformanceProtocol | undefined,
         onProgress: opts.json ? undefined : (line) => io.stderr(`${line}\n`),
         onServerOutput: opts.verbose ? (line) => io.stderr(`${line}\n`) : undefined,
       }).catch((e: unknown) => {

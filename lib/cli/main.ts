@@ -1,6 +1,7 @@
 /**
  * The `websocket-tier` command line: commander for arguments, one module per command.
- * Commands: `plan` (capacity and cost planner), `local` (the local twin: Redis, HAProxy and
+ * Commands: `plan` (capacity and cost planner), `release-plan` (a rolling release's batches, duration
+ * and reconnect rate), `local` (the local twin: Redis, HAProxy and
  * server processes on loopback, configured from the same tier model), `bundle` and `conformance`
  * (the server-contract conformance kit). Each command registers
  * itself in `buildProgram()`.
@@ -14,6 +15,7 @@ import { addConformanceCommand } from './conformance';
 import { CliError, type CliIo, processIo } from './io';
 import { registerLocalCommand } from './local';
 import { addPlanCommand } from './plan';
+import { addReleasePlanCommand } from './release-plan';
 
 /** The `version` of this package's package.json (two levels up from lib/cli, in the source tree and in dist). */
 export function packageVersion(): string {
@@ -35,6 +37,7 @@ export function buildProgram(io: CliIo): Command {
     .version(packageVersion(), '-V, --version', 'print the websocket-tier version')
     .showHelpAfterError('(run with --help for usage)');
   addPlanCommand(program, io);
+  addReleasePlanCommand(program, io);
   registerLocalCommand(program);
   addBundleCommand(program, io);
   addConformanceCommand(program, io);

@@ -1,6 +1,6 @@
 /**
  * What the conformance kit uses to observe a server: WebSocket clients that record pings and
- * closes, a raw HTTP keep-alive probe, a health prober, the UDP gauge listener (the kit is the EMF
+ * closes (socket.io clients: socket-io-probes.ts), a raw HTTP keep-alive probe, a health prober, the UDP gauge listener (the kit is the EMF
  * endpoint) and a loopback IMDSv2 stand-in (so a runtime that polls instance metadata never leaves
  * the machine). Every wait is bounded.
  */
@@ -14,19 +14,30 @@ import { type GaugeMeasurement, type KeepAliveObservation, parseGaugeDatagram } 
 /** Monotonic ms. */
 export const now = (): number => performance.now();
 
-/** A WebSocket client of the kit. */
+/** A client connection of the kit: a WebSocket (`openSocket`) or a socket.io client (`openSocketIoClient`). */
 export interface KitSocket {
-  readonly ws: WebSocket;
-  /** When the upgrade request was started (monotonic ms). */
+  /** When the connection attempt was started (monotonic ms). */
   readonly startedAt: number;
-  /** When the client saw the 101 (monotonic ms). */
+  /** When the client saw the connection open: the 101, or Engine.IO's `open` packet (monotonic ms). */
   readonly openedAt: number;
-  /** Ping frame arrival times (monotonic ms). */
+  /** Heartbeat arrival times: Ping frames, or Engine.IO `ping` packets (monotonic ms). */
   readonly pings: number[];
   /** Resolves on close with the code, reason and time; `1006` when the connection dropped. */
   readonly closed: Promise<{ code: number; reason: string; at: number }>;
   /** Set once closed. */
   closeInfo?: { code: number; reason: string; at: number };
+  /** Call `listener` on every heartbeat after this call. */
+  onPing(listener: () => void): void;
+  /**
+   * Send one message whose frame on the wire is `bytes` long (a binary message, or a socket.io
+   * event padded so its Engine.IO frame is); `onMessage` hears the size of whatever comes back.
+   */
+  sendBytes(bytes: number): void;
+  onMessage(listener: (bytes: number) => void): void;
+  /** Close from the client side (1000, or socket.io's `disconnect()`). */
+  close(): void;
+  /** Drop the connection. */
+  terminate(): void;
 }
 
 /** The outcome of an upgrade attempt. */
@@ -45,7 +56,17 @@ export function openSocket(url: string, origin: string | undefined, timeoutMs: n
         res(info);
       }),
     );
-    const socket: KitSocket = { ws, startedAt: now(), openedAt: 0, pings, closed };
+    const socket: KitSocket = {
+      startedAt: now(),
+      openedAt: 0,
+      pings,
+      closed,
+      onPing: (listener) => ws.on('ping', listener),
+      sendBytes: (bytes) => ws.send(Buffer.alloc(bytes, 0x61)),
+      onMessage: (listener) => ws.on('message', (d: Buffer) => listener(d.length)),
+      close: () => ws.close(1000),
+      terminate: () => ws.terminate(),
+    };
     ws.on('ping', () => pings.push(now()));
     let settled = false;
     const done = (r: OpenResult) => {

@@ -17,7 +17,7 @@ export function formatReport(report: ConformanceReport): string {
   for (const c of report.checks)
     table.push([c.pass ? 'pass' : 'FAIL', c.id, c.section, c.pass ? c.detail : `expected: ${c.expectation}. Instead: ${c.detail}`]);
   const failed = report.checks.filter((c) => !c.pass).length;
-  const via = report.loadBalancer === 'haproxy' ? "behind the local twin's HAProxy" : 'direct (no load balancer)';
+  const via = `${report.protocol === 'socket.io' ? 'socket.io clients, ' : ''}${report.loadBalancer === 'haproxy' ? "behind the local twin's HAProxy" : 'direct (no load balancer)'}`;
   const summary =
     failed === 0
       ? `conformance: all ${report.checks.length} checks passed`

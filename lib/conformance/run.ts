@@ -24,7 +24,18 @@ import {
   pingVerdict,
   type Verdict,
 } from './checks';
-import { GaugeListener, healthGet, keepAliveProbe, type KitSocket, now, openSocket, startImdsStub, within } from './probes';
+import {
+  GaugeListener,
+  healthGet,
+  keepAliveProbe,
+  type KitSocket,
+  now,
+  openSocket,
+  type OpenResult,
+  startImdsStub,
+  within,
+} from './probes';
+import { openSocketIoClient } from './socket-io-probes';
 
 /**
  * The tier the kit models by default: one ALB cell with short, test-friendly timers (ping 1 s, ALB
@@ -64,6 +75,15 @@ export interface ConformanceOptions {
   readonly cellName?: string;
   /** `haproxy`: clients go through the local twin's HAProxy (needs haproxy and redis-server); `none`: straight to the server. @default 'haproxy' */
   readonly loadBalancer?: 'haproxy' | 'none';
+  /**
+   * What the kit's clients speak. `websocket`: plain RFC 6455 (the `ws` client). `socket.io`:
+   * socket.io-client (needs the `socket.io-client` package) on the server's `/socket.io/` path over
+   * Engine.IO's websocket transport, so close codes reach the client; pings are Engine.IO `ping`
+   * packets, and the Origin check also tries the polling transport (docs/server-contract.md,
+   * "socket.io servers").
+   * @default 'websocket'
+   */
+  readonly protocol?: ConformanceProtocol;
   /** Connection cap the kit sets (`WST_MAX_CONNECTIONS`), integer 4–64. @default 10 */
   readonly maxConnections?: number;
   /** Largest message the kit sets (`WST_MAX_MESSAGE_BYTES`), bytes ≥ 16. @default 65536 */
@@ -80,6 +100,9 @@ export interface ConformanceOptions {
   readonly onServerOutput?: (line: string) => void;
 }
 
+/** The protocol the kit's clients speak (see `ConformanceOptions.protocol`). */
+export type ConformanceProtocol = 'websocket' | 'socket.io';
+
 /** One row of the report. */
 export interface CheckResult extends Verdict {
   readonly id: CheckId;
@@ -93,6 +116,7 @@ export interface ConformanceReport {
   readonly pass: boolean;
   readonly command: readonly string[];
   readonly loadBalancer: 'haproxy' | 'none';
+  readonly protocol: ConformanceProtocol;
   /** Contract variables the kit set (WST_*), as the server saw them. */
   readonly environment: Readonly<Record<string, string>>;
   readonly checks: readonly CheckResult[];
@@ -120,6 +144,9 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   if (!Number.isInteger(maxMessage) || maxMessage < 16) throw new Error(`maxMessageBytes is ${maxMessage}; allowed: an integer ≥ 16.`);
   checkTimers(cell);
   const lb = options.loadBalancer ?? 'haproxy';
+  const protocol = options.protocol ?? 'websocket';
+  if (protocol !== 'websocket' && protocol !== 'socket.io')
+    throw new Error(`protocol is ${JSON.stringify(protocol)}; allowed: 'websocket', 'socket.io'. Fix: e.g. protocol: 'socket.io'.`);
   const progress = options.onProgress ?? (() => undefined);
   const results = new Map<CheckId, Verdict>();
 
@@ -155,6 +182,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       pass: checks.every((c) => c.pass),
       command: options.command,
       loadBalancer: lb,
+      protocol,
       environment: shown,
       checks,
       durationMs: now() - started,
@@ -189,7 +217,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       }
       child = twin.nodes[0].process;
       healthPort = twin.nodes[0].port;
-      wsUrl = `${twin.url.replace(/^http/, 'ws')}/`;
+      wsUrl = protocol === 'socket.io' ? twin.url : `${twin.url.replace(/^http/, 'ws')}/`;
       readyMs ??= now() - spawnedAt;
     } else {
       healthPort = await freePort();
@@ -212,7 +240,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
         return finish('the server did not become ready');
       }
       readyMs = now() - t;
-      wsUrl = `ws://127.0.0.1:${healthPort}/`;
+      wsUrl = protocol === 'socket.io' ? `http://127.0.0.1:${healthPort}` : `ws://127.0.0.1:${healthPort}/`;
     }
     results.set('health-ready', { pass: true, detail: `200 on ${healthPath} after ${secs(readyMs)}` });
     const proc = child!;
@@ -220,15 +248,15 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       if (proc.exitCode !== null || proc.signalCode !== null) resolve({ code: proc.exitCode, signal: proc.signalCode, at: now() });
       proc.once('exit', (code, signal) => resolve({ code, signal, at: now() }));
     });
-    const open = async (origin: string | undefined = KIT_ALLOWED_ORIGIN) => {
-      const r = await openSocket(wsUrl, origin, 5000);
+    const open = async (origin: string | undefined = KIT_ALLOWED_ORIGIN, transport: 'websocket' | 'polling' = 'websocket') => {
+      const r = protocol === 'socket.io' ? await openSocketIoClient(wsUrl, origin, 5000, transport) : await openSocket(wsUrl, origin, 5000);
       if (r.ok) sockets.push(r.socket);
       return r;
     };
     /** Close from the client side; resolves with when the close started and when it completed. */
     const closeClient = async (k: KitSocket) => {
       const startedAt = now();
-      if (!k.closeInfo) k.ws.close(1000);
+      if (!k.closeInfo) k.close();
       const c = await within(k.closed, 3000, undefined);
       return { startedAt: Math.min(startedAt, c?.at ?? startedAt), at: c?.at ?? now() };
     };
@@ -246,7 +274,7 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
       results.set('ping', { pass: false, detail: `a WebSocket upgrade was refused: ${pingSock.error}` });
     } else {
       const k = pingSock.socket;
-      await within(new Promise<void>((r) => k.ws.on('ping', () => k.pings.length >= 3 && r())), watchMs, undefined);
+      await within(new Promise<void>((r) => k.onPing(() => k.pings.length >= 3 && r())), watchMs, undefined);
       results.set(
         'ping',
         pingVerdict(
@@ -261,24 +289,18 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
 
     // ---- admission: Origin, message size, cap (with the gauge tracking the count)
     progress('checking admission and the gauge');
-    const foreign = await open(KIT_FOREIGN_ORIGIN);
-    if (foreign.ok) {
-      results.set('origin', { pass: false, detail: `Origin ${KIT_FOREIGN_ORIGIN} was accepted (101 Switching Protocols)` });
-      await closeClient(foreign.socket);
-    } else {
-      results.set('origin', { pass: foreign.status === 403, detail: `Origin ${KIT_FOREIGN_ORIGIN} refused with ${foreign.error}` });
-    }
+    results.set('origin', await originCheck(protocol, (transport) => open(KIT_FOREIGN_ORIGIN, transport), closeClient));
     const big = await open();
     if (big.ok) {
       let echoed = 0;
-      big.socket.ws.on('message', (d: Buffer) => (echoed = d.length));
+      big.socket.onMessage((bytes) => (echoed = bytes));
       const sentAt = now();
-      big.socket.ws.send(Buffer.alloc(maxMessage + 1, 0x61));
+      big.socket.sendBytes(maxMessage + 1);
       const c = await within(big.socket.closed, 5000, undefined);
       results.set(
         'max-message',
         c?.code === 1009
-          ? { pass: true, detail: `${maxMessage + 1}-byte message closed with 1009` }
+          ? { pass: true, detail: `${maxMessage + 1}-byte ${protocol === 'socket.io' ? 'Engine.IO frame' : 'message'} closed with 1009` }
           : {
               pass: false,
               detail: c
@@ -386,12 +408,39 @@ export async function runConformance(options: ConformanceOptions): Promise<Confo
   } catch (e) {
     return finish(e instanceof Error ? e.message : String(e));
   } finally {
-    for (const k of sockets) k.ws.terminate();
+    for (const k of sockets) k.terminate();
     if (twin) await twin.stop();
     else if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     gauge.close();
     imds.close();
   }
+}
+
+/**
+ * The Origin row: the foreign Origin is refused with 403, on the socket.io polling transport too
+ * (docs/server-contract.md §8: the same status on every transport).
+ */
+async function originCheck(
+  protocol: ConformanceProtocol,
+  openForeign: (transport: 'websocket' | 'polling') => Promise<OpenResult>,
+  closeClient: (k: KitSocket) => Promise<unknown>,
+): Promise<Verdict> {
+  const transports = protocol === 'socket.io' ? (['websocket', 'polling'] as const) : (['websocket'] as const);
+  const seen: string[] = [];
+  let pass = true;
+  for (const transport of transports) {
+    const r = await openForeign(transport);
+    const on = protocol === 'socket.io' ? ` on ${transport}` : '';
+    if (r.ok) {
+      pass = false;
+      seen.push(`accepted${on} (${protocol === 'socket.io' ? 'Engine.IO open' : '101 Switching Protocols'})`);
+      await closeClient(r.socket);
+    } else {
+      pass &&= r.status === 403;
+      seen.push(`refused with ${r.error}${on}`);
+    }
+  }
+  return { pass, detail: `Origin ${KIT_FOREIGN_ORIGIN} ${seen.join(', ')}` };
 }
 
 function checkTimers(cell: ResolvedCell): void {

@@ -10,6 +10,8 @@
  * Sources for ranges and defaults: `lib/core/limits.ts` (each with its AWS doc URL).
  */
 import type { BackplaneConfig } from './backplane';
+import type { ReleaseConfig } from './release';
+import type { CellBackendConfig } from './ecs/config';
 import type { TierCapacityConfig } from './capacity/config';
 import type { OperationsConfig } from './operations/config';
 import type { RenderedIssueCode } from './invariants/codes';
@@ -25,6 +27,7 @@ import type {
 // Every *Config type a user writes is reachable from here.
 export type * from './primitives';
 export type { BackplaneConfig, BackplaneEngine } from './backplane';
+export type { ReleaseConfig, ReleasePercent } from './release';
 export type {
   BackplaneMode,
   CapacityConfig,
@@ -43,6 +46,15 @@ export type {
   WafConfig,
 } from './operations/config';
 export type { RenderedIssueCode } from './invariants/codes';
+// ECS cell backends (lib/core/ecs/config.ts).
+export type {
+  CellBackendConfig,
+  CellBackendType,
+  ContainerHealthCheckConfig,
+  ContainerImageConfig,
+  Ec2CellBackendConfig,
+  FargateCellBackendConfig,
+} from './ecs/config';
 
 /** One cell: one load balancer in front of one Auto Scaling group. */
 export interface CellConfig {
@@ -91,7 +103,30 @@ export interface CellConfig {
 
   /** Per-cell overrides of the tier's scaling settings. @default - the tier's `scaling` */
   readonly scaling?: CellScalingConfig;
+
+  /**
+   * Where the cell's servers run: an EC2 Auto Scaling group (`{ type: 'ec2' }`, the default) or
+   * ECS tasks on Fargate (`{ type: 'fargate', image, cpu, memoryMiB, … }`, lib/core/ecs/config.ts).
+   * ALB and NLB cells support both; a tier may mix them. On ECS cells `scaling` counts tasks
+   * (`targetConnectionsPerInstance` is connections per task).
+   * @default { type: 'ec2' }
+   */
+  readonly backend?: CellBackendConfig;
+  /**
+   * Whether the cell takes clients (see {@link CellState}; rules in `lib/core/cell-state.ts`).
+   * `draining`: Route 53 weight 0 (no new clients; existing sockets stay), scaling bounds kept so
+   * scale-in drains it through the lifecycle hook; `retired`: weight 0, min/max/desired 0, no
+   * alarms. At least one cell must stay `active`.
+   * @default 'active'
+   */
+  readonly state?: CellState;
 }
+
+/**
+ * A cell's place in rotation: `active` (weighted DNS sends it new clients), `draining` (weight 0,
+ * instances kept until you retire it) or `retired` (weight 0, no instances).
+ */
+export type CellState = 'active' | 'draining' | 'retired';
 
 /** Sizes of one cell's Auto Scaling group. */
 export interface CellScalingConfig {
@@ -342,6 +377,23 @@ export interface ServerConfig {
    */
   readonly environment?: Readonly<Record<string, string>>;
   /**
+   * Environment variables whose values are read ON THE INSTANCE AT BOOT from SSM Parameter Store or
+   * Secrets Manager into the server's root-only environment file: user data and the template hold
+   * only the name or ARN and the `aws ssm get-parameter --with-decryption` /
+   * `aws secretsmanager get-secret-value` line, and the instance role may read exactly these
+   * parameters and secrets (`ssm:GetParameter`, `secretsmanager:GetSecretValue`; `kms:Decrypt` only
+   * on a `kmsKeyArn` you give). Keys as in `environment` (`[A-Z_][A-Z0-9_]*`, not `WST_`, not also
+   * in `environment`). Values are read once per boot: after a rotation, refresh the instances.
+   * A CDK token stands for an ARN. Errors: `server-secrets-invalid`, `server-secret-name-invalid`,
+   * `server-secret-name-reserved`, `server-secret-name-collision`, `server-secret-reference-invalid`,
+   * `server-secret-json-key-invalid`, `server-secret-kms-key-invalid`; a secret-looking
+   * `environment` value is the warning `env-value-looks-secret`.
+   * Sources: https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-access.html,
+   * https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html
+   * @default {}
+   */
+  readonly secrets?: Readonly<Record<string, ServerSecretConfig>>;
+  /**
    * Any server, in any language: the executable and arguments the tier's systemd unit runs
    * (`ExecStart=`), with the same limits (`LimitNOFILE`), `EnvironmentFile=`, `Restart=on-failure`,
    * `KillSignal=SIGTERM` and `TimeoutStopSec` (drain window + grace) as the bundled Node server, as
@@ -440,6 +492,45 @@ export interface ServerConfig {
    * @default false
    */
   readonly proxyProtocol?: boolean;
+}
+
+/** One `server.secrets` entry: an SSM parameter or a Secrets Manager secret. */
+export type ServerSecretConfig = SsmParameterSecretConfig | SecretsManagerSecretConfig;
+
+/** A value in SSM Parameter Store (String or SecureString; SecureString is decrypted at boot). */
+export interface SsmParameterSecretConfig {
+  /**
+   * Parameter name (`/app/db-password`, or `db-password`) in the stack's region and account, or a
+   * parameter ARN (`arn:aws:ssm:<region>:<account>:parameter/app/db-password`).
+   * Source: https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html
+   */
+  readonly ssmParameter: string;
+  /**
+   * Customer managed KMS key of a SecureString: the role gets `kms:Decrypt` on it.
+   * @default - the AWS managed key aws/ssm, which needs no KMS permission
+   */
+  readonly kmsKeyArn?: string;
+}
+
+/** A Secrets Manager secret (its `SecretString`). */
+export interface SecretsManagerSecretConfig {
+  /**
+   * Secret name (`prod/db`) in the stack's region and account (the role may read
+   * `…:secret:prod/db-??????`), or the complete secret ARN (with the 6-character suffix).
+   * Source: https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html
+   */
+  readonly secretsManagerSecret: string;
+  /**
+   * A top-level key of a JSON `SecretString` (e.g. `password` of an RDS secret): its value is used.
+   * 1–128 of `[A-Za-z0-9_.-]`.
+   * @default - the whole SecretString
+   */
+  readonly jsonKey?: string;
+  /**
+   * Customer managed KMS key of the secret: the role gets `kms:Decrypt` on it.
+   * @default - the AWS managed key aws/secretsmanager, which needs no KMS permission
+   */
+  readonly kmsKeyArn?: string;
 }
 
 /** Thresholds of `server.rebalance` (the same ranges the runtime accepts). */
@@ -547,6 +638,14 @@ export interface TierConfig {
    * @default - no backplane
    */
   readonly backplane?: BackplaneConfig;
+  /**
+   * How a change that replaces instances (new server artifact, AMI, user data) rolls out: cell by
+   * cell in config order, in batches, new instances launched and healthy before old ones drain under
+   * the termination hook; a batch that does not become healthy stops and rolls back the release.
+   * See `lib/core/release.ts` and the README's Releases section.
+   * @default - batches of 25% of each cell, capacity kept (launch before terminate), timeouts derived
+   */
+  readonly release?: ReleaseConfig;
   /**
    * Deliberate exceptions to the post-synthesis check. After every escape hatch, property override
    * and aspect, both renderers re-read the rendered resources of each cell and re-apply the

@@ -16,6 +16,7 @@
 import { type BackplaneLocation, backplaneUserDataLines } from './backplane';
 import type { ResolvedCell, ResolvedServerArtifact, ResolvedTier } from './resolved';
 import { ASG_NAME_ENV, EMF_ENDPOINT_ENV } from './server-contract';
+import { serverSecretsUserDataLines } from './server-secrets';
 import { execStartLine, SERVER_PATHS } from './server-start';
 
 /** Where things live on the instance. */
@@ -237,6 +238,7 @@ export function userDataLines(
   if (tier.backplane !== undefined && backplane !== undefined) {
     lines.push(...backplaneUserDataLines(tier.backplane, backplane, HOST_PATHS.envFile));
   }
+  lines.push(...serverSecretsUserDataLines(tier.server.secrets ?? [], HOST_PATHS.envFile));
   if (start.kind === 'image-unit') {
     lines.push(
       `# Server: ${svc}.service ships with the image; add the limits and environment`,

@@ -26,6 +26,35 @@ export const CELL_IDS = {
   route53HealthCheck: 'Route53HealthCheck',
 } as const;
 
+/**
+ * Children of an ECS cell (`backend.type` `fargate`), beside the load balancer, listener, target
+ * group, security groups, scaling policy id (`CELL_IDS.scalingPolicy`) and DNS of `CELL_IDS`. EC2
+ * cells have none of them. Same rule as CELL_IDS: ids are API.
+ */
+export const ECS_CELL_IDS = {
+  taskDefinition: 'TaskDefinition',
+  /** The task's one container (construct id; the container *name* is `backend.container.name`). */
+  container: 'Server',
+  /** CDK only: the image asset of `image.directory`. */
+  imageAsset: 'Image',
+  taskRole: 'TaskRole',
+  executionRole: 'TaskExecutionRole',
+  logGroup: 'TaskLogGroup',
+  service: 'Service',
+  scalableTarget: 'ServiceScalableTarget',
+} as const;
+
+/** Tier-level ECS children: one cluster for every ECS cell, created only when some cell runs on ECS. */
+export const ECS_TIER_IDS = {
+  cluster: 'Cluster',
+} as const;
+
+/** Pulumi-only ECS cell children (CDK writes them inside the role and task definition constructs). */
+export const PULUMI_ECS_CELL_IDS = {
+  executionRolePolicy: 'TaskExecutionRolePolicy',
+  taskRolePolicy: 'TaskRolePolicy',
+} as const;
+
 /** Children of a tier. */
 export const TIER_IDS = {
   vpc: 'Vpc',
@@ -175,4 +204,9 @@ export const PULUMI_BACKPLANE_IDS = {
 /** Children a backplane adds to each cell: the instance role's read on the AUTH token secret. */
 export const BACKPLANE_CELL_IDS = {
   authTokenReadPolicy: 'BackplaneAuthTokenRead',
+} as const;
+
+/** Children of a cell whose tier has `server.secrets` (same rule: ids are API). */
+export const SERVER_SECRETS_CELL_IDS = {
+  readPolicy: 'ServerSecretsRead',
 } as const;

@@ -21,3 +21,8 @@ export * from './backplane';
 export * from './network';
 export * from './invariants';
 export * from './server-start';
+export * from './server-secrets';
+export * from './release';
+export * from './ecs';
+export * from './cell-state';
+export * from './release-plan';

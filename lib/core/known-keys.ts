@@ -92,6 +92,8 @@ const CELL: ShapeOf<CellConfig> = {
   weight: true,
   instanceType: true,
   scaling: CELL_SCALING,
+  backend: true, // its fields: lib/core/ecs/validate.ts (`ecs-backend-unknown-field`)
+  state: true,
 };
 const STICKINESS: ShapeOf<StickinessConfig> = { enabled: true, albType: true, cookieDurationSeconds: true, cookieName: true };
 const CONNECTION: ShapeOf<ConnectionProfileConfig> = {
@@ -141,6 +143,7 @@ const SERVER: ShapeOf<ServerConfig> & { readonly [key: string]: KeyShape } = {
   serviceName: true,
   nodePackage: true,
   environment: true,
+  secrets: true, // names and entries: checked by validateServerSecrets (lib/core/server-secrets.ts)
   maxConnections: true,
   allowedOrigins: true,
   maxMessageBytes: true,
@@ -169,6 +172,7 @@ export const TIER_CONFIG_KEYS: ShapeOf<TierConfig> = {
   capacity: CAPACITY,
   operations: OPERATIONS,
   backplane: BACKPLANE,
+  release: true,
   acknowledge: true,
 };
 

@@ -115,3 +115,19 @@ export const DEPLOY_LIMITS = {
    */
   certificateDomainChars: { max: 64, source: 'https://docs.aws.amazon.com/acm/latest/userguide/acm-certificate.html' },
 } as const;
+const CFN_UPDATE_POLICY = 'https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-updatepolicy.html';
+
+/** Ranges of `release` (lib/core/release.ts). */
+export const RELEASE_LIMITS = {
+  batchSize: { min: 1, max: 10000, source: CFN_UPDATE_POLICY },
+  /** CloudFormation also requires it below the group's MaxSize (checked per cell). */
+  minInstancesInService: { min: 0, max: 10000, source: CFN_UPDATE_POLICY },
+  /** `PauseTime` is at most one hour (PT1H); below a minute no instance boots. */
+  signalTimeoutSeconds: { min: 60, max: 3600, source: CFN_UPDATE_POLICY },
+  minSuccessfulInstancesPercent: { min: 0, max: 100, source: CFN_UPDATE_POLICY },
+  checkpointDelaySeconds: {
+    min: 0,
+    max: 172800,
+    source: 'https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_RefreshPreferences.html',
+  },
+} as const satisfies Record<string, Range>;

@@ -4,6 +4,7 @@
  */
 import type { CellConfig, LoadBalancerType, ScalingSignal, TierConfig } from './config';
 import { resolveBackplane } from './backplane';
+import { applyCellState, cellStateAlarms } from './cell-state';
 import { evaluate } from './capacity/plan';
 import { cellCapacityInput, sizeCell } from './capacity/tier';
 import { errorsOf, neverUnresolved } from './issues';
@@ -11,6 +12,7 @@ import { instanceArchitecture } from './instance-types';
 import { activeConnectionsMetric, CONNECTION_GAUGE, GROUP_METRICS, IN_SERVICE_INSTANCES } from './metrics';
 import { NLB_TLS_FIXED_IDLE_TIMEOUT_SECONDS } from './limits';
 import { resolveCellOperations, resolveTierOperations } from './operations/resolve';
+import { resolveServerSecrets } from './server-secrets';
 import type {
   ResolvedAlbCell,
   ResolvedCellWithoutOperations,
@@ -34,6 +36,8 @@ import {
   TERMINATION_HOOK_NAME,
 } from './server-contract';
 import { resolveServerStart } from './server-start';
+import { resolveRelease } from './release';
+import { ecsLoadBalancerPart, resolveCellBackend } from './ecs/resolve';
 
 /** Minimum lifecycle-hook heartbeat AWS accepts (see limits). */
 const MIN_HEARTBEAT_SECONDS = 30;
@@ -79,12 +83,17 @@ export function resolveTier(config: TierConfig): ResolvedTier {
       proxyProtocol: server.proxyProtocol ?? DEFAULTS.server.proxyProtocol,
       start: resolveServerStart(server),
       preStart: [...(server.preStart ?? [])],
+      ...(server.secrets !== undefined ? { secrets: resolveServerSecrets(server.secrets) } : {}),
     },
   };
-  const cells = config.cells.map((cell) => resolveCell(config, cell, tier));
+  // A cell's state (cell-state.ts) sets its weight, bounds and alarms after the rest is resolved.
+  const cells = config.cells.map((cell) => applyCellState(cell, resolveCell(config, cell, tier)));
   return {
     ...tier,
-    cells: cells.map((cell) => ({ ...cell, operations: resolveCellOperations(cell, config) })),
+    cells: cells.map((cell, i) => {
+      const operations = resolveCellOperations(cell, config);
+      return { ...cell, operations: { ...operations, alarms: cellStateAlarms(config.cells[i], operations.alarms) } };
+    }),
     operations: resolveTierOperations(config, cells),
     ...(config.backplane !== undefined ? { backplane: resolveBackplane(config) } : {}),
   };
@@ -115,9 +124,14 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     healthyHttpCodes: hc.healthyHttpCodes ?? DEFAULTS.healthCheck.healthyHttpCodes,
   };
   const stickiness = resolveStickiness(config, isAlb);
-  const lb: AlbPart | NlbPart = isAlb
-    ? resolveAlbPart(config, tier, healthCheck, stickiness, drain + grace)
-    : resolveNlbPart(config, cell, tier, healthCheck, stickiness);
+  const lb: AlbPart | NlbPart = ecsLoadBalancerPart(
+    config,
+    cell,
+    isAlb
+      ? resolveAlbPart(config, tier, healthCheck, stickiness, drain + grace)
+      : resolveNlbPart(config, cell, tier, healthCheck, stickiness),
+    drain + grace,
+  );
   const proxyProtocol = lb.loadBalancerType === 'network' && tier.server.proxyProtocol;
   const listener = lb.listener;
 
@@ -150,6 +164,36 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     instanceIngress.push({ port: healthCheck.port, from: 'loadBalancer', description: 'Health checks from the cell load balancer' });
   }
 
+  const index = config.cells.indexOf(cell);
+  const release = resolveRelease(config.release, {
+    order: index,
+    after: index > 0 ? config.cells[index - 1].name : undefined,
+    minCapacity: sized.minCapacity,
+    maxCapacity: sized.maxCapacity,
+    desiredCapacity: cs.desiredCapacity ?? sc.desiredCapacity,
+    healthCheckGracePeriodSeconds: sc.healthCheckGracePeriodSeconds ?? DEFAULTS.scaling.healthCheckGracePeriodSeconds,
+    healthCheck,
+    drainWindowSeconds: drain,
+    drainGraceSeconds: grace,
+    proxyProtocolV2: proxyProtocol,
+  });
+  const desiredCapacity = cs.desiredCapacity ?? sc.desiredCapacity;
+  const healthCheckGracePeriodSeconds = sc.healthCheckGracePeriodSeconds ?? DEFAULTS.scaling.healthCheckGracePeriodSeconds;
+  // ECS cells (lib/core/ecs/resolve.ts): undefined for EC2 cells.
+  const backend = resolveCellBackend(cell, {
+    loadBalancerType: type,
+    port,
+    healthPort: healthCheck.port,
+    drainWindowSeconds: drain,
+    drainGraceSeconds: grace,
+    minCapacity: sized.minCapacity,
+    maxCapacity: sized.maxCapacity,
+    desiredCapacity,
+    targetValue,
+    healthCheckGracePeriodSeconds,
+    host: tier.host,
+  });
+
   return {
     name: cell.name,
     ...lb,
@@ -158,9 +202,9 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
       architecture: safeArchitecture(instanceType),
       minCapacity: sized.minCapacity,
       maxCapacity: sized.maxCapacity,
-      desiredCapacity: cs.desiredCapacity ?? sc.desiredCapacity,
+      desiredCapacity,
       defaultInstanceWarmupSeconds: sc.defaultInstanceWarmupSeconds ?? DEFAULTS.scaling.defaultInstanceWarmupSeconds,
-      healthCheckGracePeriodSeconds: sc.healthCheckGracePeriodSeconds ?? DEFAULTS.scaling.healthCheckGracePeriodSeconds,
+      healthCheckGracePeriodSeconds,
       minHealthyPercentage: sc.minHealthyPercentage ?? DEFAULTS.scaling.minHealthyPercentage,
       maxHealthyPercentage: sc.maxHealthyPercentage ?? DEFAULTS.scaling.maxHealthyPercentage,
       groupMetrics: GROUP_METRICS,
@@ -211,6 +255,8 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     drainWindowSeconds: drain,
     drainGraceSeconds: grace,
     pingIntervalSeconds: ping,
+    release,
+    ...(backend !== undefined ? { backend } : {}),
   };
 }
 

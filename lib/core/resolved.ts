@@ -4,7 +4,12 @@
  */
 import type { IpAddressType, ScalingSignal, StickinessType } from './primitives';
 import type { ResolvedBackplane } from './backplane';
+import type { ResolvedServerSecret } from './server-secrets';
+import type { ResolvedRelease } from './release';
 import type { ResolvedCellOperations, ResolvedTierOperations } from './operations/types';
+import type { ResolvedCellBackend } from './ecs/types';
+
+export type * from './ecs/types';
 
 /** Resolved stickiness of one target group. */
 export interface ResolvedStickiness {
@@ -76,7 +81,8 @@ export type ResolvedListener = ResolvedAlbListener | ResolvedNlbListener;
 /** Fields every target group has, whatever the load balancer. */
 interface ResolvedTargetGroupBase {
   readonly port: number;
-  readonly targetType: 'instance';
+  /** `instance` for EC2 cells; `ip` for ECS cells (awsvpc tasks register by IP). */
+  readonly targetType: 'instance' | 'ip';
   readonly deregistrationDelaySeconds: number;
   readonly stickiness?: ResolvedStickiness;
   readonly healthCheck: ResolvedHealthCheck;
@@ -226,6 +232,14 @@ interface ResolvedCellBase {
   readonly pingIntervalSeconds: number;
   /** Alarms, logs, WAF association, LCU reservation and deletion protection of this cell. */
   readonly operations: ResolvedCellOperations;
+  /** How a release replaces this cell's instances (batches, capacity kept, signal, timings, order). */
+  readonly release: ResolvedRelease;
+  /**
+   * ECS cells only: the task definition, service and service scaling (lib/core/ecs/types.ts).
+   * Undefined on EC2 cells, which run `autoScaling`. On ECS cells `autoScaling` still carries the
+   * sizes (tasks) the alarms read; the renderers draw no Auto Scaling group from it.
+   */
+  readonly backend?: ResolvedCellBackend;
 }
 
 /** A cell behind an Application Load Balancer. */
@@ -328,6 +342,8 @@ export interface ResolvedServer {
   readonly start: ResolvedServerStart;
   /** `server.preStart`: shell commands user data runs once before the server starts. */
   readonly preStart: readonly string[];
+  /** `server.secrets`, sorted by name; present only when the config has `server.secrets`. */
+  readonly secrets?: readonly ResolvedServerSecret[];
 }
 
 /** The whole tier, resolved. */

@@ -86,6 +86,18 @@ export const RUNTIME_ENV = {
 } as const;
 
 /**
+ * ECS tasks (docs/server-contract.md §4): `metadataUri` is set by ECS in every container, never by
+ * the tier (the task metadata endpoint v4 base URL,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-environment-variables.html);
+ * `pollIntervalMs` is read by the Node runtime only: ms between polls of `${metadataUri}/task`,
+ * 100–60000, default 1000.
+ */
+export const ECS_TASK_ENV = {
+  metadataUri: 'ECS_CONTAINER_METADATA_URI_V4',
+  pollIntervalMs: 'WST_ECS_POLL_INTERVAL_MS',
+} as const;
+
+/**
  * Version of the tier→server contract (docs/server-contract.md). Incremented on any change a
  * server must act on; written into every server's environment as {@link CONTRACT_VERSION_ENV}.
  */

@@ -16,6 +16,7 @@ import { basename, extname } from 'node:path';
 import type { ServerConfig, TierConfig } from './config';
 import { type Issue, IssueCollector, type IsUnresolved, neverUnresolved } from './issues';
 import { SERVER_START_LIMITS } from './limits';
+import { isEcsCell } from './ecs/validate';
 import type { ResolvedServerArtifact, ResolvedServerStart } from './resolved';
 
 /** Where the server's files live on the instance (documented in the README, "Bring your own server"). */
@@ -290,8 +291,10 @@ export function serverStartInputs(
 ): ServerStartInputs {
   const v = new IssueCollector(isUnresolved);
   const server: ServerConfig = typeof config.server === 'object' && config.server !== null && v.known(config.server) ? config.server : {};
+  // Only EC2 cells run user data; a tier of ECS cells only starts its servers from their images.
+  const hasEc2Cell = !Array.isArray(config.cells) || config.cells.some((c) => !isEcsCell(c));
   if (bundleFile === undefined) {
-    if (server.command === undefined && server.artifact === undefined && server.unitProvidedByImage !== true) {
+    if (hasEc2Cell && server.command === undefined && server.artifact === undefined && server.unitProvidedByImage !== true) {
       v.error(
         'server-no-start',
         'server',

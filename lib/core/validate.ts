@@ -5,7 +5,9 @@
  * are skipped through the `isUnresolved` predicate.
  */
 import { validateBackplane } from './backplane';
+import { validateEcsCells } from './ecs/validate';
 import { sizeCell, validateTierCapacity } from './capacity/tier';
+import { validateCellStates } from './cell-state';
 import { validateOperations } from './operations/validate';
 import type { CellConfig, TierConfig } from './config';
 import { CAPACITY_DEFAULTS, DEFAULTS } from './defaults';
@@ -22,8 +24,12 @@ import {
   RESERVED_COOKIE_PREFIXES,
   ROUTE53_HEALTH_CHECK_INTERVALS,
 } from './limits';
+import { validateServerSecrets } from './server-secrets';
 import { validateServerStartFields } from './server-start';
+import { validateRelease } from './release';
 import { classifyTlsPolicy, RECOMMENDED_TLS_POLICY } from './tls';
+import { validateFleetCoupling } from './validate-fleet';
+import { validateHostCoupling } from './validate-host';
 
 const CELL_NAME = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 const DNS_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -74,8 +80,23 @@ export function validateTier(given: TierConfig, isUnresolved: IsUnresolved = nev
   // Renderer props extend TierConfig at the top level, so there only likely typos are reported.
   v.issues.push(...unknownKeyIssues(input, { isUnresolved, topLevel: 'likely-typos' }));
   v.issues.push(...validateTierCapacity(config, isUnresolved));
+  v.issues.push(...validateCellStates(config, isUnresolved));
   v.issues.push(...validateOperations(input, isUnresolved));
   v.issues.push(...validateBackplane(input, isUnresolved));
+  v.issues.push(...validateHostCoupling(config, isUnresolved)); // fd limit, backlog vs the plan (validate-host.ts)
+  v.issues.push(...validateFleetCoupling(config, isUnresolved)); // grace, zero capacity, drain 0, socket.io (validate-fleet.ts)
+  v.issues.push(...validateServerSecrets(config, isUnresolved)); // server.secrets, secret-looking environment (server-secrets.ts)
+  // Release rules read each cell's sizes as resolve computes them (capacity plan included).
+  const sizes = (i: number) => {
+    const s = cells[i].scaling ?? {};
+    return sizeCell(config, i, {
+      minCapacity: s.minCapacity ?? config.scaling?.minCapacity,
+      maxCapacity: s.maxCapacity ?? config.scaling?.maxCapacity,
+      targetConnectionsPerInstance: undefined,
+    });
+  };
+  v.issues.push(...validateRelease(config, sizes, isUnresolved));
+  v.issues.push(...validateEcsCells(config, cells, isUnresolved));
   // Limits AWS enforces only at deploy (500 resources a stack, LCU ranges, name lengths): lib/core/deploy-limits.ts.
   v.issues.push(...deployLimitIssues(config, v.issues, isUnresolved));
   return v.issues;

@@ -6,6 +6,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { resolveTier } from '../core/resolve';
+import { ecsCellIssues } from './private/ecs-guard';
 import { BACKPLANE_IDS, cellId, childName, TIER_IDS } from '../core/ids';
 import { errorsOf, formatIssues, type Issue, WARNING_PREFIX, warningsOf } from '../core/issues';
 import type { ResolvedTier } from '../core/resolved';
@@ -93,6 +94,8 @@ export class WebSocketTier extends pulumi.ComponentResource {
       pulumi.log.warn(`${issue.path}: ${issue.message} [${WARNING_PREFIX}/${issue.code}]`, this);
     }
     const tier = resolveTier(start.config);
+    const ecs = ecsCellIssues(tier); // ECS cells: CDK only for now
+    if (ecs.length > 0) throw new pulumi.ResourceError(formatIssues(name, ecs), this);
     this.plan = tier;
     const scope: Scope = { name, parent: this };
 

@@ -11,3 +11,4 @@ export * from './http-server';
 export * from './ws-adapter';
 export * from './socket-io-adapter';
 export * from './socket-io-recovery';
+export * from './ecs-task';

@@ -8,7 +8,9 @@
  *   503 once draining (the load balancer stops placing new connections there); the liveness path
  *   answers 200 while the process runs.
  * - Drain triggers: SIGTERM; the Auto Scaling target lifecycle state from IMDSv2 (`Terminated`,
- *   `Detached`, `Standby`, `Warmed:*`); a Spot interruption notice; an explicit `drain()`.
+ *   `Detached`, `Standby`, `Warmed:*`); a Spot interruption notice; on ECS, the task's
+ *   `DesiredStatus` `STOPPED` from the task metadata endpoint v4 (lib/runtime/ecs-task.ts); an
+ *   explicit `drain()`.
  * - Paced drain: open sockets are closed at stratified random offsets over the drain window (the
  *   tier's `drainWindowSeconds`, the same number as the ALB deregistration delay minus grace and the
  *   lifecycle hook heartbeat timeout), with 1001 (or 1012) and a JSON retry hint; leftovers are
@@ -44,6 +46,7 @@ import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as os from 'node:os';
 import { CLOSE_GOING_AWAY, CLOSE_TRY_AGAIN_LATER, closeReason, connectionLifetimeMs, type DrainCloseCode, drainOffsets } from './close';
+import { ecsTaskWatch, type EcsTaskOptions } from './ecs-task';
 import { EmfPublisher } from './emf';
 import { IMDS_BASE_URL, ImdsClient, isLeavingState } from './imds';
 import { type LifecycleActions, type LifecycleActionTarget, sdkLifecycleActions } from './lifecycle';
@@ -88,7 +91,7 @@ export const DIRECT_CLOSER: ConnectionCloser<RuntimeConnection> = {
 };
 
 /** What started a drain. */
-export type DrainTrigger = 'signal' | 'lifecycle-state' | 'spot-interruption' | 'explicit';
+export type DrainTrigger = 'signal' | 'lifecycle-state' | 'spot-interruption' | 'ecs-task-stopping' | 'explicit';
 
 /** Serving state. */
 export type RuntimeState = 'serving' | 'draining' | 'drained';
@@ -217,6 +220,8 @@ export interface RuntimeOptions {
   readonly signals?: readonly NodeJS.Signals[];
   /** IMDS polling; `false` turns it off. @default on when env `WST_AUTO_SCALING_GROUP_NAME` or `WST_IMDS_BASE_URL` is set */
   readonly imds?: ImdsOptions | false;
+  /** ECS task metadata polling (lib/runtime/ecs-task.ts); `false` turns it off. @default on when env `ECS_CONTAINER_METADATA_URI_V4` is set (by ECS) */
+  readonly ecs?: EcsTaskOptions | false;
   /** Lifecycle actions; `false` turns them off. @default on when a hook name is known */
   readonly lifecycle?: LifecycleOptions | false;
   /** Connection gauge; `false` turns it off. @default on when `WST_EMF_ENDPOINT` is set */
@@ -381,6 +386,7 @@ export class WebSocketRuntime extends EventEmitter {
     }
     this.startMetrics();
     this.startImds();
+    this.startEcsTask();
     this.startRebalance();
     return this;
   }
@@ -599,6 +605,15 @@ export class WebSocketRuntime extends EventEmitter {
         const untilMs = spot.timeMs - Date.now() - RUNTIME_DEFAULTS.spotMarginSeconds * 1000;
         void this.drain('spot-interruption', Math.max(0, Math.min(this.drainWindowMs, untilMs)));
       }
+    });
+  }
+
+  /** ECS: drain once the task metadata says the task is being stopped (deregistration has begun). */
+  private startEcsTask(): void {
+    const watch = ecsTaskWatch(this.opts.ecs, this.env);
+    if (!watch) return;
+    this.every(watch.intervalMs, async () => {
+      if (this._state === 'serving' && (await watch.stopping())) void this.drain('ecs-task-stopping');
     });
   }
 

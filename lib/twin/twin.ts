@@ -79,8 +79,11 @@ export interface Twin {
   readonly cell: ResolvedCell;
   readonly nodes: readonly TwinNode[];
   readonly haproxyConfig: string;
-  /** Start the next disabled slot and enable it in HAProxy (scale-out). */
-  addNode(): Promise<TwinNode>;
+  /**
+   * Start the next disabled slot and enable it in HAProxy (scale-out).
+   * @param options.env - extra environment for this node only, over `server.env` (e.g. a new build id: a release)
+   */
+  addNode(options?: { readonly env?: Readonly<Record<string, string>> }): Promise<TwinNode>;
   /**
    * Scale-in of one node, in AWS order: deregister, then SIGTERM (the runtime's paced drain).
    * Deregistering is HAProxy `state maint`: established connections stay, and no new request
@@ -310,12 +313,13 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
     fs.writeFileSync(cfgPath, haproxyConfig);
     const backend = twinBackendName(cell.name);
 
-    const startNode = async (node: TwinNode) => {
+    const startNode = async (node: TwinNode, nodeEnv: Readonly<Record<string, string>> = {}) => {
       progress(`starting backend ${node.name} on 127.0.0.1:${node.port}`);
       const env: Record<string, string> = {
         ...(process.env as Record<string, string>),
         ...cell.serverEnvironment,
         ...(options.server.env ?? {}),
+        ...nodeEnv,
         [SERVER_ENV.port]: String(node.port),
         [SERVER_ENV.healthPort]: String(node.port),
         WST_HOST: '127.0.0.1',
@@ -364,7 +368,7 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
         s.end(`${command}\n`);
       });
 
-    await Promise.all(nodes.filter((n) => n.enabled).map(startNode));
+    await Promise.all(nodes.filter((n) => n.enabled).map((n) => startNode(n)));
     progress(`starting haproxy on 127.0.0.1:${frontendPort}`);
     const haproxy = track(spawn(haproxyBin, ['-f', cfgPath, '-db'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true }));
     pipeLines(haproxy.stderr, (line) => options.onServerOutput?.('haproxy', line));
@@ -385,12 +389,12 @@ export async function startTwin(options: TwinOptions): Promise<Twin> {
       nodes,
       haproxyConfig,
       haproxyCommand,
-      async addNode() {
+      async addNode(addOptions) {
         const node = nodes.find((n) => !n.enabled && !n.running);
         if (!node)
           throw new Error(`local twin: every one of the ${maxNodes} backend slots is in use. Fix: start the twin with a larger maxNodes.`);
         node.enabled = true;
-        await startNode(node);
+        await startNode(node, addOptions?.env);
         await haproxyCommand(`set server ${backend}/${node.name} state ready`);
         // HAProxy re-checks a server leaving maintenance before routing to it; wait until it is UP.
         await until(`haproxy to mark ${node.name} UP`, timeout, async () =>

@@ -26,3 +26,8 @@ test('a tier whose timers are too long for the kit is refused with the fix', asy
   expect(r.code).toBe(1);
   expect(r.err).toMatch(/drainWindowSeconds \+ drainGraceSeconds is 330 s \(at most 60\).*Fix: use short timers/);
 });
+
+test('an unknown --protocol is refused with the allowed values', async () => {
+  const r = await run(['conformance', '--protocol', 'sockjs', '--', 'node', 'server.js']);
+  expect(r).toEqual({ code: 1, err: expect.stringMatching(/protocol is "sockjs"; allowed: 'websocket', 'socket.io'/) });
+});

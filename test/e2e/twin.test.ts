@@ -168,18 +168,50 @@ test('after adding a node, shedding brings max/mean connections per node to ≤ 
   await allConnected(cs);
 });
 
-test('SIGKILL of a node: its clients recover on the other node', async () => {
+test('SIGKILL of a node: its clients resume their sessions on the other node (eagerly persisted) and no message is lost or repeated', async () => {
   twin = await chatTwin({ nodes: 2 });
   const cs = clients(20, twin.url);
   await allConnected(cs);
-  const before = await nodesOf(cs);
-  expect(before.get('n1')).toBeGreaterThan(0);
-  await twin.killNode('n1');
-  await eventually('clients back on n2', 30_000, async () => {
-    if (!cs.every((s) => s.connected)) return false;
-    const now = await nodesOf(cs).catch(() => new Map<string, number>());
-    return now.get('n2') === cs.length;
-  });
+  const before = await Promise.all(cs.map(async (s) => (await whoami(s)).node));
+  expect(before.filter((n) => n === 'n1').length).toBeGreaterThan(0);
+
+  // Publisher straight on n2 (the survivor), one sequenced broadcast every 100 ms.
+  const [publisher] = clients(1, `http://127.0.0.1:${twin.nodes[1].port}`);
+  await allConnected([publisher]);
+  const received = cs.map(() => new Set<number>());
+  const duplicates: string[] = [];
+  cs.forEach((s, i) =>
+    s.on('chat', (m: { seq?: number }) => {
+      if (m.seq === undefined) return;
+      if (received[i].has(m.seq)) duplicates.push(`client ${i} got ${m.seq} twice`);
+      received[i].add(m.seq);
+    }),
+  );
+  let seq = 0;
+  const ticker = setInterval(() => publisher.emit('chat', { text: 'tick', seq: seq++ }), 100);
+  const recovered: (boolean | undefined)[] = cs.map(() => undefined);
+  try {
+    // Every client holds an offset (a received broadcast), which is what it resumes from.
+    await eventually('every client has received a message', 10_000, () => received.every((r) => r.size > 0));
+    cs.forEach((s, i) => before[i] === 'n1' && s.once('disconnect', () => s.once('connect', () => (recovered[i] = s.recovered))));
+    await twin.killNode('n1');
+    await eventually('every client of n1 reconnected', 30_000, () => before.every((n, i) => n !== 'n1' || recovered[i] !== undefined));
+    await allConnected(cs, 30_000);
+  } finally {
+    clearInterval(ticker);
+  }
+  expect(await nodesOf(cs)).toEqual(new Map([['n2', cs.length]]));
+  // Every client of the killed node resumed its session from the backplane.
+  expect(recovered.filter((r, i) => before[i] === 'n1' && r !== true)).toEqual([]);
+  expect(duplicates).toEqual([]);
+  const last = seq - 1;
+  await eventually('last message delivered', 10_000, () => received.every((r) => r.has(last)));
+  for (const r of received) {
+    const first = Math.min(...r);
+    const missing: number[] = [];
+    for (let s = first; s <= last; s++) if (!r.has(s)) missing.push(s);
+    expect(missing).toEqual([]);
+  }
 });
 
 test('Redis restart: the backplane recovers and broadcasts cross nodes again', async () => {

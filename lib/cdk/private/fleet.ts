@@ -13,6 +13,8 @@ import type { BackplaneLocation } from '../../core/backplane';
 import { EMF_LOG_GROUP, userDataLines } from '../../core/host-tuning';
 import { BACKPLANE_CELL_IDS, CELL_IDS } from '../../core/ids';
 import type { ResolvedCell, ResolvedTier } from '../../core/resolved';
+import { grantServerSecrets } from './server-secrets';
+import { renderRelease } from './release';
 import { seconds } from './util';
 
 /** Inputs of the fleet renderer. */
@@ -82,8 +84,11 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
   }
 
   const userData = ec2.UserData.forLinux();
-  userData.addCommands(
-    ...userDataLines(tier, cell, inputs.serverBundle ? { s3Uri: inputs.serverBundle.s3ObjectUrl } : undefined, inputs.backplane),
+  const hostLines = userDataLines(
+    tier,
+    cell,
+    inputs.serverBundle ? { s3Uri: inputs.serverBundle.s3ObjectUrl } : undefined,
+    inputs.backplane,
   );
   if (inputs.backplane) {
     // Read on the backplane's AUTH token secret only: user data fetches it at boot.
@@ -98,6 +103,9 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
       ],
     });
   }
+
+  // Read on exactly the tier's server.secrets: user data fetches them at boot.
+  grantServerSecrets(scope, role, tier);
 
   const launchTemplate = new ec2.LaunchTemplate(scope, CELL_IDS.launchTemplate, {
     machineImage: inputs.machineImage,
@@ -131,6 +139,9 @@ export function renderFleet(scope: Construct, inputs: FleetInputs): RenderedFlee
     maxHealthyPercentage: a.maxHealthyPercentage,
     groupMetrics: [new autoscaling.GroupMetrics(...a.groupMetrics.map((name) => new autoscaling.GroupMetric(name)))],
   });
+
+  // Signal-gated rolling update; the user data is written there, around the host lines (./release.ts).
+  renderRelease(cell, autoScalingGroup, userData, hostLines);
 
   const hook = a.lifecycleHook;
   const terminationHook = new autoscaling.LifecycleHook(scope, CELL_IDS.terminationHook, {

@@ -48,6 +48,8 @@ export function acknowledgeCellNagFindings(cell: ResolvedCell, targets: CellNagT
       },
     ]);
   }
+  // ECS cells have no group and no instance role (their acknowledgements: ./ecs-nag.ts).
+  if (cell.backend !== undefined) return acknowledgeLoadBalancerLogs(cell, targets);
   acknowledgeNag(targets.autoScalingGroup, [
     {
       rule: 'AwsSolutions-AS3',
@@ -74,6 +76,10 @@ export function acknowledgeCellNagFindings(cell: ResolvedCell, targets: CellNagT
         `limited to streams of the one embedded-metric-format log group (${EMF_LOG_GROUP}).`,
     },
   ]);
+  acknowledgeLoadBalancerLogs(cell, targets);
+}
+
+function acknowledgeLoadBalancerLogs(cell: ResolvedCell, targets: CellNagTargets): void {
   // Only the user's explicit choice: with logs on but not delivered (an environment-agnostic stack,
   // or a cell built without a bucket) the finding stays, next to the tier's warning.
   if (cell.operations.accessLogPrefix === undefined) {

@@ -32,7 +32,7 @@ export function renderSecurityGroups(scope: Construct, cell: ResolvedCell, vpc: 
   });
   const instances = new ec2.SecurityGroup(scope, CELL_IDS.instanceSecurityGroup, {
     vpc,
-    description: `websocket-tier cell ${cell.name}: instances`,
+    description: `websocket-tier cell ${cell.name}: ${cell.backend !== undefined ? 'tasks' : 'instances'}`,
     allowAllOutbound: true,
   });
   for (const rule of cell.loadBalancerIngress) {

@@ -3,6 +3,7 @@
  * which sizes the cell's Auto Scaling group (explicit `scaling` values win) and is validated
  * with the tier.
  */
+import { cellCapacityShare } from '../cell-state';
 import type { TierConfig } from '../config';
 import { CAPACITY_DEFAULTS, DEFAULTS } from '../defaults';
 import { errorsOf, type Issue, IssueCollector, type IsUnresolved, neverUnresolved } from '../issues';
@@ -11,10 +12,9 @@ import { RESERVED_FILE_DESCRIPTORS } from './data';
 import { fmt } from './format';
 import { backplaneIssues, backplaneLoad, evaluate } from './plan';
 
+/** The cell's share of the tier's connections, by Route 53 weight among the cells in rotation (cell-state.ts). */
 function weightShare(config: TierConfig, index: number): number {
-  const weights = config.cells.map((c) => (typeof c.weight === 'number' ? c.weight : DEFAULTS.cell.weight));
-  const sum = weights.reduce((a, b) => a + b, 0);
-  return sum > 0 ? weights[index] / sum : 1 / config.cells.length;
+  return cellCapacityShare(config, index);
 }
 
 /**

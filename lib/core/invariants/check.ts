@@ -189,11 +189,12 @@ function checkDrain(out: CellIssues, cv: RenderedCellView): void {
     const delay = num(tg.deregistrationDelaySeconds, AWS_DEFAULTS.deregistrationDelaySeconds.value);
     if (isLate(delay) || delay >= need) continue;
     const resolved = cell.targetGroup.deregistrationDelaySeconds;
-    if (cell.loadBalancerType === 'application') {
+    // ECS cells (ALB or NLB): ECS sends SIGTERM when the delay ends, so it must cover the drain.
+    if (cell.loadBalancerType === 'application' || cell.backend !== undefined) {
       out.report(
         'rendered-deregistration-delay-below-drain',
         tg.path,
-        `deregistration_delay.timeout_seconds is ${shown(tg.deregistrationDelaySeconds, delay, 's')} in the rendered target group of cell '${cell.name}' (the tier resolved ${resolved} s), below ${drainText}; the ALB may cut sockets still open when the delay ends, so a scale-in or replacement drops clients mid-drain. Allowed: ${need}–${LIMITS.deregistrationDelaySeconds.max} s (${LIMITS.deregistrationDelaySeconds.source}). Fix: keep the delay at ${resolved} s, or shorten connection.drainWindowSeconds in the tier config.`,
+        `deregistration_delay.timeout_seconds is ${shown(tg.deregistrationDelaySeconds, delay, 's')} in the rendered target group of cell '${cell.name}' (the tier resolved ${resolved} s), below ${drainText}; ${cell.backend !== undefined ? 'ECS stops the task (SIGTERM, then SIGKILL) when the delay ends' : 'the ALB may cut sockets still open when the delay ends'}, so a scale-in or replacement drops clients mid-drain. Allowed: ${need}–${LIMITS.deregistrationDelaySeconds.max} s (${LIMITS.deregistrationDelaySeconds.source}). Fix: keep the delay at ${resolved} s, or shorten connection.drainWindowSeconds in the tier config.`,
       );
     } else {
       const termination = bool(tg.connectionTermination, AWS_DEFAULTS.nlbConnectionTermination.value);
@@ -205,6 +206,7 @@ function checkDrain(out: CellIssues, cv: RenderedCellView): void {
       );
     }
   }
+  if (cell.backend?.type === 'fargate') return; // no instances, no termination hook: the deregistration delay holds the drain
   const hooks = cv.lifecycleHooks.filter(
     (h) => h.lifecycleTransition === 'autoscaling:EC2_INSTANCE_TERMINATING' || isLate(str(h.lifecycleTransition, '')),
   );

@@ -1,14 +1,14 @@
 /**
- * The instances of one cell: role and instance profile, launch template (never a launch
- * configuration; IMDSv2 required), Auto Scaling group with ELB health checks and group metrics,
- * the termination lifecycle hook under which sockets drain, and the lifecycle-action permission
- * scoped to this group (https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html). Same settings as lib/cdk/private/fleet.ts.
+ * The instances of one cell: role and instance profile, launch template (never a launch configuration; IMDSv2
+ * required), Auto Scaling group with ELB health checks and group metrics, the termination lifecycle hook under which
+ * sockets drain, and the lifecycle-action permission scoped to this group (https://docs.aws.amazon.com/autoscaling/ec2/userguide/lifecycle-hooks.html). Same settings as lib/cdk/private/fleet.ts.
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { EMF_LOG_GROUP, userDataLines } from '../../core/host-tuning';
 import { BACKPLANE_CELL_IDS, CELL_IDS, PULUMI_CELL_IDS } from '../../core/ids';
 import type { ResolvedCell, ResolvedTier } from '../../core/resolved';
+import { grantServerSecrets } from './server-secrets';
 import { bashUserDataBase64, create, policyJson, type Scope } from './util';
 
 /** The server bundle the instances download (see WebSocketTier `serverBundleFile`). */
@@ -53,9 +53,8 @@ export interface RenderedFleet {
 }
 
 /**
- * The instance role. Permissions: CloudWatch Logs on the agent's EMF log group only (the
- * connection gauge is extracted from those records); `AmazonSSMManagedInstanceCore` for Session
- * Manager (no SSH port, no key pair); read on the server bundle object, when given.
+ * The instance role. Permissions: CloudWatch Logs on the agent's EMF log group only (the connection gauge is extracted
+ * from those records); `AmazonSSMManagedInstanceCore` for Session Manager (no SSH port, no key pair); read on the bundle.
  */
 function renderRole(scope: Scope, cell: ResolvedCell, bundle: ServerBundleRef | undefined): aws.iam.Role {
   const opts = { parent: scope.parent };
@@ -121,6 +120,7 @@ export function renderFleet(scope: Scope, inputs: FleetInputs): RenderedFleet {
   const { tier, cell } = inputs;
   const a = cell.autoScaling;
   const role = renderRole(scope, cell, inputs.serverBundle);
+  grantServerSecrets(scope, role, tier); // read on exactly the tier's server.secrets, fetched at boot
   const instanceProfile = create(aws.iam.InstanceProfile, scope, PULUMI_CELL_IDS.instanceProfile, { role: role.name });
 
   const launchTemplate = create(aws.ec2.LaunchTemplate, scope, CELL_IDS.launchTemplate, {

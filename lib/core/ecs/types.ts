@@ -1,0 +1,101 @@
+/**
+ * The resolved shape of an ECS cell backend (`ResolvedCell.backend`): every default applied, every
+ * value a renderer writes. Renderers hold no ECS defaults and branch only on `backend.type`.
+ * Facts and sources: lib/core/ecs/facts.ts.
+ */
+
+/** Late-bound values an ECS scaling query's dimensions name. */
+export type EcsDimensionSource = 'loadBalancerFullName' | 'clusterName' | 'serviceName';
+
+/** One metric-math query of the service's target-tracking policy (Application Auto Scaling `TargetTrackingMetricDataQuery`). */
+export interface ResolvedEcsMetricQuery {
+  readonly id: string;
+  readonly expression?: string;
+  readonly metricStat?: {
+    readonly namespace: string;
+    readonly metricName: string;
+    readonly dimensions: readonly { readonly name: string; readonly valueOf: EcsDimensionSource }[];
+    readonly stat: string;
+  };
+  readonly label?: string;
+  readonly returnData: boolean;
+}
+
+/** Service auto scaling: target tracking on connections per running task, never CPU or request count. */
+export interface ResolvedEcsScaling {
+  /** `PolicyName` (required by Application Auto Scaling; unique per scalable target, so a constant is safe). */
+  readonly policyName: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Concurrent WebSocket connections per task. */
+  readonly targetValue: number;
+  /** Seconds between scale-ins: the drain window plus grace, so the next scale-in waits until the last one's tasks have drained. */
+  readonly scaleInCooldownSeconds: number;
+  readonly scaleOutCooldownSeconds: number;
+  /** `lb / 2 / tasks` (ALB: ActiveConnectionCount counts both legs) or `lb / tasks` (NLB ActiveFlowCount); exactly one query returns data. */
+  readonly metrics: readonly ResolvedEcsMetricQuery[];
+}
+
+/** The image of the task's one container. */
+export type ResolvedContainerImage =
+  | { readonly kind: 'directory'; readonly directory: string; readonly uri?: undefined }
+  | {
+      readonly kind: 'uri';
+      readonly uri: string;
+      readonly directory?: undefined;
+      /** A private ECR repository URI: the repository the execution role may pull from (plus `ecr:GetAuthorizationToken`). */
+      readonly ecrRepositoryArn?: string;
+    };
+
+/** An ECS cell on AWS Fargate. */
+export interface ResolvedFargateBackend {
+  readonly type: 'fargate';
+  readonly launchType: 'FARGATE';
+  /** Required by Fargate; tasks register in the target group by IP (`targetGroup.targetType` is `ip`). */
+  readonly networkMode: 'awsvpc';
+  /** `LATEST` (1.4.0 or later: `systemControls`, 8 and 16 vCPU sizes). */
+  readonly platformVersion: 'LATEST';
+  readonly cpu: number;
+  readonly memoryMiB: number;
+  readonly runtimePlatform: { readonly cpuArchitecture: 'X86_64' | 'ARM64'; readonly operatingSystemFamily: 'LINUX' };
+  readonly container: {
+    readonly name: string;
+    readonly image: ResolvedContainerImage;
+    readonly essential: true;
+    /** The application port, then the health port when it differs (TCP). */
+    readonly portMappings: readonly { readonly containerPort: number; readonly protocol: 'tcp' }[];
+    /** Seconds from SIGTERM to SIGKILL. */
+    readonly stopTimeoutSeconds: number;
+    /** `nofile` from `host.fileDescriptorLimit` (soft = hard). */
+    readonly ulimits: readonly { readonly name: 'nofile'; readonly softLimit: number; readonly hardLimit: number }[];
+    /** Network-namespace sysctls from the host tuning (`net.core.somaxconn`, `net.ipv4.tcp_max_syn_backlog`, the local port range when set). */
+    readonly systemControls: readonly { readonly namespace: string; readonly value: string }[];
+    readonly healthCheck?: {
+      readonly command: readonly string[];
+      readonly intervalSeconds: number;
+      readonly timeoutSeconds: number;
+      readonly retries: number;
+      readonly startPeriodSeconds: number;
+    };
+    /** `awslogs` into a log group of this retention; stream prefix = the cell name. */
+    readonly logs: { readonly driver: 'awslogs'; readonly retentionDays: number; readonly streamPrefix: string };
+  };
+  readonly service: {
+    /** Set only when `scaling.desiredCapacity` is: deploys then never reset what scaling chose. */
+    readonly desiredCount?: number;
+    readonly minimumHealthyPercent: number;
+    readonly maximumPercent: number;
+    readonly circuitBreaker: { readonly enable: true; readonly rollback: true };
+    readonly availabilityZoneRebalancing: 'ENABLED';
+    /** Seconds the service ignores failing load-balancer health checks of a new task. */
+    readonly healthCheckGracePeriodSeconds: number;
+    readonly enableExecuteCommand: boolean;
+    readonly assignPublicIp: false;
+    readonly propagateTags: 'SERVICE';
+    readonly enableEcsManagedTags: true;
+  };
+  readonly scaling: ResolvedEcsScaling;
+}
+
+/** The backend of an ECS cell (EC2 cells have none: `ResolvedCell.backend` is undefined). */
+export type ResolvedCellBackend = ResolvedFargateBackend;
