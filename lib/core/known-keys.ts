@@ -20,7 +20,9 @@ import type {
   HealthCheckConfig,
   HostTuningConfig,
   ScalingConfig,
+  AcknowledgementConfig,
   ServerConfig,
+  ServerRebalanceConfig,
   StickinessConfig,
   TierConfig,
 } from './config';
@@ -147,7 +149,7 @@ const SERVER: ShapeOf<ServerConfig> & { readonly [key: string]: KeyShape } = {
   maxConnections: true,
   allowedOrigins: true,
   maxMessageBytes: true,
-  rebalance: true, // false or an object: checked by validateTier
+  rebalance: { intervalMs: true, tolerance: true, maxShedFraction: true } satisfies ShapeOf<ServerRebalanceConfig>, // or false
   proxyProtocol: true,
   command: { executable: true, args: true },
   artifact: true,
@@ -172,8 +174,8 @@ export const TIER_CONFIG_KEYS: ShapeOf<TierConfig> = {
   capacity: CAPACITY,
   operations: OPERATIONS,
   backplane: BACKPLANE,
-  release: true,
-  acknowledge: true,
+  release: true, // its fields: lib/core/release.ts
+  acknowledge: [{ code: true, cells: true, reason: true } satisfies ShapeOf<AcknowledgementConfig>], // or code strings
 };
 
 /**

@@ -53,8 +53,8 @@ export const DOMAINS = [
   'ws.123',
   `${LONG_LABEL}.example.com`,
   `${'l'.repeat(64)}.example.com`,
-  `${'a'.repeat(52)}.example.com`, // 64 characters: one too many for ACM
-  `${'a'.repeat(51)}.example.com`, // 63
+  `${'a'.repeat(53)}.example.com`, // 65 characters: one too many for ACM
+  `${'a'.repeat(52)}.example.com`, // 64: the most ACM takes
   `${[LONG_LABEL, LONG_LABEL, LONG_LABEL].join('.')}.example.com`,
   `${[LONG_LABEL, LONG_LABEL, LONG_LABEL, 'x'.repeat(61)].join('.')}`, // 253
   `${[LONG_LABEL, LONG_LABEL, LONG_LABEL, 'x'.repeat(62)].join('.')}`, // 254
@@ -163,7 +163,32 @@ export function build(mode: Mode): fc.Arbitrary<TierConfig> {
                 { loadBalancerType: 'gateway' },
                 { loadBalancerType: 'network', nlbListenerProtocol: 'UDP' },
               ),
-              rest: fc.record({ weight: int(0, 255), instanceType: str(...INSTANCE_TYPES), scaling: cellScaling }, { requiredKeys: [] }),
+              rest: fc.record(
+                {
+                  weight: int(0, 255),
+                  instanceType: str(...INSTANCE_TYPES),
+                  scaling: cellScaling,
+                  state: V
+                    ? fc.oneof({ weight: 5, arbitrary: fc.constant('active') }, { weight: 1, arbitrary: fc.constant('draining') })
+                    : pick(2, 'active', 'draining', 'retired', 'paused', 'Active'),
+                  backend: V
+                    ? fc.oneof(
+                        { weight: 3, arbitrary: fc.constant({ type: 'ec2' }) },
+                        { weight: 1, arbitrary: fc.constant({ type: 'fargate', image: { uri: 'public.ecr.aws/nginx/nginx:1.27' } }) },
+                      )
+                    : pick(
+                        2,
+                        { type: 'ec2' },
+                        { type: 'fargate', image: { uri: 'public.ecr.aws/nginx/nginx:1.27' } },
+                        { type: 'fargate', image: { uri: 'public.ecr.aws/nginx/nginx:1.27' }, cpu: 512, memoryMiB: 1024 },
+                        { type: 'fargate', image: { uri: 'x' }, cpu: 256, memoryMiB: 8192 },
+                        { type: 'fargate', image: { uri: 'x' }, stopTimeoutSeconds: 121 },
+                        { type: 'fargate', image: {} },
+                        { type: 'lambda' },
+                      ),
+                },
+                { requiredKeys: [] },
+              ),
             },
             { requiredKeys: ['name', 'lb', 'rest'] },
           )
@@ -337,11 +362,31 @@ export function build(mode: Mode): fc.Arbitrary<TierConfig> {
       operations,
       backplane,
       acknowledge,
+      release: section({
+        batchSize: pick(2, 1, '25%', '100%', 0, '0%', '101%', '25', 2.5),
+        ...(V ? {} : { minInstancesInService: int(0, 40) }),
+        signalTimeoutSeconds: int(60, 3600),
+        minSuccessfulInstancesPercent: int(0, 100),
+        checkpointPercentages: pick(1, [50, 100], [100, 50], [0], [101]),
+        checkpointDelaySeconds: int(0, 172800),
+        autoRollback: bool(),
+        skipMatching: bool(),
+      }),
     },
     { requiredKeys: ['domainName', 'cells'] },
   );
 
-  return top as fc.Arbitrary<TierConfig>;
+  // In valid mode an ECS cell drops what ECS cells refuse today (an instance type; a tier backplane
+  // or capacity plan), so accepted configs include Fargate cells for the renderers to agree on.
+  const ecsValid = (c: Obj): Obj => {
+    const cellsOf = Array.isArray(c.cells) ? (c.cells as Obj[]) : [];
+    const ecs = cellsOf.filter((x) => (x.backend as Obj | undefined)?.type === 'fargate');
+    if (ecs.length === 0) return c;
+    for (const x of ecs) delete x.instanceType;
+    const { backplane: _b, capacity: _c, ...rest } = c;
+    return rest;
+  };
+  return (V ? top.map((c) => ecsValid(c as Obj)) : top) as fc.Arbitrary<TierConfig>;
 }
 
 /** Mistypings of a key: a dropped, doubled or swapped letter, a case change, a known other spelling. */
@@ -361,22 +406,36 @@ function misspell(key: string, how: number): string {
   }
 }
 
+/** A key the generator renamed: where (`cells[0].scaling`, '' at the top), from what, to what. */
+export interface Misspelling {
+  readonly parent: string;
+  readonly from: string;
+  readonly to: string;
+}
+
+/** The misspelling each generated config carries, if any (configs are plain data, so it is kept beside them). */
+export const MISSPELLINGS = new WeakMap<object, Misspelling>();
+
 /** Rename one key somewhere in the config (depth-first, the `pick`-th object key found). */
 function renameKey(config: Obj, pick: number, how: number): Obj {
-  const spots: { parent: Obj; key: string }[] = [];
-  const walk = (v: unknown, depth: number) => {
+  const spots: { parent: Obj; key: string; at: string }[] = [];
+  const walk = (v: unknown, depth: number, at: string) => {
     if (depth > 3 || typeof v !== 'object' || v === null) return;
     for (const [k, child] of Object.entries(v)) {
-      if (!Array.isArray(v)) spots.push({ parent: v as Obj, key: k });
-      walk(child, depth + 1);
+      if (!Array.isArray(v)) spots.push({ parent: v as Obj, key: k, at });
+      const next = Array.isArray(v) ? `${at}[${k}]` : at ? `${at}.${k}` : k;
+      walk(child, depth + 1, next);
     }
   };
-  walk(config, 0);
+  walk(config, 0, '');
   if (spots.length === 0) return config;
-  const { parent, key } = spots[pick % spots.length];
+  const { parent, key, at } = spots[pick % spots.length];
+  const to = misspell(key, how);
+  if (to === key || to in parent) return config;
   const value = parent[key];
   delete parent[key];
-  parent[misspell(key, how)] = value;
+  parent[to] = value;
+  MISSPELLINGS.set(config, { parent: at, from: key, to });
   return config;
 }
 
