@@ -252,10 +252,27 @@ const cellArb = (name: string): fc.Arbitrary<CellConfig> =>
         scaling: fc
           .integer({ min: 1, max: 4 })
           .chain((min) => fc.record({ minCapacity: fc.constant(min), maxCapacity: fc.integer({ min, max: 12 }) })),
+        // about one cell in four on Fargate, with or without ECS Exec
+        fargate: fc.oneof(
+          { weight: 3, arbitrary: fc.constant(undefined) },
+          { weight: 1, arbitrary: fc.record({ enableExecuteCommand: fc.boolean(), cpu: fc.constantFrom(512, 1024) }) },
+        ),
       },
-      { requiredKeys: ['name', 'type'] },
+      { requiredKeys: ['name', 'type', 'fargate'] },
     )
-    .map(({ type, ...cell }) => ({ ...cell, ...type }));
+    .map(({ type, fargate, instanceType, ...cell }) =>
+      fargate
+        ? { ...cell, ...type, backend: { type: 'fargate' as const, image: { uri: 'public.ecr.aws/nginx/nginx:1.27' }, ...fargate } }
+        : { ...cell, ...type, ...(instanceType ? { instanceType } : {}) },
+    );
+
+/** What ECS cells refuse today: a tier backplane; a drain grace beyond Fargate's 120 s stopTimeout. */
+function fitEcs(config: TierConfig): TierConfig {
+  if (!config.cells.some((c) => c.backend?.type === 'fargate')) return config;
+  const { backplane: _b, ...rest } = config;
+  const grace = config.connection?.drainGraceSeconds;
+  return grace !== undefined && grace > 120 ? { ...rest, connection: { ...config.connection, drainGraceSeconds: 120 } } : rest;
+}
 
 /** A valid tier: 1–3 cells of either type, timers, DNS, operations and backplane on or off. */
 const tierArb: fc.Arbitrary<TierConfig> = fc
@@ -304,7 +321,7 @@ const tierArb: fc.Arbitrary<TierConfig> = fc
       { requiredKeys: ['cells'] },
     ),
   )
-  .map((rest) => ({ domainName: DOMAIN, ...rest }) as TierConfig);
+  .map((rest) => fitEcs({ domainName: DOMAIN, ...rest } as TierConfig));
 
 /**
  * Unacknowledged AwsSolutions errors of one synthesized tier, built cheaply: an App of its own
@@ -342,10 +359,14 @@ describe('property: every valid tier passes AwsSolutions with zero unacknowledge
       dualstack: 0,
       narrowIngress: 0,
       noBundle: 0,
+      fargate: 0,
+      ecsExec: 0,
     };
     fc.assert(
       fc.property(tierArb, fc.boolean(), (config, bundle) => {
         for (const c of config.cells) {
+          if (c.backend?.type === 'fargate') seen.fargate++;
+          if (c.backend?.type === 'fargate' && c.backend.enableExecuteCommand) seen.ecsExec++;
           if (c.loadBalancerType === 'application') seen.alb++;
           else if (c.nlbListenerProtocol === 'TCP') seen.nlbTcp++;
           else seen.nlbTls++;

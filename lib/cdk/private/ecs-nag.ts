@@ -16,6 +16,19 @@ export function acknowledgeEcsNagFindings(cell: ResolvedCell, ecs: EcsCellResour
         'get in their environment file) plus server.environment, which is documented as plain configuration; none of it is secret.',
     },
   ]);
+  const execPolicy = ecs.taskRole.node.tryFindChild('DefaultPolicy');
+  if (cell.backend?.service.enableExecuteCommand && execPolicy) {
+    acknowledgeNag(execPolicy, [
+      {
+        rule: 'AwsSolutions-IAM5',
+        finding: 'Resource::*',
+        reason:
+          'ECS Exec (backend.enableExecuteCommand: true): the ssmmessages channel actions have no resource-level permissions, so AWS ' +
+          'documents them on Resource "*" (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/ecs-exec.html#ecs-exec-required-iam-permissions); ' +
+          'it is off by default and grants nothing else.',
+      },
+    ]);
+  }
   const image = cell.backend?.container.image;
   if (image?.kind === 'directory' || image?.ecrRepositoryArn !== undefined) {
     const policy = ecs.executionRole.node.tryFindChild('DefaultPolicy');
