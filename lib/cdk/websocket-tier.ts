@@ -24,6 +24,7 @@ import { renderEcsCluster } from './private/ecs-cluster';
 import { renderLogBucket } from './private/logs';
 import { chainCellReleases } from './private/release';
 import { renderVpc } from './private/vpc';
+import { givenVpcIssues } from './private/vpc-given';
 import { addRenderedCheck } from './private/rendered-view';
 import { acknowledgeTierNagFindings } from './private/nag-acknowledgements';
 import { renderWebAcl } from './private/waf';
@@ -70,6 +71,7 @@ export class WebSocketTier extends Construct {
     const { tier, warnings } = planTier(this.node.path, start.config, Token.isUnresolved, [
       ...validateDomainInZone(props.domainName, zoneNameOf(props.hostedZone), Token.isUnresolved),
       ...start.issues,
+      ...givenVpcIssues(props.vpc),
     ]);
     for (const issue of warnings) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}/${issue.code}`, issue.message);

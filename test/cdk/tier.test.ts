@@ -125,6 +125,19 @@ describe('tier options', () => {
     });
   });
 
+  test("a given VPC without public or private subnets is refused with vpc-subnets-missing, not aws-cdk-lib's subnet-group error", () => {
+    const build = (attrs: Partial<ec2.VpcAttributes>) => {
+      const app = createTestApp();
+      const stack = new Stack(app, 'Test');
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['us-east-1a', 'us-east-1b'], ...attrs });
+      const hostedZone = route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', TEST_ZONE);
+      return () => new WebSocketTier(stack, 'Tier', { ...withServerStart(oneCell()), hostedZone, vpc });
+    };
+    expect(build({})).toThrow(/- vpc has no public and no private subnets;.*Fix: pass a VPC that has both.*\[vpc-subnets-missing\]/s);
+    expect(build({ publicSubnetIds: ['subnet-1', 'subnet-2'] })).toThrow(/vpc has no private subnets;.*\[vpc-subnets-missing\]/s);
+    expect(build({ publicSubnetIds: ['subnet-1', 'subnet-2'], privateSubnetIds: ['subnet-3', 'subnet-4'] })).not.toThrow();
+  });
+
   test('a stack with an environment spreads the default VPC over 3 AZs', () => {
     const { template } = tierStack(oneCell(), {}, { env: { account: '111111111111', region: 'us-east-1' } });
     template.resourceCountIs('AWS::EC2::NatGateway', 3);
