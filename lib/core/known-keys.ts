@@ -173,6 +173,7 @@ export const TIER_CONFIG_KEYS: ShapeOf<TierConfig> = {
   operations: OPERATIONS,
   backplane: BACKPLANE,
   release: true,
+  allocator: true, // its fields: lib/core/allocator/validate.ts (`allocator-unknown-field`)
   acknowledge: true,
 };
 

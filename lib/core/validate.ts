@@ -4,6 +4,7 @@
  * field, the value, what is allowed and the fix. Late-bound values (CDK tokens, Pulumi outputs)
  * are skipped through the `isUnresolved` predicate.
  */
+import { validateAllocator } from './allocator/validate';
 import { validateBackplane } from './backplane';
 import { validateEcsCells } from './ecs/validate';
 import { sizeCell, validateTierCapacity } from './capacity/tier';
@@ -93,6 +94,7 @@ export function validateTier(input: TierConfig, isUnresolved: IsUnresolved = nev
   };
   v.issues.push(...validateRelease(config, sizes, isUnresolved));
   v.issues.push(...validateEcsCells(config, cells, isUnresolved));
+  v.issues.push(...validateAllocator(config, isUnresolved)); // allocator (allocator/validate.ts)
   return v.issues;
 }
 
