@@ -123,7 +123,7 @@ export function createAllocatorHandler(options: AllocatorHandlerOptions): (req: 
       const times = (issued.get(c.name) ?? []).filter((x) => t - x <= staleMs);
       issued.set(c.name, times);
       const stale = l === undefined || t - l.observedAtMs > staleMs;
-      const pending = l === undefined ? 0 : times.filter((x) => x > l.observedAtMs).length;
+      const pending = l === undefined ? 0 : times.filter((x) => x >= l.observedAtMs).length;
       return {
         name: c.name,
         url: options.cellUrl ? options.cellUrl(c.name) : c.url,
