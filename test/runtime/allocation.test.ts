@@ -24,7 +24,7 @@ afterEach(() => {
 
 async function server(options: RuntimeOptions) {
   const runtime = new WebSocketRuntime({ signals: [], env: {}, ...options }).start();
-  const http1 = http.createServer((req, res) => res.writeHead(404).end());
+  const http1 = http.createServer((_req, res) => res.writeHead(404).end());
   const wss = new WebSocketServer({ server: http1, ...wsServerOptions(runtime) });
   attachWebSocketServer(runtime, wss);
   await new Promise<void>((r) => http1.listen(0, '127.0.0.1', r));
