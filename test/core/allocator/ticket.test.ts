@@ -1,4 +1,6 @@
 import { createHmac } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { signTicket, verifyTicket } from '../../../lib/core/allocator/ticket';
 
 const KEY = 'k'.repeat(32);
@@ -64,5 +66,13 @@ describe('ticket codec', () => {
   test('keys shorter than 32 bytes are refused when signing and verifying', () => {
     expect(() => signTicket({ cell: 'a', expiresAt: 1 }, 'short')).toThrow(/at least 32 bytes/);
     expect(() => verifyTicket(t, { ...opts, keys: { current: KEY, previous: 'short' } })).toThrow(/previous key/);
+  });
+
+  test('docs/server-contract.md §14 test vector is what the codec writes', () => {
+    const doc = fs.readFileSync(path.join(__dirname, '..', '..', '..', 'docs', 'server-contract.md'), 'utf8');
+    const vector = /^(v1\.cell-a\.1800000030\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43})$/m.exec(doc)?.[1];
+    const key = 'websocket-tier-ticket-test-vector-key';
+    expect(vector).toBe(signTicket({ cell: 'cell-a', expiresAt: 1800000030, nonce: 'AAAAAAAAAAAAAAAAAAAAAA' }, key));
+    expect(verifyTicket(vector, { cell: 'cell-a', keys: { current: key }, nowMs: 1800000000_000 }).ok).toBe(true);
   });
 });
