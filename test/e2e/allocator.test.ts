@@ -12,7 +12,7 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { ReconnectingWebSocket, type WebSocketConstructor } from '../../lib/client';
 import { createAllocatorHandler, errorsOf, redisLoadSource, resolveTier, type TierConfig, validateTier } from '../../lib/core';
 import { attachWebSocketServer, redisConnectionCountStore, WebSocketRuntime, wsServerOptions } from '../../lib/runtime';
-import { freePort } from '../../lib/twin';
+import { freePort, startAllocatorServer } from '../../lib/twin';
 
 const hasRedis = !spawnSync('redis-server', ['-v']).error;
 // Skipped only off CI: .ci/run installs redis-server, so a missing one there must fail, not skip.
@@ -97,14 +97,10 @@ maybe('allocator e2e (real Redis, ws nodes under require)', () => {
       loadCacheMs: 0,
       cellUrl: (c) => `ws://127.0.0.1:${nodes[c].port}/`,
     });
-    const allocServer = http.createServer((req, res) => {
-      const q = Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams);
-      void handler({ method: req.method ?? 'GET', headers: {}, query: q }).then((r) => res.writeHead(r.status, r.headers).end(r.body));
-    });
-    await new Promise<void>((r) => allocServer.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise((r) => allocServer.close(r)));
-    const allocatorUrl = `http://127.0.0.1:${(allocServer.address() as AddressInfo).port}/`;
-    await new Promise((r) => setTimeout(r, 200)); // first reports land
+    const allocServer = await startAllocatorServer(handler);
+    cleanups.push(() => allocServer.close());
+    const allocatorUrl = allocServer.url;
+    await new Promise((r) => setTimeout(r, 200)); // the first reports land
 
     const clients: { rws: ReconnectingWebSocket; cell?: string }[] = [];
     const open = (n: number) => {
