@@ -3,8 +3,14 @@
  * global, or `ws`): the same wire protocol, plus the `ReconnectPolicy` (full jitter, close codes,
  * retry hint, minimum uptime). It adds no framing and no message queue: `send()` while
  * disconnected returns false, and the application resynchronises on `open`.
+ *
+ * With `allocatorUrl`, every connect and reconnect (after 1001, 1012, 1013 or a lost connection)
+ * first asks the tier's endpoint allocator (`allocator.ts`) and dials the cell URL it returns (with
+ * its ticket); a 503 "every cell is full" waits its `retryAfterSeconds` plus the policy's jitter, as a
+ * 1013 with that hint would; an unreachable allocator falls back to `url` (the tier's DNS name).
  */
-import { type CloseInfo, ReconnectPolicy, type ReconnectPolicyOptions } from './backoff';
+import { type Allocation, type FetchLike, requestAllocation } from './allocator';
+import { CLOSE_CODES, type CloseInfo, ReconnectPolicy, type ReconnectPolicyOptions } from './backoff';
 
 /** The subset of the WHATWG WebSocket the wrapper uses (browser `WebSocket` and `ws` both fit). */
 export interface WebSocketLike {
@@ -28,6 +34,16 @@ export interface ReconnectingWebSocketOptions extends ReconnectPolicyOptions {
   readonly protocols?: string | string[];
   /** Uniform [0, 1) source. @default Math.random */
   readonly random?: () => number;
+  /**
+   * The tier's endpoint allocator (`https://alloc.<domainName>/`), asked before every attempt; `url`
+   * is then the fallback used when it is unreachable.
+   * @default - none: always dial `url`
+   */
+  readonly allocatorUrl?: string;
+  /** Give up on the allocator after this many ms and fall back to `url`. @default 3000 */
+  readonly allocatorTimeoutMs?: number;
+  /** `fetch` for the allocator. @default globalThis.fetch */
+  readonly fetch?: FetchLike;
 }
 
 type Listener<A extends unknown[]> = (...args: A) => void;
@@ -39,6 +55,10 @@ interface Events {
   reconnecting: [delayMs: number, info: CloseInfo];
   /** The policy gave up (terminal close code or too many attempts). */
   stopped: [info: CloseInfo];
+  /** The allocator answered (a cell, or every cell full). */
+  allocated: [allocation: Allocation];
+  /** The allocator was unreachable: dialing `url` (the DNS name) instead. */
+  fallback: [error: string];
 }
 
 const OPEN = 1;
@@ -56,6 +76,8 @@ export class ReconnectingWebSocket {
     close: [],
     reconnecting: [],
     stopped: [],
+    allocated: [],
+    fallback: [],
   };
 
   /**
@@ -103,7 +125,41 @@ export class ReconnectingWebSocket {
 
   private connect(): void {
     if (this.closedByUser) return;
-    const ws = new this.ctor(typeof this.url === 'function' ? this.url() : this.url, this.options.protocols);
+    const allocatorUrl = this.options.allocatorUrl;
+    if (allocatorUrl === undefined) {
+      this.dial(this.fallbackUrl());
+      return;
+    }
+    void requestAllocation(allocatorUrl, { fetch: this.options.fetch, timeoutMs: this.options.allocatorTimeoutMs }).then((a) => {
+      if (this.closedByUser) return;
+      if (a.kind === 'unreachable') {
+        this.emit('fallback', a.error);
+        this.dial(this.fallbackUrl());
+        return;
+      }
+      this.emit('allocated', a);
+      if (a.kind === 'cell') this.dial(a.url);
+      else this.retry({ code: CLOSE_CODES.tryAgainLater, reason: JSON.stringify({ retryAfterMs: a.retryAfterMs, why: 'full' }) });
+    });
+  }
+
+  private fallbackUrl(): string {
+    return typeof this.url === 'function' ? this.url() : this.url;
+  }
+
+  /** Schedule the next attempt by the policy, or stop. */
+  private retry(info: CloseInfo): void {
+    const delay = this.policy.next(info);
+    if (delay === undefined) {
+      this.emit('stopped', info);
+      return;
+    }
+    this.emit('reconnecting', delay, info);
+    this.timer = setTimeout(() => this.connect(), delay);
+  }
+
+  private dial(url: string): void {
+    const ws = new this.ctor(url, this.options.protocols);
     this.socket = ws;
     ws.onopen = () => {
       this.policy.opened();
@@ -115,13 +171,7 @@ export class ReconnectingWebSocket {
       const info: CloseInfo = { code: ev.code, reason: ev.reason };
       this.emit('close', info);
       if (this.closedByUser) return;
-      const delay = this.policy.next(info);
-      if (delay === undefined) {
-        this.emit('stopped', info);
-        return;
-      }
-      this.emit('reconnecting', delay, info);
-      this.timer = setTimeout(() => this.connect(), delay);
+      this.retry(info);
     };
   }
 }

@@ -9,6 +9,7 @@
  *
  * Sources for ranges and defaults: `lib/core/limits.ts` (each with its AWS doc URL).
  */
+import type { AllocatorConfig } from './allocator/config';
 import type { BackplaneConfig } from './backplane';
 import type { ReleaseConfig } from './release';
 import type { CellBackendConfig } from './ecs/config';
@@ -27,6 +28,7 @@ import type {
 // Every *Config type a user writes is reachable from here.
 export type * from './primitives';
 export type { BackplaneConfig, BackplaneEngine } from './backplane';
+export type { AllocationMode, AllocatorConfig, AllocatorLoadSource } from './allocator/config';
 export type { ReleaseConfig, ReleasePercent } from './release';
 export type {
   BackplaneMode,
@@ -646,6 +648,13 @@ export interface TierConfig {
    * @default - batches of 25% of each cell, capacity kept (launch before terminate), timeouts derived
    */
   readonly release?: ReleaseConfig;
+  /**
+   * An endpoint allocator at `alloc.<domainName>` that places each client on the healthy active cell
+   * with the most headroom and signs a short-lived ticket the cell's servers verify. See
+   * `lib/core/allocator/config.ts` (fields, endpoint choice) and docs/server-contract.md §14.
+   * @default - no allocator: clients reach cells through weighted DNS only
+   */
+  readonly allocator?: AllocatorConfig;
   /**
    * Deliberate exceptions to the post-synthesis check. After every escape hatch, property override
    * and aspect, both renderers re-read the rendered resources of each cell and re-apply the

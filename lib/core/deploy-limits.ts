@@ -205,6 +205,13 @@ function resolvedLimits(v: IssueCollector, config: TierConfig): void {
   });
 }
 
+/** Whether a late-bound value (CDK token, Pulumi output) is anywhere in the config: the tier cannot be resolved at synthesis then. */
+function containsUnresolved(value: unknown, isUnresolved: IsUnresolved, depth = 0): boolean {
+  if (isUnresolved(value)) return true;
+  if (depth > 8 || typeof value !== 'object' || value === null) return false;
+  return Object.values(value).some((x) => containsUnresolved(x, isUnresolved, depth + 1));
+}
+
 /**
  * The deploy-time limits of a tier. The resolved checks (resource count, fixed-size groups) run
  * only when `prior` has no error and nothing checked is late-bound.
@@ -214,6 +221,7 @@ function resolvedLimits(v: IssueCollector, config: TierConfig): void {
 export function deployLimitIssues(config: TierConfig, prior: readonly Issue[], isUnresolved: IsUnresolved = neverUnresolved): Issue[] {
   const v = new IssueCollector(isUnresolved);
   configLimits(v, config);
-  if (errorsOf(prior).length === 0 && errorsOf(v.issues).length === 0) resolvedLimits(v, config);
+  if (errorsOf(prior).length === 0 && errorsOf(v.issues).length === 0 && !containsUnresolved(config, isUnresolved))
+    resolvedLimits(v, config);
   return v.issues;
 }

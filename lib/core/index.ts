@@ -26,3 +26,4 @@ export * from './release';
 export * from './ecs';
 export * from './cell-state';
 export * from './release-plan';
+export * from './allocator';

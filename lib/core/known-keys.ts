@@ -175,6 +175,7 @@ export const TIER_CONFIG_KEYS: ShapeOf<TierConfig> = {
   operations: OPERATIONS,
   backplane: BACKPLANE,
   release: true, // its fields: lib/core/release.ts
+  allocator: true, // its fields: lib/core/allocator/validate.ts (`allocator-unknown-field`)
   acknowledge: [{ code: true, cells: true, reason: true } satisfies ShapeOf<AcknowledgementConfig>], // or code strings
 };
 

@@ -3,6 +3,7 @@
  * Renderers read only the result; they hold no defaults of their own.
  */
 import type { CellConfig, LoadBalancerType, ScalingSignal, TierConfig } from './config';
+import { resolveAllocator } from './allocator/resolve';
 import { resolveBackplane } from './backplane';
 import { applyCellState, cellStateAlarms } from './cell-state';
 import { evaluate } from './capacity/plan';
@@ -88,6 +89,7 @@ export function resolveTier(config: TierConfig): ResolvedTier {
   };
   // A cell's state (cell-state.ts) sets its weight, bounds and alarms after the rest is resolved.
   const cells = config.cells.map((cell) => applyCellState(cell, resolveCell(config, cell, tier)));
+  const allocator = resolveAllocator(config, cells);
   return {
     ...tier,
     cells: cells.map((cell, i) => {
@@ -96,10 +98,11 @@ export function resolveTier(config: TierConfig): ResolvedTier {
     }),
     operations: resolveTierOperations(config, cells),
     ...(config.backplane !== undefined ? { backplane: resolveBackplane(config) } : {}),
+    ...(allocator !== undefined ? { allocator } : {}),
   };
 }
 
-type TierPart = Omit<ResolvedTier, 'cells' | 'operations' | 'backplane'>;
+type TierPart = Omit<ResolvedTier, 'cells' | 'operations' | 'backplane' | 'allocator'>;
 
 function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): ResolvedCellWithoutOperations {
   const c = config.connection ?? {};

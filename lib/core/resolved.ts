@@ -3,6 +3,7 @@
  * this: they hold no defaults and branch only on resolved fields.
  */
 import type { IpAddressType, ScalingSignal, StickinessType } from './primitives';
+import type { ResolvedAllocator } from './allocator/config';
 import type { ResolvedBackplane } from './backplane';
 import type { ResolvedServerSecret } from './server-secrets';
 import type { ResolvedRelease } from './release';
@@ -363,4 +364,6 @@ export interface ResolvedTier {
   readonly operations: ResolvedTierOperations;
   /** The backplane, when `backplane` is set (every default applied). */
   readonly backplane?: ResolvedBackplane;
+  /** The endpoint allocator, when `allocator` is set (every default applied; lib/core/allocator/). */
+  readonly allocator?: ResolvedAllocator;
 }

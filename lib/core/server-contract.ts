@@ -83,6 +83,14 @@ export const RUNTIME_ENV = {
   metricIntervalMs: 'WST_METRIC_INTERVAL_MS',
   /** `1` when the load balancer prefixes each connection with a PROXY protocol v2 header (NLB cells only). */
   proxyProtocol: 'WST_PROXY_PROTOCOL',
+  /** Allocation tickets at the upgrade (docs/server-contract.md §14): `off`, `prefer` or `require`. */
+  allocation: 'WST_ALLOCATION',
+  /** The allocator's current ticket key (≥ 32 bytes; from Secrets Manager at boot). */
+  ticketKey: 'WST_TICKET_KEY',
+  /** The ticket key before the last rotation, still accepted. */
+  ticketPreviousKey: 'WST_TICKET_PREVIOUS_KEY',
+  /** Milliseconds between load reports to the backplane for the allocator, 1000–300000; setting it turns them on. */
+  loadPublishIntervalMs: 'WST_LOAD_PUBLISH_INTERVAL_MS',
 } as const;
 
 /**

@@ -4,6 +4,7 @@
  * field, the value, what is allowed and the fix. Late-bound values (CDK tokens, Pulumi outputs)
  * are skipped through the `isUnresolved` predicate.
  */
+import { validateAllocator } from './allocator/validate';
 import { validateBackplane } from './backplane';
 import { validateEcsCells } from './ecs/validate';
 import { sizeCell, validateTierCapacity } from './capacity/tier';
@@ -97,6 +98,7 @@ export function validateTier(given: TierConfig, isUnresolved: IsUnresolved = nev
   };
   v.issues.push(...validateRelease(config, sizes, isUnresolved));
   v.issues.push(...validateEcsCells(config, cells, isUnresolved));
+  v.issues.push(...validateAllocator(config, isUnresolved)); // allocator (allocator/validate.ts)
   // Limits AWS enforces only at deploy (500 resources a stack, LCU ranges, name lengths): lib/core/deploy-limits.ts.
   v.issues.push(...deployLimitIssues(config, v.issues, isUnresolved));
   return v.issues;

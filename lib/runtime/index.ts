@@ -12,3 +12,5 @@ export * from './ws-adapter';
 export * from './socket-io-adapter';
 export * from './socket-io-recovery';
 export * from './ecs-task';
+export * from './allocation';
+export * from './load-report';

@@ -50,7 +50,9 @@ import { ecsTaskWatch, type EcsTaskOptions } from './ecs-task';
 import { EmfPublisher } from './emf';
 import { IMDS_BASE_URL, ImdsClient, isLeavingState } from './imds';
 import { type LifecycleActions, type LifecycleActionTarget, sdkLifecycleActions } from './lifecycle';
+import { type AllocationMode, type AllocationOptions, type TicketCheck, ticketCheck } from './allocation';
 import { type ClientAddress, clientAddressOf, type ForwardedForTrust } from './client-address';
+import { LOAD_REPORT_DEFAULT_INTERVAL_MS, type LoadReportOptions, reportLoad } from './load-report';
 import { type ConnectionCountStore, REBALANCE_DEFAULTS, type RebalanceOptions, shedCount } from './rebalance';
 import { DEFAULTS } from '../core/defaults';
 import { ASG_NAME_ENV, EMF_ENDPOINT_ENV, SERVER_ENV } from '../core/server-contract';
@@ -228,6 +230,14 @@ export interface RuntimeOptions {
   readonly metrics?: MetricsOptions | false;
   /** Rebalancing through a shared count store. @default off */
   readonly rebalance?: RuntimeRebalanceOptions;
+  /**
+   * Allocation tickets at the upgrade (lib/runtime/allocation.ts, docs/server-contract.md §14):
+   * `prefer` refuses an invalid `wst_ticket` with 403, `require` also a missing one.
+   * @default env `WST_ALLOCATION` (with `WST_TICKET_KEY`, `WST_TICKET_PREVIOUS_KEY`, `WST_CELL`), else `off`
+   */
+  readonly allocation?: AllocationOptions | AllocationMode;
+  /** Connection-count reports for the endpoint allocator (lib/runtime/load-report.ts). @default off */
+  readonly loadReport?: LoadReportOptions;
   /** Maximum connection lifetime, seconds > 0. @default none */
   readonly maxConnectionLifetimeSeconds?: number;
   /** Random amount subtracted from each lifetime, seconds ≥ 0 and < lifetime. @default 10 % of the lifetime */
@@ -279,6 +289,8 @@ export class WebSocketRuntime extends EventEmitter {
   readonly allowedOrigins?: readonly string[];
   readonly nodeId: string;
   private originMatchers?: ((origin: URL) => boolean)[];
+  /** Ticket check at the upgrade; undefined when allocation is `off`. */
+  private readonly tickets?: TicketCheck;
   private readonly opts: RuntimeOptions;
   private readonly env: NodeJS.ProcessEnv;
   private readonly random: () => number;
@@ -349,6 +361,7 @@ export class WebSocketRuntime extends EventEmitter {
     this.allowedOrigins = origins && origins.length > 0 ? origins : undefined;
     if (this.allowedOrigins) this.originMatchers = this.allowedOrigins.map(originMatcher);
     this.nodeId = options.rebalance?.nodeId ?? env[RUNTIME_ENV.nodeId] ?? `${os.hostname()}-${process.pid}`;
+    this.tickets = ticketCheck(options.allocation, env);
     if (options.maxConnectionLifetimeSeconds !== undefined) {
       checkRange('maxConnectionLifetimeSeconds', options.maxConnectionLifetimeSeconds, 0.001, Number.MAX_SAFE_INTEGER);
       const dither = options.connectionLifetimeDitherSeconds ?? options.maxConnectionLifetimeSeconds / 10;
@@ -370,6 +383,11 @@ export class WebSocketRuntime extends EventEmitter {
     return this._state;
   }
 
+  /** What the upgrade does with allocation tickets (`off`, `prefer`, `require`). */
+  get allocation(): AllocationMode {
+    return this.tickets?.mode ?? 'off';
+  }
+
   /** Open connections tracked by this runtime. */
   get connections(): number {
     return this.tracked.size;
@@ -388,6 +406,7 @@ export class WebSocketRuntime extends EventEmitter {
     this.startImds();
     this.startEcsTask();
     this.startRebalance();
+    this.startLoadReport();
     return this;
   }
 
@@ -402,15 +421,18 @@ export class WebSocketRuntime extends EventEmitter {
   }
 
   /**
-   * Decide on an upgrade / handshake: 503 while draining, 403 for an Origin outside the allowlist.
+   * Decide on an upgrade / handshake: 503 while draining, 403 for an Origin outside the allowlist,
+   * 403 `ticket …` for a missing (`require`) or invalid (`prefer`, `require`) allocation ticket.
    * The connection cap is enforced after the upgrade (`track`), so clients see close code 1013.
    */
-  admit(req: Pick<IncomingMessage, 'headers'>): Admission {
+  admit(req: Pick<IncomingMessage, 'headers'> & { readonly url?: string }): Admission {
     if (this._state !== 'serving') return { accept: false, status: 503, reason: 'draining' };
     const origin = req.headers.origin;
     if (origin !== undefined && this.originMatchers && !matchOrigin(origin, this.allowedOrigins ?? [], this.originMatchers)) {
       return { accept: false, status: 403, reason: `origin ${origin} not allowed` };
     }
+    const refusal = this.tickets?.refusal(req);
+    if (refusal !== undefined) return { accept: false, status: 403, reason: refusal };
     return { accept: true };
   }
 
@@ -499,6 +521,7 @@ export class WebSocketRuntime extends EventEmitter {
       this.once('drained', () => resolve());
     });
     void this.opts.rebalance?.store.remove(this.nodeId).catch((e) => this.warn(e));
+    void this.opts.loadReport?.store.remove(this.nodeId).catch((e) => this.warn(e));
     const heartbeat = this.startLifecycleHeartbeat();
     const targets = [...this.tracked.keys()];
     const offsets = drainOffsets(targets.length, Math.max(0, windowMs), this.random);
@@ -690,6 +713,18 @@ export class WebSocketRuntime extends EventEmitter {
         }
       },
     };
+  }
+
+  /** Load reports for the allocator: every interval while serving (the drain removes the entry). */
+  private startLoadReport(): void {
+    const l = this.opts.loadReport;
+    if (!l) return;
+    const interval =
+      l.intervalMs ?? envNumber(this.env, RUNTIME_ENV.loadPublishIntervalMs, 1000, 300_000) ?? LOAD_REPORT_DEFAULT_INTERVAL_MS;
+    checkRange('loadReport.intervalMs', interval, 1000, 300_000);
+    const report = () => reportLoad(l.store, this.nodeId, this._state === 'serving', this.tracked.size, interval);
+    void report().catch((e) => this.warn(e));
+    this.every(interval, report);
   }
 
   private startRebalance(): void {

@@ -300,7 +300,7 @@ describe('validation', () => {
       alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops-pager',
       accessLogs: { retentionDays: 30 },
       waf: { enabled: true, rateLimitPer5Minutes: 1000 },
-      minimumCapacityUnits: { a: 100, t: 50 },
+      minimumCapacityUnits: { a: 100, t: 5500 },
       deletionProtection: false,
       dashboard: true,
     };

@@ -154,10 +154,10 @@ describe('planRelease: hand-computed rows', () => {
   });
 
   test('a reserved LCU count is the budget', () => {
-    // 10 LCUs × 25 = 250/s; 50 ÷ 250 = 0.2.
-    const plan = planRelease(twoCells({ operations: { minimumCapacityUnits: { a: 10 } } }), undefined, { bootSeconds: 120, batchSize: 3 });
-    expect(plan.cells[0].loadBalancer).toMatchObject({ units: 10, unitsFrom: 'reservation', perSecond: 250 });
-    expect(plan.cells[0].loadBalancer.ratio).toBeCloseTo(0.2, 9);
+    // 100 LCUs (the ALB minimum reservation) × 25 = 2,500/s; 50 ÷ 2,500 = 0.02.
+    const plan = planRelease(twoCells({ operations: { minimumCapacityUnits: { a: 100 } } }), undefined, { bootSeconds: 120, batchSize: 3 });
+    expect(plan.cells[0].loadBalancer).toMatchObject({ units: 100, unitsFrom: 'reservation', perSecond: 2500 });
+    expect(plan.cells[0].loadBalancer.ratio).toBeCloseTo(0.02, 9);
     expect(plan.warnings.map((w) => w.path)).toEqual(['release.batchSize']); // cell b only
   });
 
