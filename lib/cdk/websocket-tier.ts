@@ -15,6 +15,7 @@ import type * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
 import { BACKPLANE_IDS, cellId, cellUrlOutputId, OPERATIONS_TIER_IDS, TIER_IDS } from '../core/ids';
 import { WARNING_PREFIX } from '../core/issues';
+import { allocatorRenderIssues } from '../core/allocator/render-gap';
 import { planTier } from '../core/plan';
 import { serverStartInputs } from '../core/server-start';
 import { validateDomainInZone } from '../core/validate';
@@ -72,6 +73,7 @@ export class WebSocketTier extends Construct {
       ...validateDomainInZone(props.domainName, zoneNameOf(props.hostedZone), Token.isUnresolved),
       ...start.issues,
       ...givenVpcIssues(props.vpc),
+      ...allocatorRenderIssues(props, Token.isUnresolved), // not rendered yet: refused, never dropped
     ]);
     for (const issue of warnings) {
       Annotations.of(this).addWarningV2(`${WARNING_PREFIX}/${issue.code}`, issue.message);

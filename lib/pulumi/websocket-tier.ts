@@ -5,6 +5,7 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { allocatorRenderIssues } from '../core/allocator/render-gap';
 import { resolveTier } from '../core/resolve';
 import { ecsCellIssues } from './private/ecs-guard';
 import { BACKPLANE_IDS, cellId, childName, TIER_IDS } from '../core/ids';
@@ -87,6 +88,7 @@ export class WebSocketTier extends pulumi.ComponentResource {
       ...validateDomainInZone(args.domainName, args.hostedZoneName, pulumi.Output.isInstance),
       ...start.issues,
       ...pulumiArgIssues(args),
+      ...allocatorRenderIssues(args, pulumi.Output.isInstance), // not rendered yet: refused, never dropped
     ];
     const errors = errorsOf(issues);
     if (errors.length > 0) throw new pulumi.ResourceError(formatIssues(name, errors), this);

@@ -362,6 +362,16 @@ export function build(mode: Mode): fc.Arbitrary<TierConfig> {
       operations,
       backplane,
       acknowledge,
+      allocator: section({
+        subdomain: str('alloc', 'endpoint', 'c0', 'Bad_Name', ''),
+        ticketTtlSeconds: int(5, 300),
+        mode: str('prefer', 'require', 'off', 'maybe'),
+        loadSource: pick(1, 'backplane', 'cloudwatch', 'redis'),
+        stalenessSeconds: int(1, 3600),
+        loadPublishIntervalSeconds: int(1, 300),
+        retryAfterSeconds: int(1, 3600),
+        fullAtFraction: pick(2, 0.9, 1, 0, 1.5, -0.1),
+      }),
       release: section({
         batchSize: pick(2, 1, '25%', '100%', 0, '0%', '101%', '25', 2.5),
         ...(V ? {} : { minInstancesInService: int(0, 40) }),

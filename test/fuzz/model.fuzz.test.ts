@@ -42,8 +42,8 @@ const FREE_FORM = [/^server\.environment$/, /^server\.secrets$/, /^operations\.m
 
 const CODE = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 
-/** Codes only a renderer can raise: how the server starts (`withServerStart` leaves a hostile `server` alone), the domain vs the hosted zone. */
-const RENDERER_CODES = new Set(['server-no-start', 'domain-outside-zone']);
+/** Codes only a renderer can raise: how the server starts (`withServerStart` leaves a hostile `server` alone), the domain vs the hosted zone, an allocator it does not render yet. */
+const RENDERER_CODES = new Set(['server-no-start', 'domain-outside-zone', 'allocator-not-rendered']);
 
 /** What a renderer did with a config. */
 interface Outcome {

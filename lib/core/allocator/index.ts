@@ -6,3 +6,4 @@ export * from './resolve';
 export * from './select';
 export * from './ticket';
 export { validateAllocator } from './validate';
+export { allocatorRenderIssues } from './render-gap';
