@@ -4,11 +4,15 @@
  * cell's gate (config order). The gate's polling logic is a pure function tested by table; the
  * gate itself is registered under mocks and never calls AWS.
  */
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import * as pulumi from '@pulumi/pulumi';
 import { resolveTier, type TierConfig } from '../../lib/core';
 import { WebSocketTier } from '../../lib/pulumi';
 import { gateDiff, gateTimeoutSeconds, gateVerdict, type RefreshView } from '../../lib/pulumi/private/release-gate';
-import { setupPulumiMocks, settle, type PulumiRecorder } from '../helpers/pulumi-mocks';
+import { recordProgram, setupPulumiMocks, settle, type PulumiRecorder } from '../helpers/pulumi-mocks';
 import { withServerStart } from '../helpers/server-start';
 
 let sdkLoaded = false;
@@ -152,5 +156,40 @@ describe('gateDiff: the gate updates exactly when the cell was released again', 
   });
   test('a new launch-template version: an update, never a replacement', () => {
     expect(gateDiff(olds, { ...olds, launchTemplateVersion: '4' })).toEqual({ changes: true, replaces: [] });
+  });
+});
+
+describe('a new server bundle is a new launch-template version (what starts the refresh)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wst-pulumi-release-'));
+  const v1 = path.join(dir, 'v1.js');
+  const v1copy = path.join(dir, 'v1-copy.js');
+  const v2 = path.join(dir, 'v2.js');
+  fs.writeFileSync(v1, "console.log('build 1');\n");
+  fs.writeFileSync(v1copy, "console.log('build 1');\n");
+  fs.writeFileSync(v2, "console.log('build 2');\n");
+  const one: TierConfig = { domainName: 'ws.example.com', cells: [{ name: 'a' }] };
+  async function render(file: string) {
+    const { recorder } = await recordProgram(
+      () => new WebSocketTier('t1', { ...withServerStart(one, file), serverBundleFile: file, hostedZoneId: 'Z0' }),
+    );
+    const key: string = recorder.named('t1-server-bundle-object').inputs.key;
+    const userData = Buffer.from(recorder.named('t1-cell-a-launch-template').inputs.userData, 'base64').toString('utf8');
+    return { key, userData };
+  }
+
+  test('same bytes → same key (another path too); changed bytes → changed key; user data fetches exactly that key', async () => {
+    const a = await render(v1);
+    const same = await render(v1copy);
+    const b = await render(v2);
+    const sha = (f: string) => createHash('sha256').update(fs.readFileSync(f)).digest('hex');
+    expect(a.key).toBe(`server-${sha(v1)}.js`);
+    expect(same.key).toBe(a.key);
+    expect(b.key).toBe(`server-${sha(v2)}.js`);
+    expect(b.key).not.toBe(a.key);
+    expect(a.userData).toContain(`s3://t1-server-bundle-id/${a.key}`);
+    expect(b.userData).toContain(`s3://t1-server-bundle-id/${b.key}`);
+    // A changed launch template (user data) is a new template version, which the group names (latestVersion): the refresh starts.
+    expect(b.userData).not.toBe(a.userData);
+    expect(same.userData).toBe(a.userData);
   });
 });
