@@ -83,7 +83,7 @@ describe('Pulumi release: instance refresh, gate, cells one at a time', () => {
     expect(a).toMatchObject({
       autoScalingGroupName: 't1-cell-a-auto-scaling-group',
       launchTemplateVersion: '1',
-      region: 'us-east-1',
+      groupRegion: 'us-east-1',
       pollSeconds: 15,
       timeoutSeconds: gateTimeoutSeconds(plan.cells[0].release),
     });
@@ -144,7 +144,7 @@ describe('gateDiff: the gate updates exactly when the cell was released again', 
   const olds = {
     autoScalingGroupName: 'g',
     launchTemplateVersion: '3',
-    region: 'us-east-1',
+    groupRegion: 'us-east-1',
     timeoutSeconds: 100,
     pollSeconds: 15,
     refreshId: 'r1',

@@ -40,7 +40,7 @@ export interface ReleaseGateInputs {
   /** The launch-template version the group runs: a new one means a new refresh to wait for. */
   readonly launchTemplateVersion: string;
   /** Region of the group. */
-  readonly region: string;
+  readonly groupRegion: string;
   /** Seconds to wait for a refresh before failing. */
   readonly timeoutSeconds: number;
   /** Seconds between polls. */
@@ -112,7 +112,7 @@ async function waitForRefresh(inputs: ReleaseGateInputs, seenId: string | undefi
   // Loaded here, at deployment time only: tests serialize this function but never run it.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('@aws-sdk/client-auto-scaling') as typeof import('@aws-sdk/client-auto-scaling');
-  const client = new sdk.AutoScalingClient({ region: inputs.region });
+  const client = new sdk.AutoScalingClient({ region: inputs.groupRegion });
   const started = Date.now();
   const startedAfter = new Date(started - RECENT_WINDOW_SECONDS * 1000);
   for (;;) {
@@ -136,7 +136,7 @@ async function waitForRefresh(inputs: ReleaseGateInputs, seenId: string | undefi
 }
 
 /** The inputs whose change means a new release of the cell (or a new way to wait for it): anything but the outputs. */
-const GATE_INPUT_KEYS = ['autoScalingGroupName', 'launchTemplateVersion', 'region', 'timeoutSeconds', 'pollSeconds'] as const;
+const GATE_INPUT_KEYS = ['autoScalingGroupName', 'launchTemplateVersion', 'groupRegion', 'timeoutSeconds', 'pollSeconds'] as const;
 
 /** The gate's diff: an update (never a replacement) when any input changed; outputs are not compared. Pure. */
 export function gateDiff(olds: ReleaseGateOutputs, news: ReleaseGateInputs): { changes: boolean; replaces: string[] } {
@@ -189,7 +189,7 @@ export function renderReleaseGate(
     {
       autoScalingGroupName: group.name,
       launchTemplateVersion,
-      region,
+      groupRegion: region,
       timeoutSeconds: gateTimeoutSeconds(release),
       pollSeconds: GATE_POLL_SECONDS,
     },
