@@ -127,10 +127,7 @@ export class WebSocketTier extends Construct {
         }),
     );
     for (const rule of tier.backplane?.ingress ?? []) this.backplane?.allowFrom(rule, this.cell(rule.fromCell).connections);
-    chainCellReleases(
-      tier.cells,
-      this.cells.map((c, i) => (tier.cells[i].backend === undefined ? c.autoScalingGroup : undefined)),
-    ); // releases roll cell by cell, in config order
+    chainCellReleases(tier.cells, this.cells); // releases roll cell by cell (groups and ECS services), in config order
     // Re-checks the invariants on the rendered resources after every escape hatch, override and aspect.
     addRenderedCheck(this, tier, this.cells, props);
     acknowledgeTierNagFindings(tier, this, props.vpc === undefined);

@@ -210,3 +210,9 @@ export const BACKPLANE_CELL_IDS = {
 export const SERVER_SECRETS_CELL_IDS = {
   readPolicy: 'ServerSecretsRead',
 } as const;
+
+/** Pulumi-only release children of a cell (lib/pulumi/private/release-gate.ts). */
+export const PULUMI_RELEASE_IDS = {
+  /** The dynamic resource that waits for the cell's instance refresh before the next cell is released. */
+  releaseGate: 'ReleaseGate',
+} as const;

@@ -8,8 +8,8 @@
  * - Batches: a cell of N instances with batch size b is replaced in ceil(N ÷ b) batches of b
  *   instances (the last one holds the rest).
  * - One batch takes `bootSeconds + drainWindowSeconds + drainGraceSeconds`: the replacements
- *   launch and pass their health check (launch-before-terminate, the instance maintenance policy
- *   the tier sets at min healthy 100 %), then the old instances go through the termination
+ *   launch and pass their health check (launch-before-terminate when the cell's resolved release
+ *   keeps its planned capacity in service), then the old instances go through the termination
  *   lifecycle hook: the server closes its sockets at random offsets over the drain window, and the
  *   hook waits up to the grace after it. This is the rolling update's pause time.
  * - Reconnect rate while a batch drains: the clients of the batch reconnect evenly over the drain
@@ -31,8 +31,9 @@
  * - The release: cells one at a time in the order of `cells` (retired cells have no instances and
  *   take no time); total = the sum of the cells' durations.
  *
- * The inputs are {@link ReleasePlanSettings}, a small shape of its own so a resolved release setting
- * (batch size, boot time) can be passed in field by field.
+ * Defaults come from each cell's {@link ResolvedCell.release} (lib/core/release.ts: batch size,
+ * readiness, drain, instances kept in service), the same numbers the CloudFormation rolling update
+ * and the Pulumi instance refresh are written from; {@link ReleasePlanSettings} override them.
  */
 import { cellStateOf } from './cell-state';
 import type { CellState, TierConfig } from './config';
@@ -57,18 +58,22 @@ import type { ResolvedCell, ResolvedTier } from './resolved';
  * How the release runs. Every field is optional; the paths in error messages are `release.<field>`.
  */
 export interface ReleasePlanSettings {
-  /** Instances replaced at once in a cell (CloudFormation `MaxBatchSize`), integer ≥ 1. @default 1 */
+  /**
+   * Instances replaced at once in a cell (CloudFormation `MaxBatchSize`), integer ≥ 1.
+   * @default - each cell's resolved release (`cell.release.batchSize`, from the tier's `release.batchSize`)
+   */
   readonly batchSize?: number;
   /**
    * Seconds from launching a replacement until it is healthy and in service (boot, server start,
    * health checks, the readiness signal). Number ≥ 0.
-   * @default - the cell's `healthCheckGracePeriodSeconds` (300: the time the tier already allows a new instance to boot)
+   * @default - each cell's resolved release readiness (`cell.release.readinessSeconds`: the health-check
+   *   grace period + health-check interval × healthy threshold)
    */
   readonly bootSeconds?: number;
   /**
-   * Replacements launch before the old instances are terminated, so capacity never dips
-   * (instance maintenance policy min healthy 100 %, max above 100 %).
-   * @default - true when the cell's `minHealthyPercentage` is 100 and its `maxHealthyPercentage` is above 100
+   * Replacements launch before the old instances are terminated, so capacity never dips.
+   * @default - each cell's resolved release: true when it keeps its whole planned capacity in service
+   *   (`cell.release.minInstancesInService` ≥ `cell.release.capacity`)
    */
   readonly launchBeforeTerminate?: boolean;
   /**
@@ -164,7 +169,7 @@ export interface DrainedClientsShift {
 
 /** The release plan. */
 export interface ReleasePlan {
-  /** The settings with defaults applied (boot time per cell is in each cell's batch time). */
+  /** `options.batchSize` when given, else the largest of the cells' resolved batch sizes (each cell's is in `cells[i].batchSize`). */
   readonly batchSize: number;
   readonly cells: readonly CellReleasePlan[];
   /** Cell names in release order. */
@@ -243,7 +248,6 @@ function perInstanceMax(config: TierConfig, cell: ResolvedCell, plan: CapacityPl
 export function planRelease(tier: TierConfig, capacity?: ReleaseCapacityInput, options: PlanReleaseOptions = {}): ReleasePlan {
   const resolved = planTier('', tier).tier;
   const v = new IssueCollector(neverUnresolved, '', options.fieldName);
-  const batchSize = options.batchSize ?? 1;
   v.int('release.batchSize', options.batchSize, { min: 1, max: CAPACITY_DEFAULTS.maxInstancesPerCell }, 'instances');
   if (options.bootSeconds !== undefined)
     v.num('release.bootSeconds', options.bootSeconds, {
@@ -265,7 +269,7 @@ export function planRelease(tier: TierConfig, capacity?: ReleaseCapacityInput, o
   let clock = 0;
   const cells: CellReleasePlan[] = resolved.cells.map((cell, i) => {
     const plan = plans[i];
-    const r = planCell(tier, resolved, cell, i, plan, batchSize, options, clock, v);
+    const r = planCell(tier, resolved, cell, i, plan, options.batchSize ?? cell.release.batchSize, options, clock, v);
     clock = r.endSeconds;
     return r;
   });
@@ -280,7 +284,7 @@ export function planRelease(tier: TierConfig, capacity?: ReleaseCapacityInput, o
     })),
   );
   return {
-    batchSize,
+    batchSize: options.batchSize ?? Math.max(1, ...cells.map((c) => c.batchSize)),
     cells,
     order: cells.map((c) => c.cell),
     totalSeconds: clock,
@@ -290,6 +294,7 @@ export function planRelease(tier: TierConfig, capacity?: ReleaseCapacityInput, o
     warnings: warningsOf(v.issues),
     assumptions: [
       'Cells are released one at a time, in the order of cells; a cell is replaced batch by batch.',
+      "Batch size, boot (readiness) time, drain and launch-before-terminate are each cell's resolved release, the numbers the renderers write, unless given as options.",
       'One batch = boot (replacement launched and healthy) + drain window + grace (lifecycle hook).',
       "A batch's clients reconnect evenly over the drain window (the runtime's paced drain).",
       'Reconnecting clients land on the instances in service in the same cell (DNS answers are cached).',
@@ -320,10 +325,12 @@ function planCell(
   const instances = options.instances?.[cell.name] ?? (state === 'retired' ? 0 : (plan?.perCell.instancesAtPeak ?? a.maxCapacity));
   const connections = plan ? plan.connectionsPerCell : instances * a.scalingPolicy.targetValue;
   const clientsPerInstance = instances > 0 ? connections / instances : 0;
-  const lbt = options.launchBeforeTerminate ?? (a.minHealthyPercentage === 100 && a.maxHealthyPercentage > 100);
-  const boot = options.bootSeconds ?? a.healthCheckGracePeriodSeconds;
+  // One source: the cell's resolved release (lib/core/release.ts), which the renderers write too.
+  const rel = cell.release;
+  const lbt = options.launchBeforeTerminate ?? rel.minInstancesInService >= rel.capacity;
+  const boot = options.bootSeconds ?? rel.readinessSeconds;
   const window = cell.drainWindowSeconds;
-  const batchSeconds = RELEASE_FORMULAS.batchSeconds(boot, window, cell.drainGraceSeconds);
+  const batchSeconds = RELEASE_FORMULAS.batchSeconds(boot, window, rel.drainSeconds - window);
   const sizes = RELEASE_FORMULAS.batches(instances, batchSize);
   const batches: ReleaseBatchPlan[] = sizes.map((n, k) => {
     const s = start + k * batchSeconds;

@@ -74,6 +74,8 @@ export interface WebSocketCellArgs {
    * @default - no backplane
    */
   readonly backplane?: BackplaneRef;
+  /** Release order: the previous cell's `releaseGate`; this cell's group is updated only after it. @default - none (first cell) */
+  readonly releaseAfter?: pulumi.Resource;
 }
 
 /** One cell: load balancer, listener(s), target group, Auto Scaling group, scaling policy, DNS. */
@@ -98,6 +100,8 @@ export class WebSocketCell extends pulumi.ComponentResource {
   readonly role: aws.iam.Role;
   /** The termination lifecycle hook under which servers drain. */
   readonly terminationHook: aws.autoscaling.LifecycleHook;
+  /** Waits for this cell's instance refresh (pass it as the next cell's `releaseAfter`). */
+  readonly releaseGate: pulumi.CustomResource;
   /** The target-tracking policy on connections per instance. */
   readonly scalingPolicy: aws.autoscaling.Policy;
   /** The load balancer's security group. */
@@ -141,7 +145,6 @@ export class WebSocketCell extends pulumi.ComponentResource {
     this.listener = lb.listener;
     this.httpRedirectListener = lb.httpRedirectListener;
     this.targetGroup = lb.targetGroup;
-
     const imageId =
       args.amiId ??
       aws.ssm.getParameterOutput({ name: amazonLinux2023ImageParameter(cell.autoScaling.architecture) }, { parent: this }).value;
@@ -154,12 +157,13 @@ export class WebSocketCell extends pulumi.ComponentResource {
       targetGroupArn: lb.targetGroup.arn,
       serverBundle: args.serverBundle,
       backplane: args.backplane,
+      releaseAfter: args.releaseAfter,
     });
+    this.releaseGate = fleet.releaseGate;
     this.autoScalingGroup = fleet.autoScalingGroup;
     this.launchTemplate = fleet.launchTemplate;
     this.role = fleet.role;
     this.terminationHook = fleet.terminationHook;
-
     this.scalingPolicy = renderScalingPolicy(scope, cell.autoScaling.scalingPolicy, {
       autoScalingGroupName: fleet.autoScalingGroup.name,
       loadBalancerFullName: lb.loadBalancer.arnSuffix,

@@ -124,25 +124,28 @@ export class WebSocketTier extends pulumi.ComponentResource {
         )
       : undefined;
 
-    this.cells = tier.cells.map(
-      (cell) =>
-        new WebSocketCell(
-          childName(name, cellId(cell.name)),
-          {
-            tier,
-            cell,
-            ...this.network,
-            certificateArn: this.certificateArn,
-            hostedZoneId: args.hostedZoneId,
-            serverBundle,
-            amiId: args.amiId,
-            logBucket: logBucket && { name: logBucket.bucket.bucket, policy: logBucket.policy },
-            webAclArn: this.webAcl?.arn,
-            backplane: this.backplane?.ref,
-          },
-          { parent: this },
-        ),
-    );
+    let releaseAfter: pulumi.Resource | undefined; // cells one at a time, in config order (./private/release-gate.ts)
+    this.cells = tier.cells.map((cell) => {
+      const c = new WebSocketCell(
+        childName(name, cellId(cell.name)),
+        {
+          releaseAfter,
+          tier,
+          cell,
+          ...this.network,
+          certificateArn: this.certificateArn,
+          hostedZoneId: args.hostedZoneId,
+          serverBundle,
+          amiId: args.amiId,
+          logBucket: logBucket && { name: logBucket.bucket.bucket, policy: logBucket.policy },
+          webAclArn: this.webAcl?.arn,
+          backplane: this.backplane?.ref,
+        },
+        { parent: this },
+      );
+      releaseAfter = c.releaseGate;
+      return c;
+    });
     for (const rule of tier.backplane?.ingress ?? []) this.backplane?.allowFrom(rule, this.cell(rule.fromCell).instanceSecurityGroup.id);
 
     this.dashboard = renderDashboard(

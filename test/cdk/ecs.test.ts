@@ -308,7 +308,12 @@ describe('a mixed tier: Fargate ALB cell (image directory), Fargate NLB cell (im
   test('the EC2 cell renders exactly as in an EC2-only tier', () => {
     const alone = tierStack(config([{ name: 'e' }], { host: { localProxy: true } }), {}, ENV);
     const strip = (tpl: Template) => JSON.parse(JSON.stringify(ofCell(tpl, 'AWS::AutoScaling::AutoScalingGroup', 'e')));
-    expect(strip(t.template)).toEqual(strip(alone.template));
+    // Only its place in the release chain differs: it is released after the ECS cell before it (test/cdk/release.test.ts).
+    const mixed = strip(t.template);
+    const [groupId] = Object.keys(mixed);
+    expect(mixed[groupId].DependsOn).toEqual([expect.stringMatching(/^TierCelln.*Service/)]);
+    delete mixed[groupId].DependsOn;
+    expect(mixed).toEqual(strip(alone.template));
     expect(one(t.template, 'AWS::EC2::LaunchTemplate', 'e')).toEqual(one(alone.template, 'AWS::EC2::LaunchTemplate', 'e'));
   });
 

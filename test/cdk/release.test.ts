@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { CfnResource } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import type * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import { resolveTier, type TierConfig } from '../../lib/core';
@@ -156,4 +157,45 @@ test('release errors stop synthesis with the usual format', () => {
   expect(() => tierStack(oneCell(undefined, { release: { batchSize: 5 } }))).toThrow(
     /release\.batchSize is 5 instances but cell "a" plans 2.*\[release-batch-exceeds-cell\]/s,
   );
+});
+
+describe('cells one at a time, ECS cells included (issue 13 item 3)', () => {
+  // Config order e1 (EC2), f1 (Fargate), e2 (EC2), f2 (Fargate): the chain goes through the ECS services.
+  const fargate = (name: string): TierConfig['cells'][number] => ({
+    name,
+    backend: { type: 'fargate', image: { uri: 'public.ecr.aws/example/chat:1.0.0' } },
+  });
+  const config: TierConfig = { domainName: 'ws.example.com', cells: [{ name: 'e1' }, fargate('f1'), { name: 'e2' }, fargate('f2')] };
+  const t = tierStack(config, {}, { env: { account: '123456789012', region: 'eu-west-1' } });
+  const resources = t.template.toJSON().Resources as Record<string, { Type: string; DependsOn?: string[] }>;
+  const serviceId = (cell: string) => t.stack.getLogicalId(t.tier.cell(cell).ecs!.service.node.defaultChild as CfnResource);
+  const ids: Record<string, () => string> = {
+    e1: () => groupId(t, 'e1'),
+    f1: () => serviceId('f1'),
+    e2: () => groupId(t, 'e2'),
+    f2: () => serviceId('f2'),
+  };
+  /** The other cells' release resources this cell's release resource DependsOn. */
+  const chainedAfter = (cell: string) => {
+    const mine = ids[cell]();
+    const others = Object.keys(ids)
+      .filter((c) => c !== cell)
+      .map((c) => ids[c]());
+    return (resources[mine].DependsOn ?? []).filter((d) => others.includes(d));
+  };
+
+  test('each group or service DependsOn the previous cell’s group or service, in config order', () => {
+    expect(resources[ids.f1()].Type).toBe('AWS::ECS::Service');
+    expect(chainedAfter('e1')).toEqual([]);
+    expect(chainedAfter('f1')).toEqual([groupId(t, 'e1')]); // service after group
+    expect(chainedAfter('e2')).toEqual([serviceId('f1')]); // group after service
+    expect(chainedAfter('f2')).toEqual([groupId(t, 'e2')]);
+  });
+
+  test('the chain is what core resolved (release.after), the ECS cells keep their circuit breaker with rollback', () => {
+    expect(resolveTier(withServerStart(config)).cells.map((c) => c.release.after)).toEqual([undefined, 'e1', 'f1', 'e2']);
+    t.template.hasResourceProperties('AWS::ECS::Service', {
+      DeploymentConfiguration: Match.objectLike({ DeploymentCircuitBreaker: { Enable: true, Rollback: true } }),
+    });
+  });
 });

@@ -57,13 +57,14 @@ describe('planRelease: hand-computed rows', () => {
       capacityRatio: 4000 / 5716,
     },
     {
-      // Boot defaults to healthCheckGracePeriodSeconds 300: 300 + 60 + 10 = 370 s; 4 × 370 × 2 = 2,960 s.
-      name: 'default boot time',
+      // Boot defaults to the cell's resolved release readiness: grace 300 + interval 10 × healthy threshold 3 = 330 s;
+      // batch 330 + 60 + 10 = 400 s; 4 × 400 × 2 = 3,200 s. Batch size defaults to release.batchSize '25%' of capacity 2 → 1.
+      name: 'default boot time and batch size (the resolved release)',
       tier: twoCells(),
       options: {},
       batches: [1, 1, 1, 1],
-      batchSeconds: 370,
-      totalSeconds: 2960,
+      batchSeconds: 400,
+      totalSeconds: 3200,
       peak: 1000 / 60,
       lbRatio: 0.5,
       arrivals: 1000 / 60 / 4,
@@ -96,6 +97,35 @@ describe('planRelease: hand-computed rows', () => {
       lbRatio: 4000 / 60 / 50,
       arrivals: 4000 / 60 / 6,
       capacityRatio: 6000 / 8574,
+    },
+    {
+      // One source: release.batchSize 2 is the cell's resolved batch (cell.release.batchSize), no option needed.
+      // 4 instances at release time → [2, 2]; boot = readiness 330 s, batch 330 + 60 + 10 = 400 s; 2 × 400 × 2 cells = 1,600 s.
+      // Peak 1,000 × 2 ÷ 60 = 33.33/s; LB 33.33 ÷ 33.33 = 1; 4 in service (keeps its capacity) → 8.33/s each.
+      name: 'batch size from the tier release (ResolvedRelease)',
+      tier: twoCells({ release: { batchSize: 2 } }),
+      options: {},
+      batches: [2, 2],
+      batchSeconds: 400,
+      totalSeconds: 1600,
+      peak: 2000 / 60,
+      lbRatio: 1,
+      arrivals: 2000 / 60 / 4,
+      capacityRatio: 4000 / 5716,
+    },
+    {
+      // release.minInstancesInService 1 < capacity 2: the resolved release terminates before launching, so no
+      // launch-before-terminate: 4 − 1 = 3 in service, 3 × 1,429 = 4,287; arrivals 16.667 ÷ 3.
+      name: 'terminate before launch from the tier release (ResolvedRelease)',
+      tier: twoCells({ release: { minInstancesInService: 1 } }),
+      options: { bootSeconds: 120 },
+      batches: [1, 1, 1, 1],
+      batchSeconds: 190,
+      totalSeconds: 1520,
+      peak: 1000 / 60,
+      lbRatio: 0.5,
+      arrivals: 1000 / 60 / 3,
+      capacityRatio: 4000 / 4287,
     },
     {
       // A 0 s drain window closes every socket at once: counted over 1 s. Peak 1,000/s; batch 120 + 0 + 10 = 130 s.

@@ -137,6 +137,41 @@ export interface TierOperationsView {
   vpcFlowLog?: { trafficType: string; retentionDays: number; destination: string };
 }
 
+/**
+ * The semantic release of a cell, as both renderers carry it (issue 13). CloudFormation writes a
+ * rolling update gated on `cfn-signal` (the instance probes its health endpoint and signals);
+ * Pulumi an instance refresh gated on the group's ELB health check (the target group probes the
+ * same endpoint). Normalized to what happens:
+ * - `batchSize`: CDK `MaxBatchSize`; Pulumi the headroom above 100 %, `⌊(MaxHealthyPercentage − 100) × capacity ÷ 100⌋`;
+ * - `minInstancesInService`: CDK `MinInstancesInService`; Pulumi `⌊MinHealthyPercentage × capacity ÷ 100⌋`
+ *   (capacity = desired, else min size, at least 1; exact below 100 instances, where each percentage is rounded up from whole instances);
+ * - `readiness`: the endpoint a new instance must answer 200 on before its batch counts (CDK: the
+ *   user-data probe before `cfn-signal`, with `WaitOnResourceSignals`; Pulumi: the target group's
+ *   health check, with the group's health-check type ELB);
+ * Rollback differs by design (CloudFormation always rolls a failed update back; Pulumi follows
+ * `release.autoRollback`), and the timings too (CloudFormation's signal timeout `PauseTime`; the refresh's warm-up and
+ * checkpoints) and are each checked against the same ResolvedRelease instead: see {@link ReleaseTimingView}.
+ */
+export interface ReleaseView {
+  batchSize: number;
+  minInstancesInService: number;
+  readiness: { port: number; path: string };
+}
+
+/** Renderer-specific release timings (each compared with core's ResolvedRelease, not with the other renderer). */
+export interface ReleaseTimingView {
+  /** CDK: `PauseTime` in seconds (the signal timeout) and the probe deadline in user data. */
+  signalTimeoutSeconds?: number;
+  probeDeadlineSeconds?: number;
+  minSuccessfulInstancesPercent?: number;
+  /** Pulumi: `instanceWarmup`, `checkpointPercentages`, `checkpointDelay`, `skipMatching`, `autoRollback`. */
+  autoRollback?: boolean;
+  instanceWarmupSeconds?: number;
+  checkpointPercentages?: number[];
+  checkpointDelaySeconds?: number;
+  skipMatching?: boolean;
+}
+
 /** Everything the parity test compares for one cell. Optional fields are left out when absent. */
 export interface CellView {
   loadBalancer: {
@@ -205,6 +240,7 @@ export interface CellView {
     enableSni: boolean;
   };
   operations: CellOperationsView;
+  release: ReleaseView;
 }
 
 /** Drop keys whose value is undefined (so absent and undefined compare equal), recursively. */
@@ -228,25 +264,40 @@ export function userDataScriptLines(script: string): string[] {
     .replace(/(rediss:\/\/:\$WST_BACKPLANE_TOKEN@).*?(:\d+" >>)/g, `$1${BACKPLANE_ENDPOINT}$2`)
     .split('\n');
   if (lines[0] !== '#!/bin/bash') throw new Error(`user data does not start with #!/bin/bash: ${lines[0]}`);
-  return withoutReleaseSignal(lines.slice(1));
+  return lines.slice(1);
+}
+
+/** The CloudFormation readiness signal found in user data (core's releaseSignalLines), as data. */
+export interface SignalInUserData {
+  /** The host script without the signal lines (what both renderers share). */
+  hostLines: string[];
+  /** The probe: 127.0.0.1 port and path, deadline in seconds; undefined when the script has no signal. */
+  probe?: { port: number; path: string; deadlineSeconds: number };
 }
 
 /**
- * KNOWN GAP (issue 13 open): CDK cells signal CloudFormation (`cfn-signal` trap + health wait,
- * lib/core/release.ts releaseSignalLines); Pulumi renders no instance refresh yet, so its user data
- * has no such lines. They are removed here, from both sides, and only here: delete this when the
- * Pulumi renderer gates its instance refresh on readiness.
+ * Split the readiness signal (CDK: the cfn-signal EXIT trap at the top, the health wait at the end)
+ * from the host script and read what it waits for. Throws when only part of it is there.
  */
-function withoutReleaseSignal(lines: string[]): string[] {
-  const out = [...lines];
-  for (const [marker, count] of [
-    ['# Release: tell CloudFormation', 4],
-    ['# Release: wait up to', 9],
-  ] as const) {
-    const at = out.findIndex((l) => l.startsWith(marker));
-    if (at >= 0) out.splice(at, count);
+export function splitReleaseSignal(lines: readonly string[]): SignalInUserData {
+  const trapAt = lines.findIndex((l) => l.startsWith('# Release: tell CloudFormation'));
+  const waitAt = lines.findIndex((l) => l.startsWith('# Release: wait up to'));
+  if (trapAt < 0 && waitAt < 0) return { hostLines: [...lines] };
+  if (trapAt < 0 || waitAt < 0) throw new Error('user data has half a release signal (the trap or the wait, not both)');
+  const trap = lines.slice(trapAt, trapAt + 4);
+  const wait = lines.slice(waitAt, waitAt + 9);
+  if (!trap.some((l) => l.includes('cfn-signal -e "$rc"')) || trap[2] !== 'trap wst_signal EXIT') {
+    throw new Error(`user data release trap is not cfn-signal on EXIT: ${trap.join(' | ')}`);
   }
-  return out;
+  const port = /\/dev\/tcp\/127\.0\.0\.1\/(\d+)/.exec(wait.join('\n'));
+  const path = /GET (\S+) HTTP\/1\.0/.exec(wait.join('\n'));
+  const deadline = /WST_DEADLINE=\$\(\( \$\(date \+%s\) \+ (\d+) \)\)/.exec(wait.join('\n'));
+  if (!port || !path || !deadline) throw new Error(`user data release wait is not a health probe: ${wait.join(' | ')}`);
+  const hostLines = lines.filter((_, k) => !(k >= trapAt && k < trapAt + 4) && !(k >= waitAt && k < waitAt + 9));
+  return {
+    hostLines,
+    probe: { port: Number(port[1]), path: path[1].replace(/%%/g, '%'), deadlineSeconds: Number(deadline[1]) },
+  };
 }
 
 /** A parsed dashboard body → the widget views and counts the parity test compares. */

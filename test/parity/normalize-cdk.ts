@@ -24,6 +24,8 @@ import {
   TG,
   type TierOperationsView,
   userDataScriptLines,
+  splitReleaseSignal,
+  type ReleaseTimingView,
 } from './cell-view';
 import { type NetworkView, networkView } from './network-view';
 
@@ -67,7 +69,29 @@ export function cdkCellViews(stack: Stack, tier: WebSocketTier, template: Templa
     webAclId: tier.webAcl ? idOf(tier.webAcl) : undefined,
     artifactKey: tier.serverBundle?.s3ObjectKey,
   };
-  return tier.cells.map((cell) => cellView(cell, props, idOf, extras));
+  return tier.cells.map((cell) => cellView(cell, props, idOf, extras, (c) => resources[idOf(c)]));
+}
+
+/** `PT1H2M3S` → seconds. */
+function isoSeconds(d: string): number {
+  const m = /^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$/.exec(d);
+  if (!m) throw new Error(`not an ISO 8601 duration of seconds: ${d}`);
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
+/** Each EC2 cell's CloudFormation-only release timings (signal timeout, probe deadline, min success). */
+export function cdkReleaseTiming(stack: Stack, tier: WebSocketTier, template: Template): ReleaseTimingView[] {
+  const resources: Record<string, any> = template.toJSON().Resources;
+  return tier.cells.map((cell) => {
+    const group = resources[stack.getLogicalId(cfnOf(cell.autoScalingGroup))];
+    const lt = resources[stack.getLogicalId(cfnOf(cell.launchTemplate))].Properties.LaunchTemplateData;
+    const ru = group.UpdatePolicy.AutoScalingRollingUpdate;
+    return {
+      signalTimeoutSeconds: isoSeconds(ru.PauseTime),
+      probeDeadlineSeconds: splitReleaseSignal(userDataScriptLines(userDataText(lt.UserData))).probe?.deadlineSeconds,
+      minSuccessfulInstancesPercent: ru.MinSuccessfulInstancesPercent,
+    };
+  });
 }
 
 /** Dashboard body (an `Fn::Join` of text and tokens) → parsed JSON, every token replaced by a marker string. */
@@ -107,7 +131,11 @@ function cellView(
   props: (c: IConstruct) => Props,
   idOf: (c: IConstruct) => string,
   extras: { logBucketId?: string; webAclId?: string; artifactKey?: string },
+  resourceOf: (c: IConstruct) => any,
 ): CellView {
+  const group = resourceOf(cell.autoScalingGroup);
+  const rolling = group.UpdatePolicy?.AutoScalingRollingUpdate;
+  if (rolling?.WaitOnResourceSignals !== true) throw new Error('the group has no signal-gated AutoScalingRollingUpdate');
   const rolePolicy = cell.role.node.tryFindChild('DefaultPolicy') as IConstruct | undefined;
   const artifactRead =
     extras.artifactKey !== undefined &&
@@ -131,6 +159,8 @@ function cellView(
   const policy = props(cell.scalingPolicy).TargetTrackingConfiguration;
   const lt = props(cell.launchTemplate).LaunchTemplateData;
   const root = lt.BlockDeviceMappings[0];
+  const signal = splitReleaseSignal(userDataScriptLines(userDataText(lt.UserData)));
+  if (!signal.probe) throw new Error('the CDK user data has no readiness signal');
   const redirect = cell.httpRedirectListener ? props(cell.httpRedirectListener) : undefined;
   const hcId = cell.route53HealthCheck ? idOf(cell.route53HealthCheck) : undefined;
   const hc = cell.route53HealthCheck ? props(cell.route53HealthCheck).HealthCheckConfig : undefined;
@@ -286,7 +316,12 @@ function cellView(
         encrypted: root.Ebs.Encrypted === true,
       },
     },
-    userData: userDataScriptLines(userDataText(lt.UserData)),
+    release: {
+      batchSize: rolling.MaxBatchSize,
+      minInstancesInService: rolling.MinInstancesInService,
+      readiness: { port: signal.probe.port, path: signal.probe.path },
+    },
+    userData: signal.hostLines,
     artifactRead: artifactRead ? 'object' : 'none',
     records: sortRecords(records),
     route53HealthCheck: hc && {

@@ -34,8 +34,47 @@ import {
   TG,
   type TierOperationsView,
   userDataScriptLines,
+  splitReleaseSignal,
+  type ReleaseTimingView,
+  type ReleaseView,
 } from './cell-view';
 import { type NetworkView, networkView } from './network-view';
+
+/** User data lines; Pulumi renders no CloudFormation signal (its readiness is the ELB health check), so none may be there. */
+function pulumiHostLines(userData: string): string[] {
+  const split = splitReleaseSignal(userDataScriptLines(Buffer.from(userData, 'base64').toString('utf8')));
+  if (split.probe) throw new Error('Pulumi user data carries a cfn-signal readiness signal: nothing would receive it');
+  return split.hostLines;
+}
+
+/** The group's instance refresh → the semantic release (see ReleaseView for the arithmetic). */
+function releaseView(asg: any, tg: any): ReleaseView {
+  const p = asg.instanceRefresh?.preferences;
+  if (asg.instanceRefresh?.strategy !== 'Rolling' || !p) throw new Error('the group has no Rolling instance refresh');
+  if (asg.healthCheckType !== 'ELB') throw new Error('the instance refresh is not gated on the ELB health check');
+  const capacity = Math.max(1, asg.desiredCapacity ?? asg.minSize);
+  const base = asg.desiredCapacity ?? asg.minSize;
+  return {
+    batchSize: Math.max(1, Math.min(capacity, Math.floor(((p.maxHealthyPercentage - 100) * capacity) / 100))),
+    minInstancesInService: Math.floor((p.minHealthyPercentage * base) / 100),
+    readiness: { port: Number(tg.healthCheck.port), path: tg.healthCheck.path },
+  };
+}
+
+/** Each cell's Pulumi-only release timings (warm-up, checkpoints, skip matching). */
+export function pulumiReleaseTiming(recorder: PulumiRecorder, tierName: string, cellNames: readonly string[]): ReleaseTimingView[] {
+  return cellNames.map((cellName) => {
+    const name = childName(childName(tierName, cellId(cellName)), CELL_IDS.autoScalingGroup);
+    const p = recorder.resources.find((r) => r.name === name)?.inputs.instanceRefresh.preferences;
+    return {
+      instanceWarmupSeconds: Number(p.instanceWarmup),
+      checkpointPercentages: p.checkpointPercentages,
+      checkpointDelaySeconds: p.checkpointDelay !== undefined ? Number(p.checkpointDelay) : undefined,
+      skipMatching: p.skipMatching,
+      autoRollback: p.autoRollback,
+    };
+  });
+}
 
 /** Views of the named cells of the Pulumi tier `tierName`, in the order given. */
 export function pulumiCellViews(recorder: PulumiRecorder, tierName: string, cellNames: readonly string[]): CellView[] {
@@ -245,7 +284,8 @@ function cellView(recorder: PulumiRecorder, tierName: string, cell: string, arti
         encrypted: root.ebs.encrypted === 'true',
       },
     },
-    userData: userDataScriptLines(Buffer.from(lt.userData, 'base64').toString('utf8')),
+    release: releaseView(asg, tg),
+    userData: pulumiHostLines(lt.userData),
     artifactRead: (must(CELL_IDS.instanceRole).inlinePolicies as { name: string; policy: string }[]).some(
       (p) =>
         artifactKey !== undefined &&

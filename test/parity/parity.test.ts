@@ -29,11 +29,12 @@ import {
   BUNDLE_URI,
   type CellView,
   LOG_BUCKET,
+  type ReleaseTimingView,
   type TierOperationsView,
 } from './cell-view';
 import type { NetworkView } from './network-view';
-import { cdkBackplaneView, cdkCellViews, cdkNetworkView, cdkTierOperationsView } from './normalize-cdk';
-import { pulumiBackplaneView, pulumiCellViews, pulumiNetworkView, pulumiTierOperationsView } from './normalize-pulumi';
+import { cdkBackplaneView, cdkCellViews, cdkNetworkView, cdkReleaseTiming, cdkTierOperationsView } from './normalize-cdk';
+import { pulumiBackplaneView, pulumiCellViews, pulumiNetworkView, pulumiReleaseTiming, pulumiTierOperationsView } from './normalize-pulumi';
 
 interface Case {
   readonly title: string;
@@ -58,6 +59,18 @@ const ARTIFACTS = (() => {
 })();
 const CASES: Case[] = [
   { title: '1 ALB cell, every default', config: { domainName: DOMAIN, cells: [{ name: 'a' }] } },
+  {
+    title: 'release settings: batch 2, checkpoints, no auto rollback, ALB 4 and NLB TCP 3 instances, separate health port',
+    config: {
+      domainName: DOMAIN,
+      cells: [
+        { name: 'a', scaling: { minCapacity: 4, maxCapacity: 8 } },
+        { name: 't', loadBalancerType: 'network', nlbListenerProtocol: 'TCP', scaling: { minCapacity: 3, maxCapacity: 6 } },
+      ],
+      healthCheck: { port: 8081, path: '/ready' },
+      release: { batchSize: 2, checkpointPercentages: [50, 100], checkpointDelaySeconds: 120, autoRollback: false },
+    },
+  },
   { title: '1 NLB cell, TLS listener, defaults', config: { domainName: DOMAIN, cells: [{ name: 'n', loadBalancerType: 'network' }] } },
   {
     title: '1 NLB cell, TCP listener (TLS on the hosts), custom TCP idle timeout, separate health port',
@@ -327,6 +340,8 @@ interface Views {
   pulumiBackplane?: BackplaneView;
   cdkNetwork: NetworkView;
   pulumiNetwork: NetworkView;
+  cdkTiming: ReleaseTimingView[];
+  pulumiTiming: ReleaseTimingView[];
 }
 
 /** The tier as both renderers plan it: the bundle folded into server.artifact, the image unit acknowledged when nothing else starts the server. */
@@ -354,6 +369,12 @@ async function views(c: Case): Promise<Views> {
     pulumiBackplane: pulumiBackplaneView(recorder, 'tier'),
     cdkNetwork: cdkNetworkView(stack, tier, template),
     pulumiNetwork: pulumiNetworkView(recorder, 'tier', c.config.cells[0].name),
+    cdkTiming: cdkReleaseTiming(stack, tier, template),
+    pulumiTiming: pulumiReleaseTiming(
+      recorder,
+      'tier',
+      c.config.cells.map((cell) => cell.name),
+    ),
   };
 }
 
@@ -389,6 +410,8 @@ describe.each(CASES)('$title', (c) => {
   let pulBackplane: BackplaneView | undefined;
   let cdkNetwork: NetworkView;
   let pulNetwork: NetworkView;
+  let cdkTiming: ReleaseTimingView[];
+  let pulTiming: ReleaseTimingView[];
   const plan = planOf(c);
   beforeAll(async () => {
     ({
@@ -400,6 +423,8 @@ describe.each(CASES)('$title', (c) => {
       pulumiBackplane: pulBackplane,
       cdkNetwork,
       pulumiNetwork: pulNetwork,
+      cdkTiming,
+      pulumiTiming: pulTiming,
     } = await views(c));
   });
 
@@ -544,6 +569,29 @@ describe.each(CASES)('$title', (c) => {
       );
       expect(v.route53HealthCheck?.fqdn).toBe(cell.dns.healthCheck?.fqdn);
       expect(v.artifactRead).toBe(plan.server.start.artifact ? 'object' : 'none');
+    });
+  });
+
+  test("release: both sides carry core's ResolvedRelease (batch, kept in service, readiness); each side's timings are core's too", () => {
+    plan.cells.forEach((cell, i) => {
+      const r = cell.release;
+      expect(cdk[i].release).toEqual({
+        batchSize: r.batchSize,
+        minInstancesInService: r.minInstancesInService,
+        readiness: { port: r.signal.healthPort, path: r.signal.healthPath },
+      });
+      expect(cdkTiming[i]).toEqual({
+        signalTimeoutSeconds: r.signal.timeoutSeconds,
+        probeDeadlineSeconds: r.signal.timeoutSeconds,
+        minSuccessfulInstancesPercent: r.signal.minSuccessfulInstancesPercent,
+      });
+      expect(pulTiming[i]).toEqual({
+        instanceWarmupSeconds: r.instanceRefresh.instanceWarmupSeconds,
+        checkpointPercentages: r.instanceRefresh.checkpointPercentages,
+        checkpointDelaySeconds: r.instanceRefresh.checkpointDelaySeconds,
+        skipMatching: r.instanceRefresh.skipMatching,
+        autoRollback: r.instanceRefresh.autoRollback,
+      });
     });
   });
 

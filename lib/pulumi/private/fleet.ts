@@ -9,6 +9,7 @@ import { EMF_LOG_GROUP, userDataLines } from '../../core/host-tuning';
 import { BACKPLANE_CELL_IDS, CELL_IDS, PULUMI_CELL_IDS } from '../../core/ids';
 import type { ResolvedCell, ResolvedTier } from '../../core/resolved';
 import { grantServerSecrets } from './server-secrets';
+import { type ReleasedGroup, renderReleasedGroup } from './release';
 import { bashUserDataBase64, create, policyJson, type Scope } from './util';
 
 /** The server bundle the instances download (see WebSocketTier `serverBundleFile`). */
@@ -30,6 +31,8 @@ export interface FleetInputs {
   readonly serverBundle?: ServerBundleRef;
   /** The tier's backplane, when it has one: user data reads its token at boot; the role may read that one secret. */
   readonly backplane?: BackplaneRef;
+  /** Release order: the previous cell's release gate; this group is updated only after it (./release-gate.ts). */
+  readonly releaseAfter?: pulumi.Resource;
 }
 
 /** Where the tier's backplane is (see `WebSocketBackplane.ref`). */
@@ -41,11 +44,10 @@ export interface BackplaneRef {
 }
 
 /** What the fleet renderer returns. */
-export interface RenderedFleet {
+export interface RenderedFleet extends ReleasedGroup {
   readonly role: aws.iam.Role;
   readonly instanceProfile: aws.iam.InstanceProfile;
   readonly launchTemplate: aws.ec2.LaunchTemplate;
-  readonly autoScalingGroup: aws.autoscaling.Group;
   readonly terminationHook: aws.autoscaling.LifecycleHook;
   readonly lifecycleActionPolicy: aws.iam.RolePolicy;
   /** With a backplane: read on its AUTH token secret. */
@@ -141,8 +143,7 @@ export function renderFleet(scope: Scope, inputs: FleetInputs): RenderedFleet {
       },
     ],
   });
-
-  const autoScalingGroup = create(aws.autoscaling.Group, scope, CELL_IDS.autoScalingGroup, {
+  const released = renderReleasedGroup(scope, cell.release, inputs.releaseAfter, {
     launchTemplate: { id: launchTemplate.id, version: pulumi.output(launchTemplate.latestVersion).apply(String) },
     vpcZoneIdentifiers: inputs.privateSubnetIds,
     minSize: a.minCapacity,
@@ -156,10 +157,9 @@ export function renderFleet(scope: Scope, inputs: FleetInputs): RenderedFleet {
     metricsGranularity: '1Minute',
     targetGroupArns: [inputs.targetGroupArn],
   });
-
   const hook = a.lifecycleHook;
   const terminationHook = create(aws.autoscaling.LifecycleHook, scope, CELL_IDS.terminationHook, {
-    autoscalingGroupName: autoScalingGroup.name,
+    autoscalingGroupName: released.autoScalingGroup.name,
     name: hook.lifecycleHookName, // explicit: the draining server completes it by name
     lifecycleTransition: hook.lifecycleTransition,
     heartbeatTimeout: hook.heartbeatTimeoutSeconds,
@@ -169,7 +169,7 @@ export function renderFleet(scope: Scope, inputs: FleetInputs): RenderedFleet {
   // The draining server completes (or extends) its own termination hook, on this group only.
   const lifecycleActionPolicy = create(aws.iam.RolePolicy, scope, CELL_IDS.lifecycleActionPolicy, {
     role: role.id,
-    policy: autoScalingGroup.arn.apply((groupArn) =>
+    policy: released.autoScalingGroup.arn.apply((groupArn) =>
       policyJson([
         {
           Sid: 'DrainThroughTerminationHook',
@@ -196,5 +196,5 @@ export function renderFleet(scope: Scope, inputs: FleetInputs): RenderedFleet {
         ),
       })
     : undefined;
-  return { role, instanceProfile, launchTemplate, autoScalingGroup, terminationHook, lifecycleActionPolicy, backplaneAuthTokenReadPolicy };
+  return { role, instanceProfile, launchTemplate, ...released, terminationHook, lifecycleActionPolicy, backplaneAuthTokenReadPolicy };
 }
