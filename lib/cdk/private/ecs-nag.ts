@@ -16,6 +16,21 @@ export function acknowledgeEcsNagFindings(cell: ResolvedCell, ecs: EcsCellResour
         'get in their environment file) plus server.environment, which is documented as plain configuration; none of it is secret.',
     },
   ]);
+  if (cell.backend?.service.enableExecuteCommand === true) {
+    const taskPolicy = ecs.taskRole.node.tryFindChild('DefaultPolicy');
+    if (taskPolicy) {
+      acknowledgeNag(taskPolicy, [
+        {
+          rule: 'AwsSolutions-IAM5',
+          finding: 'Resource::*',
+          reason:
+            'ECS Exec is on (backend.enableExecuteCommand): the Session Manager channel actions ssmmessages:CreateControlChannel, ' +
+            'CreateDataChannel, OpenControlChannel and OpenDataChannel have no resource-level permissions (AWS requires Resource "*"); ' +
+            'they are the only statements of the task role, which is otherwise empty.',
+        },
+      ]);
+    }
+  }
   const image = cell.backend?.container.image;
   if (image?.kind === 'directory' || image?.ecrRepositoryArn !== undefined) {
     const policy = ecs.executionRole.node.tryFindChild('DefaultPolicy');
