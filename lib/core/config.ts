@@ -55,6 +55,7 @@ export type {
   ContainerHealthCheckConfig,
   ContainerImageConfig,
   Ec2CellBackendConfig,
+  EcsEc2CellBackendConfig,
   FargateCellBackendConfig,
 } from './ecs/config';
 

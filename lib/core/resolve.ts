@@ -194,6 +194,9 @@ function resolveCell(config: TierConfig, cell: CellConfig, tier: TierPart): Reso
     desiredCapacity,
     targetValue,
     healthCheckGracePeriodSeconds,
+    instanceType,
+    instanceWarmupSeconds: sc.defaultInstanceWarmupSeconds ?? DEFAULTS.scaling.defaultInstanceWarmupSeconds,
+    rootVolumeGiB: DEFAULTS.scaling.rootVolumeGiB,
     host: tier.host,
   });
 

@@ -13,6 +13,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { type FleetInputs, renderFleet } from './fleet';
 import type { MetricSpecValues } from './metrics';
+import { renderEcsEc2Capacity } from './ecs-ec2-capacity';
 import { acknowledgeEcsNagFindings } from './ecs-nag';
 import { type EcsCellResources, renderEcsService } from './ecs-service';
 import { renderScalingPolicy } from './scaling';
@@ -71,10 +72,22 @@ export function renderCellServers(
       `${cell.node.path}: cell "${resolved.name}" runs on ECS (${backend.type}) but no ECS cluster was given. Fix: pass ecsCluster (WebSocketTier creates one for its ECS cells).`,
     );
   }
+  const capacity =
+    backend.type === 'ecs-ec2'
+      ? renderEcsEc2Capacity(cell, {
+          cell: resolved,
+          backend,
+          cluster: inputs.cluster,
+          vpc: inputs.vpc,
+          securityGroup: inputs.securityGroup,
+        })
+      : undefined;
   const resources = renderEcsService(cell, {
     cell: resolved,
     backend,
     cluster: inputs.cluster,
+    capacity,
+    secrets: inputs.tier.server.secrets,
     securityGroup: inputs.securityGroup,
     targetGroup,
     loadBalancerFullName: loadBalancer.loadBalancerFullName,

@@ -4,7 +4,10 @@
  * network sysctls, stop timeout, the server contract environment), the Fargate service in the
  * cell's target group (ip targets) with a deployment that never dips below 100 % healthy and rolls
  * back on failure, and service auto scaling on connections per task (metric math, L1: the L2
- * cannot render it). Every value comes from core; nothing here has a default.
+ * cannot render it). `ecs-ec2` cells get an EC2-compatible task definition and an EC2 service placed
+ * through the cell's capacity provider (./ecs-ec2-capacity.ts); everything else is the same.
+ * `server.secrets` become container `secrets` (references only; the execution role reads exactly
+ * those, lib/core/ecs/secrets.ts). Every value comes from core; nothing here has a default.
  * Sources: lib/core/ecs/facts.ts.
  */
 import * as appscaling from 'aws-cdk-lib/aws-applicationautoscaling';
@@ -16,15 +19,22 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { CELL_IDS, ECS_CELL_IDS } from '../../core/ids';
-import type { EcsDimensionSource, ResolvedCell, ResolvedFargateBackend } from '../../core/resolved';
+import type { EcsDimensionSource, ResolvedCell, ResolvedCellBackend } from '../../core/resolved';
+import type { ResolvedServerSecret } from '../../core/server-secrets';
+import type { EcsEc2CapacityResources } from './ecs-ec2-capacity';
+import { addContainerSecrets, type CommonServiceProps, renderLaunchService, renderTaskDefinition } from './ecs-launch';
 import { seconds } from './util';
 
 /** What an ECS cell is made of (`WebSocketCell.ecs`). */
 export interface EcsCellResources {
   readonly cluster: ecs.ICluster;
-  readonly taskDefinition: ecs.FargateTaskDefinition;
+  /** A `FargateTaskDefinition` on Fargate cells; an EC2-compatible `TaskDefinition` on `ecs-ec2` cells. */
+  readonly taskDefinition: ecs.TaskDefinition;
   readonly container: ecs.ContainerDefinition;
-  readonly service: ecs.FargateService;
+  /** An `ecs.FargateService` on Fargate cells, an `ecs.Ec2Service` on `ecs-ec2` cells. */
+  readonly service: ecs.BaseService;
+  /** `ecs-ec2` cells only: the Auto Scaling group and capacity provider the tasks run on. */
+  readonly capacity?: EcsEc2CapacityResources;
   /** The role the server process runs with (no permissions unless ECS Exec is on). */
   readonly taskRole: iam.Role;
   /** The role ECS uses to pull the image and write the container log. */
@@ -38,15 +48,19 @@ export interface EcsCellResources {
 /** Inputs of the ECS cell renderer. */
 export interface EcsServiceInputs {
   readonly cell: ResolvedCell;
-  readonly backend: ResolvedFargateBackend;
+  readonly backend: ResolvedCellBackend;
   readonly cluster: ecs.ICluster;
+  /** `ecs-ec2` cells: the capacity the service is placed on (required there). */
+  readonly capacity?: EcsEc2CapacityResources;
+  /** `server.secrets` of the tier (container `secrets`). */
+  readonly secrets?: readonly ResolvedServerSecret[];
   readonly securityGroup: ec2.ISecurityGroup;
   readonly targetGroup: elbv2.ApplicationTargetGroup | elbv2.NetworkTargetGroup;
   /** `app/…` or `net/…` of the cell's load balancer (the scaling numerator's dimension). */
   readonly loadBalancerFullName: string;
 }
 
-function image(b: ResolvedFargateBackend): ecs.ContainerImage {
+function image(b: ResolvedCellBackend): ecs.ContainerImage {
   const img = b.container.image;
   if (img.kind === 'uri') return ecs.ContainerImage.fromRegistry(img.uri);
   // An ECR asset: synth only stages the directory; `cdk deploy` builds and pushes it.
@@ -69,16 +83,7 @@ export function renderEcsService(scope: Construct, inputs: EcsServiceInputs): Ec
   });
   const logGroup = new logs.LogGroup(scope, ECS_CELL_IDS.logGroup, { retention: c.logs.retentionDays as logs.RetentionDays });
 
-  const taskDefinition = new ecs.FargateTaskDefinition(scope, ECS_CELL_IDS.taskDefinition, {
-    cpu: b.cpu,
-    memoryLimitMiB: b.memoryMiB,
-    runtimePlatform: {
-      cpuArchitecture: ecs.CpuArchitecture.of(b.runtimePlatform.cpuArchitecture),
-      operatingSystemFamily: ecs.OperatingSystemFamily.of(b.runtimePlatform.operatingSystemFamily),
-    },
-    taskRole,
-    executionRole,
-  });
+  const taskDefinition = renderTaskDefinition(scope, b, taskRole, executionRole);
   const hc = c.healthCheck;
   const container = taskDefinition.addContainer(ECS_CELL_IDS.container, {
     containerName: c.name,
@@ -97,12 +102,13 @@ export function renderEcsService(scope: Construct, inputs: EcsServiceInputs): Ec
       startPeriod: seconds(hc.startPeriodSeconds),
     },
   });
+  addContainerSecrets(scope, container, executionRole, inputs.secrets ?? []); // references only (./ecs-launch.ts)
   container.addUlimits(...c.ulimits.map((u) => ({ name: u.name as ecs.UlimitName, softLimit: u.softLimit, hardLimit: u.hardLimit })));
 
   const s = b.service;
-  const service = new ecs.FargateService(scope, ECS_CELL_IDS.service, {
+  // The same deployment, circuit breaker, rebalancing, health grace and networking on both launch types.
+  const common: CommonServiceProps = {
     cluster: inputs.cluster,
-    taskDefinition,
     desiredCount: s.desiredCount, // unset: deploys never reset what scaling chose
     minHealthyPercent: s.minimumHealthyPercent,
     maxHealthyPercent: s.maximumPercent,
@@ -110,13 +116,12 @@ export function renderEcsService(scope: Construct, inputs: EcsServiceInputs): Ec
     availabilityZoneRebalancing: s.availabilityZoneRebalancing as ecs.AvailabilityZoneRebalancing,
     healthCheckGracePeriod: seconds(s.healthCheckGracePeriodSeconds),
     enableExecuteCommand: s.enableExecuteCommand,
-    assignPublicIp: s.assignPublicIp,
     vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
     securityGroups: [inputs.securityGroup],
-    platformVersion: b.platformVersion as ecs.FargatePlatformVersion,
     propagateTags: s.propagateTags as ecs.PropagatedTagSource,
     enableECSManagedTags: s.enableEcsManagedTags,
-  });
+  };
+  const service = renderLaunchService(scope, cell.name, b, common, taskDefinition, inputs.capacity);
   const repository = c.image.kind === 'uri' ? c.image.ecrRepositoryArn : undefined;
   if (repository !== undefined) {
     // A private ECR image given by URI: pull from that one repository (ContainerImage.fromRegistry grants nothing).
@@ -169,6 +174,7 @@ export function renderEcsService(scope: Construct, inputs: EcsServiceInputs): Ec
     taskDefinition,
     container,
     service,
+    ...(inputs.capacity !== undefined ? { capacity: inputs.capacity } : {}),
     taskRole,
     executionRole,
     logGroup,

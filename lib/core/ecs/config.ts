@@ -1,6 +1,7 @@
 /**
  * The cell backend a user writes (`CellConfig.backend`): today's EC2 Auto Scaling group (the
- * default, `{ type: 'ec2' }` or no `backend` at all) or an ECS service on AWS Fargate. Plain data,
+ * default, `{ type: 'ec2' }` or no `backend` at all) or an ECS service on AWS Fargate or on EC2
+ * capacity (`ecs-ec2`). Plain data,
  * validated by `lib/core/ecs/validate.ts` and resolved by `lib/core/ecs/resolve.ts`; the renderers
  * read only the resolved `ResolvedCell.backend`.
  *
@@ -87,8 +88,64 @@ export interface FargateCellBackendConfig {
   readonly containerHealthCheck?: ContainerHealthCheckConfig;
 }
 
+/**
+ * A cell whose servers are ECS tasks on the cell's own EC2 instances: an ECS capacity provider over
+ * an Auto Scaling group of ECS-optimized Amazon Linux 2023 instances of the cell's `instanceType`,
+ * with managed scaling and managed termination protection (an instance with tasks is never scaled
+ * in). Network mode `awsvpc` (`ip` target group), as on Fargate. Rules: lib/core/ecs/ec2-capacity.ts.
+ */
+export interface EcsEc2CellBackendConfig {
+  readonly type: 'ecs-ec2';
+  /** The server image (the instance type's CPU architecture). */
+  readonly image: ContainerImageConfig;
+  /**
+   * Task CPU units (1024 = 1 vCPU), 128–196608 on EC2
+   * (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskDefinition.html).
+   * `tasksPerInstance` tasks must fit the instance's vCPUs (error `ecs-ec2-task-does-not-fit`).
+   * @default 1024
+   */
+  readonly cpuUnits?: number;
+  /** Task memory (hard limit), MiB, at least 128; `tasksPerInstance` tasks must fit the instance's memory less the host's reserve. @default 2048 */
+  readonly memoryMiB?: number;
+  /**
+   * Tasks one instance holds: sizes the Auto Scaling group (`ceil(tasks / tasksPerInstance)`
+   * instances, twice that at the top for a 200 % deployment). Each awsvpc task takes one ENI: without
+   * ENI trunking at most the instance's network interfaces minus the primary one
+   * (error `ecs-ec2-eni-density-exceeded`; https://docs.aws.amazon.com/AmazonECS/latest/developerguide/container-instance-eni.html).
+   * @default 1
+   */
+  readonly tasksPerInstance?: number;
+  /**
+   * The account has the ECS `awsvpcTrunking` account setting on (this library does not change
+   * account settings): the ENI density check then allows the trunked limit instead.
+   * @default false
+   */
+  readonly awsvpcTrunking?: boolean;
+  /**
+   * Container `stopTimeout`, seconds from SIGTERM to SIGKILL, at least 2. On EC2 the 120 s Fargate
+   * cap does not apply (unset, the agent's `ECS_CONTAINER_STOP_TIMEOUT`, 30 s by default, would be
+   * used; https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html).
+   * Must cover `connection.drainGraceSeconds` (error `ecs-stop-timeout-below-grace`).
+   * @default 120
+   */
+  readonly stopTimeoutSeconds?: number;
+  /**
+   * ECS managed scaling target capacity, percent of the instances' capacity tasks may use (100: no
+   * idle instances; lower: spare instances ready for a burst). 1–100.
+   * Source: https://docs.aws.amazon.com/AmazonECS/latest/developerguide/cluster-auto-scaling.html
+   * @default 100
+   */
+  readonly targetCapacityPercent?: number;
+  /** As on Fargate. @default 30 */
+  readonly logRetentionDays?: number;
+  /** As on Fargate. @default false */
+  readonly enableExecuteCommand?: boolean;
+  /** As on Fargate. @default - none */
+  readonly containerHealthCheck?: ContainerHealthCheckConfig;
+}
+
 /** Where a cell's servers run. */
-export type CellBackendConfig = Ec2CellBackendConfig | FargateCellBackendConfig;
+export type CellBackendConfig = Ec2CellBackendConfig | FargateCellBackendConfig | EcsEc2CellBackendConfig;
 
 /** The backend types (`CellBackendConfig['type']`). */
 export type CellBackendType = CellBackendConfig['type'];

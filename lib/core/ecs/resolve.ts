@@ -5,9 +5,18 @@
  */
 import type { CellConfig, LoadBalancerType, TierConfig } from '../config';
 import { activeConnectionsMetric } from '../metrics';
-import { ECS_DEFAULTS } from './facts';
-import type { ResolvedEcsMetricQuery, ResolvedEcsScaling, ResolvedFargateBackend } from './types';
-import { fargateBackendOf } from './validate';
+import type { EcsEc2CellBackendConfig, FargateCellBackendConfig } from './config';
+import { resolveEcsEc2Capacity } from './ec2-capacity';
+import { ECS_DEFAULTS, ECS_EC2_DEFAULTS } from './facts';
+import type {
+  ResolvedCellBackend,
+  ResolvedEcsContainer,
+  ResolvedEcsMetricQuery,
+  ResolvedEcsScaling,
+  ResolvedEcsService,
+  ResolvedFargateBackend,
+} from './types';
+import { ecsBackendOf } from './validate';
 
 /** Container Insights' running tasks of one service (the scaling denominator; draining tasks still count). */
 export const RUNNING_TASKS = {
@@ -32,6 +41,12 @@ export interface EcsCellInputs {
   readonly desiredCapacity?: number;
   readonly targetValue: number;
   readonly healthCheckGracePeriodSeconds: number;
+  /** `ecs-ec2` cells: the instance type of the capacity provider's group. */
+  readonly instanceType?: string;
+  /** `ecs-ec2` cells: the instance warm-up (managed scaling's `instanceWarmupPeriod`). */
+  readonly instanceWarmupSeconds?: number;
+  /** `ecs-ec2` cells: the root volume size. */
+  readonly rootVolumeGiB?: number;
   readonly host: {
     readonly fileDescriptorLimit: number;
     readonly somaxconn: number;
@@ -41,14 +56,10 @@ export interface EcsCellInputs {
 }
 
 /** The cell's ECS backend, or undefined for an EC2 cell. */
-export function resolveCellBackend(cell: CellConfig, v: EcsCellInputs): ResolvedFargateBackend | undefined {
-  const b = fargateBackendOf(cell);
+export function resolveCellBackend(cell: CellConfig, v: EcsCellInputs): ResolvedCellBackend | undefined {
+  const b = ecsBackendOf(cell);
   if (!b) return undefined;
-  const image =
-    b.image.directory !== undefined
-      ? { kind: 'directory' as const, directory: b.image.directory }
-      : { kind: 'uri' as const, uri: b.image.uri, ...ecrRepository(b.image.uri) };
-  const hc = b.containerHealthCheck;
+  if (b.type === 'ecs-ec2') return resolveEcsEc2(cell, b, v);
   return {
     type: 'fargate',
     launchType: 'FARGATE',
@@ -60,40 +71,80 @@ export function resolveCellBackend(cell: CellConfig, v: EcsCellInputs): Resolved
       cpuArchitecture: (b.architecture ?? ECS_DEFAULTS.architecture) === 'arm64' ? 'ARM64' : 'X86_64',
       operatingSystemFamily: 'LINUX',
     },
-    container: {
-      name: ECS_DEFAULTS.containerName,
-      image,
-      essential: true,
-      portMappings: [v.port, ...(v.healthPort !== v.port ? [v.healthPort] : [])].map((containerPort) => ({
-        containerPort,
-        protocol: 'tcp' as const,
-      })),
-      stopTimeoutSeconds: b.stopTimeoutSeconds ?? ECS_DEFAULTS.stopTimeoutSeconds,
-      ulimits: [{ name: 'nofile', softLimit: v.host.fileDescriptorLimit, hardLimit: v.host.fileDescriptorLimit }],
-      systemControls: [
-        { namespace: 'net.core.somaxconn', value: String(v.host.somaxconn) },
-        { namespace: 'net.ipv4.tcp_max_syn_backlog', value: String(v.host.tcpMaxSynBacklog) },
-        ...(v.host.localPortRange !== undefined ? [{ namespace: 'net.ipv4.ip_local_port_range', value: v.host.localPortRange }] : []),
-      ],
-      // ECS API defaults, written explicitly (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html).
-      healthCheck: hc
-        ? { command: [...hc.command], intervalSeconds: 30, timeoutSeconds: 5, retries: 3, startPeriodSeconds: hc.startPeriodSeconds ?? 0 }
-        : undefined,
-      logs: { driver: 'awslogs', retentionDays: b.logRetentionDays ?? ECS_DEFAULTS.logRetentionDays, streamPrefix: cell.name },
-    },
-    service: {
-      desiredCount: v.desiredCapacity,
-      minimumHealthyPercent: ECS_DEFAULTS.minimumHealthyPercent,
-      maximumPercent: ECS_DEFAULTS.maximumPercent,
-      circuitBreaker: { enable: true, rollback: true },
-      availabilityZoneRebalancing: 'ENABLED',
-      healthCheckGracePeriodSeconds: v.healthCheckGracePeriodSeconds,
-      enableExecuteCommand: b.enableExecuteCommand ?? ECS_DEFAULTS.enableExecuteCommand,
-      assignPublicIp: false,
-      propagateTags: 'SERVICE',
-      enableEcsManagedTags: true,
-    },
+    container: ecsContainer(cell, b, v, b.stopTimeoutSeconds ?? ECS_DEFAULTS.stopTimeoutSeconds),
+    service: ecsService(b, v),
     scaling: ecsScaling(v),
+  } satisfies ResolvedFargateBackend;
+}
+
+/** An `ecs-ec2` cell: the same container, service and scaling as on Fargate, on the cell's EC2 capacity (./ec2-capacity.ts). */
+function resolveEcsEc2(cell: CellConfig, b: EcsEc2CellBackendConfig, v: EcsCellInputs): ResolvedCellBackend {
+  const stop = b.stopTimeoutSeconds ?? ECS_EC2_DEFAULTS.stopTimeoutSeconds;
+  const capacity = resolveEcsEc2Capacity(b, {
+    instanceType: v.instanceType ?? '',
+    minCapacity: v.minCapacity,
+    maxCapacity: v.maxCapacity,
+    instanceWarmupSeconds: v.instanceWarmupSeconds ?? 0,
+    rootVolumeGiB: v.rootVolumeGiB ?? 8,
+    stopTimeoutSeconds: stop,
+  });
+  return {
+    type: 'ecs-ec2',
+    launchType: 'EC2',
+    networkMode: 'awsvpc',
+    cpu: b.cpuUnits ?? ECS_EC2_DEFAULTS.cpuUnits,
+    memoryMiB: b.memoryMiB ?? ECS_EC2_DEFAULTS.memoryMiB,
+    runtimePlatform: { cpuArchitecture: capacity.architecture === 'arm64' ? 'ARM64' : 'X86_64', operatingSystemFamily: 'LINUX' },
+    container: ecsContainer(cell, b, v, stop),
+    service: ecsService(b, v),
+    scaling: ecsScaling(v),
+    capacity,
+  };
+}
+
+type EcsBackendConfig = FargateCellBackendConfig | EcsEc2CellBackendConfig;
+
+function ecsContainer(cell: CellConfig, b: EcsBackendConfig, v: EcsCellInputs, stopTimeoutSeconds: number): ResolvedEcsContainer {
+  const image =
+    b.image.directory !== undefined
+      ? { kind: 'directory' as const, directory: b.image.directory }
+      : { kind: 'uri' as const, uri: b.image.uri, ...ecrRepository(b.image.uri) };
+  const hc = b.containerHealthCheck;
+  return {
+    name: ECS_DEFAULTS.containerName,
+    image,
+    essential: true,
+    portMappings: [v.port, ...(v.healthPort !== v.port ? [v.healthPort] : [])].map((containerPort) => ({
+      containerPort,
+      protocol: 'tcp' as const,
+    })),
+    stopTimeoutSeconds,
+    ulimits: [{ name: 'nofile', softLimit: v.host.fileDescriptorLimit, hardLimit: v.host.fileDescriptorLimit }],
+    systemControls: [
+      { namespace: 'net.core.somaxconn', value: String(v.host.somaxconn) },
+      { namespace: 'net.ipv4.tcp_max_syn_backlog', value: String(v.host.tcpMaxSynBacklog) },
+      ...(v.host.localPortRange !== undefined ? [{ namespace: 'net.ipv4.ip_local_port_range', value: v.host.localPortRange }] : []),
+    ],
+    // ECS API defaults, written explicitly (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_HealthCheck.html).
+    healthCheck: hc
+      ? { command: [...hc.command], intervalSeconds: 30, timeoutSeconds: 5, retries: 3, startPeriodSeconds: hc.startPeriodSeconds ?? 0 }
+      : undefined,
+    logs: { driver: 'awslogs', retentionDays: b.logRetentionDays ?? ECS_DEFAULTS.logRetentionDays, streamPrefix: cell.name },
+  };
+}
+
+function ecsService(b: EcsBackendConfig, v: EcsCellInputs): ResolvedEcsService {
+  return {
+    desiredCount: v.desiredCapacity,
+    minimumHealthyPercent: ECS_DEFAULTS.minimumHealthyPercent,
+    maximumPercent: ECS_DEFAULTS.maximumPercent,
+    circuitBreaker: { enable: true, rollback: true },
+    availabilityZoneRebalancing: 'ENABLED',
+    healthCheckGracePeriodSeconds: v.healthCheckGracePeriodSeconds,
+    enableExecuteCommand: b.enableExecuteCommand ?? ECS_DEFAULTS.enableExecuteCommand,
+    assignPublicIp: false,
+    propagateTags: 'SERVICE',
+    enableEcsManagedTags: true,
   };
 }
 
@@ -156,7 +207,7 @@ export function ecsLoadBalancerPart<T extends { readonly loadBalancerType: LoadB
   part: T,
   drainPlusGrace: number,
 ): T {
-  if (!fargateBackendOf(cell)) return part;
+  if (!ecsBackendOf(cell)) return part;
   const nlbDelay = config.connection?.nlbDeregistrationDelaySeconds ?? drainPlusGrace;
   const tg = part.targetGroup as { deregistrationDelaySeconds: number };
   return {

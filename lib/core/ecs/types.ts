@@ -97,5 +97,65 @@ export interface ResolvedFargateBackend {
   readonly scaling: ResolvedEcsScaling;
 }
 
+/** The container of an ECS cell's task (the same on Fargate and EC2 capacity). */
+export type ResolvedEcsContainer = ResolvedFargateBackend['container'];
+/** The service of an ECS cell (the same on Fargate and EC2 capacity; EC2 ignores `assignPublicIp`, an awsvpc task on EC2 has no public IP). */
+export type ResolvedEcsService = ResolvedFargateBackend['service'];
+
+/**
+ * The EC2 capacity of an `ecs-ec2` cell: an Auto Scaling group of ECS-optimized instances as the
+ * cluster's capacity provider for this cell's service. Sources: lib/core/ecs/facts.ts (`ECS_EC2_SOURCES`).
+ */
+export interface ResolvedEcsEc2Capacity {
+  readonly instanceType: string;
+  readonly architecture: 'arm64' | 'x86_64';
+  /** SSM public parameter of the ECS-optimized Amazon Linux 2023 AMI for the architecture. */
+  readonly machineImageParameter: string;
+  readonly tasksPerInstance: number;
+  /** `ceil(minCapacity tasks / tasksPerInstance)`. */
+  readonly minInstances: number;
+  /** `ceil(maxCapacity tasks × maximumPercent / 100 / tasksPerInstance)`: room for a 200 % deployment at the top. */
+  readonly maxInstances: number;
+  /** The ECS `awsvpcTrunking` account setting is declared on (not changed by the library). */
+  readonly awsvpcTrunking: boolean;
+  /** The instance's task ENI limit the tasks were checked against (undefined: instance type not in the table). */
+  readonly taskEniLimit?: number;
+  readonly managedScaling: {
+    readonly status: 'ENABLED';
+    readonly targetCapacityPercent: number;
+    readonly minimumScalingStepSize: number;
+    readonly maximumScalingStepSize: number;
+    /** Seconds ECS waits for a new instance before counting it (the instance warm-up). */
+    readonly instanceWarmupPeriodSeconds: number;
+  };
+  /** Scale-in waits for the instance's tasks (needs managed scaling and scale-in protection on new instances). */
+  readonly managedTerminationProtection: 'ENABLED';
+  /** ECS drains an instance's tasks (DRAINING) before the group terminates it. */
+  readonly managedDraining: 'ENABLED';
+  readonly newInstancesProtectedFromScaleIn: true;
+  /** `ecs.config` lines beyond `ECS_CLUSTER` (`[name, value]`). */
+  readonly agentConfig: readonly (readonly [name: string, value: string])[];
+  readonly requireImdsv2: true;
+  readonly rootVolumeGiB: number;
+}
+
+/** An ECS cell on the cell's own EC2 capacity (launch type EC2 through a capacity provider, network mode `awsvpc`). */
+export interface ResolvedEcsEc2Backend {
+  readonly type: 'ecs-ec2';
+  /** Services name the capacity provider in their strategy instead of a launch type; the task definition requires `EC2`. */
+  readonly launchType: 'EC2';
+  /** Tasks register in the target group by IP (`targetGroup.targetType` is `ip`). */
+  readonly networkMode: 'awsvpc';
+  /** Task CPU units. */
+  readonly cpu: number;
+  /** Task memory (hard limit), MiB. */
+  readonly memoryMiB: number;
+  readonly runtimePlatform: ResolvedFargateBackend['runtimePlatform'];
+  readonly container: ResolvedEcsContainer;
+  readonly service: ResolvedEcsService;
+  readonly scaling: ResolvedEcsScaling;
+  readonly capacity: ResolvedEcsEc2Capacity;
+}
+
 /** The backend of an ECS cell (EC2 cells have none: `ResolvedCell.backend` is undefined). */
-export type ResolvedCellBackend = ResolvedFargateBackend;
+export type ResolvedCellBackend = ResolvedFargateBackend | ResolvedEcsEc2Backend;

@@ -11,7 +11,8 @@ import type { CellConfig, TierConfig } from '../config';
 import { DEFAULTS } from '../defaults';
 import { type Issue, IssueCollector, isPlainObject, type IsUnresolved, neverUnresolved } from '../issues';
 import { LIMITS } from '../limits';
-import type { FargateCellBackendConfig } from './config';
+import type { EcsEc2CellBackendConfig, FargateCellBackendConfig } from './config';
+import { ECS_EC2_KEYS, ecsEc2RendererIssue, validateEcsEc2Capacity } from './ec2-capacity';
 import {
   CONTAINER_HEALTH_START_PERIOD,
   ECS_DEFAULTS,
@@ -22,7 +23,7 @@ import {
 } from './facts';
 import { LOG_RETENTION_DAYS } from '../operations/validate';
 
-const BACKEND_TYPES = ['ec2', 'fargate'] as const;
+const BACKEND_TYPES = ['ec2', 'fargate', 'ecs-ec2'] as const;
 const FARGATE_KEYS: readonly (keyof FargateCellBackendConfig)[] = [
   'type',
   'image',
@@ -46,9 +47,17 @@ export function fargateBackendOf(cell: CellConfig): FargateCellBackendConfig | u
   return isPlainObject(b) && b.type === 'fargate' ? (b as unknown as FargateCellBackendConfig) : undefined;
 }
 
+/** The ECS backend of a cell (Fargate or `ecs-ec2`) as plain data, or undefined for an EC2 cell or a malformed entry. */
+export function ecsBackendOf(cell: CellConfig): FargateCellBackendConfig | EcsEc2CellBackendConfig | undefined {
+  const b = (cell as { backend?: unknown }).backend;
+  return isPlainObject(b) && (b.type === 'fargate' || b.type === 'ecs-ec2')
+    ? (b as unknown as FargateCellBackendConfig | EcsEc2CellBackendConfig)
+    : undefined;
+}
+
 /** True when the cell runs on ECS (any ECS backend). */
 export function isEcsCell(cell: CellConfig): boolean {
-  return fargateBackendOf(cell) !== undefined;
+  return ecsBackendOf(cell) !== undefined;
 }
 
 /** An integer the cross-checks can use: the value when it is a concrete integer in range, the fallback when absent, else undefined (reported elsewhere). */
@@ -74,15 +83,22 @@ export function validateEcsCells(config: TierConfig, cells: readonly CellConfig[
       v.error(
         'ecs-backend-invalid',
         isPlainObject(backend) ? `${p}.type` : p,
-        `${p}${isPlainObject(backend) ? '.type' : ''} is ${show(isPlainObject(backend) ? backend.type : backend)}; allowed: { type: 'ec2' } (the default: an EC2 Auto Scaling group) or { type: 'fargate', image: { directory } | { uri }, … } (ECS on Fargate). Fix: pick one, or leave backend out for EC2.`,
+        `${p}${isPlainObject(backend) ? '.type' : ''} is ${show(isPlainObject(backend) ? backend.type : backend)}; allowed: { type: 'ec2' } (the default: an EC2 Auto Scaling group), { type: 'fargate', image: { directory } | { uri }, … } (ECS on Fargate) or { type: 'ecs-ec2', image, … } (ECS on the cell's EC2 instances). Fix: pick one, or leave backend out for EC2.`,
       );
       return;
     }
-    const allowed: readonly string[] = backend.type === 'ec2' ? ['type'] : FARGATE_KEYS;
+    const allowed: readonly string[] = backend.type === 'ec2' ? ['type'] : backend.type === 'fargate' ? FARGATE_KEYS : ECS_EC2_KEYS;
     unknownKeys(v, p, backend, allowed);
     if (backend.type === 'fargate') {
       ecsCells.push(i);
       validateFargate(v, config, cell, i, backend as unknown as FargateCellBackendConfig);
+    } else if (backend.type === 'ecs-ec2') {
+      ecsCells.push(i);
+      const b = backend as unknown as EcsEc2CellBackendConfig;
+      validateImage(v, `${p}.image`, b.image);
+      validateEcsEc2Capacity(v, config, cell, i, b); // task size, density, stop timeout (./ec2-capacity.ts)
+      validateDrainFitsDelay(v, config, cell, i);
+      validateContainerOptions(v, p, b);
     }
   });
   if (ecsCells.length > 0) validateTierWithEcs(v, config, ecsCells);
@@ -150,6 +166,19 @@ function validateFargate(v: IssueCollector, config: TierConfig, cell: CellConfig
   // Drain window + grace must fit the deregistration delay: ECS sends SIGTERM when the target is drained.
   validateDrainFitsDelay(v, config, cell, i);
 
+  validateContainerOptions(v, p, b);
+
+  if (cell.instanceType !== undefined) {
+    v.error(
+      'ecs-instance-type-unused',
+      `cells[${i}].instanceType`,
+      `cells[${i}].instanceType is ${show(cell.instanceType)} but the cell runs on Fargate, which has no instance type (a task is sized by backend.cpu and backend.memoryMiB). Fix: remove instanceType, and size the task with cpu and memoryMiB.`,
+    );
+  }
+}
+
+/** Log retention, ECS Exec and the container health check: the same on every ECS backend. */
+function validateContainerOptions(v: IssueCollector, p: string, b: FargateCellBackendConfig | EcsEc2CellBackendConfig): void {
   if (b.logRetentionDays !== undefined && v.known(b.logRetentionDays) && !LOG_RETENTION_DAYS.includes(b.logRetentionDays as number)) {
     v.error(
       'ecs-log-retention-invalid',
@@ -159,14 +188,6 @@ function validateFargate(v: IssueCollector, config: TierConfig, cell: CellConfig
   }
   v.bool(`${p}.enableExecuteCommand`, b.enableExecuteCommand);
   validateHealthCheck(v, `${p}.containerHealthCheck`, b.containerHealthCheck);
-
-  if (cell.instanceType !== undefined) {
-    v.error(
-      'ecs-instance-type-unused',
-      `cells[${i}].instanceType`,
-      `cells[${i}].instanceType is ${show(cell.instanceType)} but the cell runs on Fargate, which has no instance type (a task is sized by backend.cpu and backend.memoryMiB). Fix: remove instanceType, and size the task with cpu and memoryMiB.`,
-    );
-  }
 }
 
 function validateImage(v: IssueCollector, p: string, image: unknown): void {
@@ -308,15 +329,21 @@ function validateTierWithEcs(v: IssueCollector, config: TierConfig, ecsCells: re
 export interface EcsRendererCapabilities {
   /** False when the renderer cannot build an image from a directory (the Pulumi renderer has no Docker provider). */
   readonly buildsImages: boolean;
+  /**
+   * False (or absent) when the renderer cannot draw `ecs-ec2` cells (the Pulumi components):
+   * each such cell is then an `ecs-pulumi-unsupported` error. The CDK renderer passes true.
+   */
+  readonly rendersEcsOnEc2?: boolean;
 }
 
 /** Rules a renderer adds beside `validateTier()` (pass them as `planTier`'s extra issues). */
 export function ecsRendererIssues(config: TierConfig, can: EcsRendererCapabilities): Issue[] {
   const v = new IssueCollector();
-  if (!Array.isArray(config.cells) || can.buildsImages) return v.issues;
+  if (!Array.isArray(config.cells)) return v.issues;
   config.cells.forEach((cell, i) => {
-    const b = isPlainObject(cell) ? fargateBackendOf(cell as unknown as CellConfig) : undefined;
-    if (b && isPlainObject(b.image) && b.image.directory !== undefined) {
+    const b = isPlainObject(cell) ? ecsBackendOf(cell as unknown as CellConfig) : undefined;
+    if (b?.type === 'ecs-ec2' && can.rendersEcsOnEc2 !== true) ecsEc2RendererIssue(v, i, (cell as CellConfig).name);
+    if (!can.buildsImages && b && isPlainObject(b.image) && b.image.directory !== undefined) {
       v.error(
         'ecs-image-directory-unsupported',
         `cells[${i}].backend.image.directory`,

@@ -206,7 +206,7 @@ function checkDrain(out: CellIssues, cv: RenderedCellView): void {
       );
     }
   }
-  if (cell.backend?.type === 'fargate') return; // no instances, no termination hook: the deregistration delay holds the drain
+  if (cell.backend !== undefined) return; // ECS: no termination hook (ECS stops tasks; managed termination protection holds instances): the deregistration delay holds the drain
   const hooks = cv.lifecycleHooks.filter(
     (h) => h.lifecycleTransition === 'autoscaling:EC2_INSTANCE_TERMINATING' || isLate(str(h.lifecycleTransition, '')),
   );
